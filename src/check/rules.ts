@@ -1,0 +1,100 @@
+/**
+ * The lints of `steward check`: a stable code each (never reused), a severity, and the fix. docs/checks.md is generated
+ * from this list (`npm run docs:errors`) and a test keeps the two in step.
+ */
+export type Severity = "error" | "warning";
+
+export interface CheckRule {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly fix: string;
+}
+
+const rule = (code: string, severity: Severity, title: string, fix: string): CheckRule => ({
+  code,
+  severity,
+  title,
+  fix,
+});
+
+export const CHECK_RULES = {
+  unclassifiedField: rule(
+    "SC001",
+    "error",
+    "A field has no data category",
+    "Add `data_categories` (a `user.*` key for personal data, `system.operations` for the rest), or `personal: false`.",
+  ),
+  purposeWithoutBasis: rule(
+    "SC002",
+    "error",
+    "A purpose has no legal basis",
+    "Add `legal_basis` (contract, legal_obligation, legitimate_interests, consent, vital_interests or public_task).",
+  ),
+  legitimateInterestWithoutBalancing: rule(
+    "SC003",
+    "error",
+    "A purpose relies on legitimate interests without a balancing record",
+    "Add `legitimate_interest: {interest, necessity, balancing, safeguards, assessed_on}` to the purpose.",
+  ),
+  consentWithoutMechanism: rule(
+    "SC004",
+    "error",
+    "A purpose relies on consent but says not how it is gathered",
+    "Add `consent:` with a mechanism per jurisdiction, e.g. `{EEA: opt_in, US: opt_out}`.",
+  ),
+  unreachableCollection: rule(
+    "SC005",
+    "error",
+    "A collection holds personal data that no identity reaches through references",
+    "Mark an identity field in it (`fides_meta.identity`) or add a reference (`fides_meta.references`) to a collection an identity reaches.",
+  ),
+  categoryWithoutRetention: rule(
+    "SC006",
+    "error",
+    "A data category stored in a dataset has no retention rule",
+    "Add a retention rule whose `data_categories` covers the category (a parent key covers its children).",
+  ),
+  transferWithoutMechanism: rule(
+    "SC007",
+    "error",
+    "A recipient outside the EEA/UK has no transfer mechanism",
+    "Add `transfer_mechanisms` to the system (e.g. eu_us_dpf, sccs), or `organization.transfers` for internal systems.",
+  ),
+  processorWithoutAgreement: rule(
+    "SC008",
+    "error",
+    "A processor has no data-processing agreement reference",
+    "Add `dpa:` with the agreement's reference to the system.",
+  ),
+  purposeMissingFromNotice: rule(
+    "SC009",
+    "error",
+    "A purpose is presented in a notice section the notice does not include",
+    "Add the purpose's `notice_section` to `notice.sections`, or change the purpose's `notice_section`.",
+  ),
+  categoryMissingFromNotice: rule(
+    "SC010",
+    "error",
+    "A data category stored in a dataset is not disclosed by any source of the notice",
+    "Add the category (or a parent key) to the `data_categories` of the source it is collected from (`sources:`).",
+  ),
+  purposeCategoryNotStored: rule(
+    "SC011",
+    "warning",
+    "A purpose names a data category that no dataset stores",
+    "Remove the category from the purpose or annotate the field that holds it.",
+  ),
+  datasetWithoutConnection: rule(
+    "SC012",
+    "warning",
+    "A dataset says not how Steward reaches it",
+    'Add `connection: {kind: postgres, url: "${SOME_ENV_VAR}"}` (or pass --connection at request time).',
+  ),
+  missingNotice: rule(
+    "SC013",
+    "warning",
+    "The manifest has no organization or no notice",
+    "Add `organization:` and `notice:` so Steward can render the notice and the records.",
+  ),
+} as const satisfies Record<string, CheckRule>;

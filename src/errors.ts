@@ -1,0 +1,238 @@
+/**
+ * The one registry of Steward's coded errors. Every error a user can see comes from here: a stable code (never reused),
+ * an HTTP status, a message that names the bad value and the allowed values, and the fix. `docs/errors.md` is generated
+ * from this file (`npm run docs:errors`) and a test fails when the two drift apart.
+ *
+ * @example
+ *   throw stewardError("STW_CLI_BAD_FORMAT", { value: "pdf", allowed: ["md", "html"] });
+ */
+
+/** Where in a manifest file a problem sits (1-based line and column). */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+interface ErrorDefinition<P> {
+  /** HTTP status the API answers with. */
+  readonly status: number;
+  /** One line for the docs table: when this error happens. */
+  readonly summary: string;
+  /** The message, naming the bad value and the allowed values. */
+  readonly message: (params: P) => string;
+  /** What the user should do. */
+  readonly fix: string;
+}
+
+function define<P>(definition: ErrorDefinition<P>): ErrorDefinition<P> {
+  return definition;
+}
+
+const list = (values: readonly string[], max = 12): string =>
+  values.length === 0
+    ? "(none)"
+    : values
+        .slice(0, max)
+        .map((v) => `"${v}"`)
+        .join(", ") + (values.length > max ? `, … (${values.length - max} more)` : "");
+
+const hint = (suggestion: string | undefined): string => (suggestion ? ` — did you mean "${suggestion}"?` : ";");
+
+export const ERRORS = {
+  // ── manifest loading ────────────────────────────────────────────────────────────────────────────
+  STW_MANIFEST_DIR_NOT_FOUND: define<{ dir: string }>({
+    status: 400,
+    summary: "The manifest folder does not exist or holds no YAML file.",
+    message: (p) => `manifest folder "${p.dir}" does not exist or holds no .yml/.yaml file`,
+    fix: "Pass the folder that holds the manifest's YAML files, e.g. `steward check examples/learning-platform`.",
+  }),
+  STW_MANIFEST_YAML_SYNTAX: define<{ detail: string }>({
+    status: 400,
+    summary: "A manifest file is not valid YAML.",
+    message: (p) => `YAML syntax error: ${p.detail}`,
+    fix: "Correct the YAML at the line and column given (indentation, a missing colon or an unclosed quote).",
+  }),
+  STW_MANIFEST_NOT_A_MAPPING: define<{ found: string }>({
+    status: 400,
+    summary: "A manifest file's top level is not a mapping of resource keys.",
+    message: (p) =>
+      `the top level of a manifest file must be a mapping, found ${p.found}; allowed top-level keys: ${list(TOP_LEVEL_KEYS)}`,
+    fix: "Start the file with one of the top-level keys, e.g. `purposes:` followed by a list.",
+  }),
+  STW_MANIFEST_UNKNOWN_KEY: define<{ key: string; allowed: readonly string[]; suggestion?: string | undefined }>({
+    status: 400,
+    summary: "A manifest file uses a key Steward does not know.",
+    message: (p) => `unknown key "${p.key}"${hint(p.suggestion)} Allowed keys here: ${list(p.allowed, 40)}`,
+    fix: "Rename or remove the key; the allowed keys are listed in docs/manifest.md.",
+  }),
+  STW_MANIFEST_INVALID_VALUE: define<{ detail: string; value: string; allowed?: readonly string[] | undefined }>({
+    status: 400,
+    summary: "A manifest value has the wrong type or is not one of the allowed values.",
+    message: (p) =>
+      `invalid value ${p.value}: ${p.detail}` +
+      (p.allowed && p.allowed.length > 0 ? `; allowed: ${list(p.allowed)}` : ""),
+    fix: "Change the value to one of the allowed values or to the type the manifest reference (docs/manifest.md) gives.",
+  }),
+  STW_MANIFEST_MISSING_KEY: define<{ key: string; parent: string }>({
+    status: 400,
+    summary: "A required key is missing.",
+    message: (p) => `missing required key "${p.key}" in ${p.parent}`,
+    fix: "Add the key; docs/manifest.md lists the required keys of every resource.",
+  }),
+  STW_MANIFEST_DUPLICATE_KEY: define<{ kind: string; key: string; first: string }>({
+    status: 400,
+    summary: "Two resources of one kind share a key (or a singleton such as `organization` is given twice).",
+    message: (p) => `duplicate ${p.kind} "${p.key}" (first defined at ${p.first})`,
+    fix: "Give each resource its own key, or merge the two definitions into one.",
+  }),
+  STW_MANIFEST_UNKNOWN_REFERENCE: define<{
+    kind: string;
+    value: string;
+    allowed: readonly string[];
+    suggestion?: string | undefined;
+  }>({
+    status: 400,
+    summary:
+      "A value names a taxonomy key, purpose, system, dataset, field, exemption or retention rule that does not exist.",
+    message: (p) => `unknown ${p.kind} "${p.value}"${hint(p.suggestion)} Known: ${list(p.allowed)}`,
+    fix: "Use a key that exists, or declare the new one (custom taxonomy keys go under `taxonomy:`).",
+  }),
+  STW_MANIFEST_MISSING_ORGANIZATION: define<{ dir: string }>({
+    status: 400,
+    summary: "A command that needs the organization (notice, records) ran on a manifest without one.",
+    message: (p) => `the manifest in "${p.dir}" has no \`organization:\`; this command needs the controller's details`,
+    fix: "Add an `organization:` file (see examples/learning-platform/organization.yml).",
+  }),
+  STW_MANIFEST_SECRET_LITERAL: define<{ value: string }>({
+    status: 400,
+    summary: "A connection URL holds a literal instead of an environment reference.",
+    message: (p) => `connection URL ${p.value} is a literal; only \`\${ENV_VAR}\` references are allowed in a manifest`,
+    fix: "Write the URL as `${SOME_ENV_VAR}` and set the variable where Steward runs, or pass --connection DATASET=URL.",
+  }),
+
+  // ── CLI ─────────────────────────────────────────────────────────────────────────────────────────
+  STW_CLI_BAD_OPTION: define<{ option: string; value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A command-line option has a value that is not allowed.",
+    message: (p) => `option ${p.option} does not take "${p.value}"; allowed: ${list(p.allowed)}`,
+    fix: "Run the command with one of the allowed values; `steward help <command>` lists them.",
+  }),
+  STW_CLI_USAGE: define<{ detail: string }>({
+    status: 400,
+    summary: "The command line could not be understood (unknown command, missing argument).",
+    message: (p) => p.detail,
+    fix: "Run `steward --help` for the list of commands and `steward help <command>` for one command's options.",
+  }),
+  STW_FILE_NOT_FOUND: define<{ path: string }>({
+    status: 400,
+    summary: "A file named on the command line does not exist or cannot be read.",
+    message: (p) => `cannot read file "${p.path}"`,
+    fix: "Check the path; relative paths are taken from the current directory.",
+  }),
+
+  // ── store ───────────────────────────────────────────────────────────────────────────────────────
+  STW_STORE_SCHEMA_NEWER: define<{ found: number; supported: number }>({
+    status: 500,
+    summary: "Steward's own database was migrated by a newer Steward.",
+    message: (p) =>
+      `the store's schema is at version ${p.found}, but this Steward knows migrations up to ${p.supported} only`,
+    fix: "Upgrade Steward to the version that wrote this store, or point it at another store (--data-dir or STEWARD_DATABASE_URL).",
+  }),
+  STW_STORE_UNREACHABLE: define<{ target: string; detail: string }>({
+    status: 503,
+    summary: "Steward's own database cannot be opened or reached.",
+    message: (p) => `cannot open Steward's store at ${p.target}: ${p.detail}`,
+    fix: "Check STEWARD_DATABASE_URL (postgres://user@host:port/db) or that --data-dir is a writable folder.",
+  }),
+
+  // ── data stores (demo seed, later connectors) ──────────────────────────────────────────────────
+  STW_DB_UNREACHABLE: define<{ target: string; detail: string }>({
+    status: 503,
+    summary: "A database named by a URL cannot be reached.",
+    message: (p) => `cannot connect to ${p.target}: ${p.detail}`,
+    fix: "Check that the server runs and that the URL (host, port, user, database) is right.",
+  }),
+  STW_DB_BAD_URL: define<{ value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A database URL has a scheme Steward cannot use here.",
+    message: (p) => `database URL "${p.value}" is not usable; allowed schemes: ${list(p.allowed)}`,
+    fix: "Write the URL as e.g. postgres://postgres@127.0.0.1:5432/app or mysql://root@127.0.0.1:3306/analytics.",
+  }),
+
+  // ── Fides import ────────────────────────────────────────────────────────────────────────────────
+  STW_FIDES_NOT_A_DATASET: define<{ file: string; found: string }>({
+    status: 400,
+    summary: "A file given to `steward import fides` holds no Fides `dataset:` list.",
+    message: (p) => `"${p.file}" is not a Fides dataset file: expected a top-level \`dataset:\` list, found ${p.found}`,
+    fix: "Pass Fides dataset YAML files (the ones with `dataset: - fides_key: …`).",
+  }),
+
+  // ── HTTP API ────────────────────────────────────────────────────────────────────────────────────
+  STW_API_NOT_FOUND: define<{ path: string; allowed: readonly string[] }>({
+    status: 404,
+    summary: "No route answers this path.",
+    message: (p) => `no route for "${p.path}"; known routes: ${list(p.allowed)}`,
+    fix: "Use one of the known routes; the API is described at /docs.",
+  }),
+  STW_INTERNAL: define<{ detail: string }>({
+    status: 500,
+    summary: "An unexpected failure inside Steward (a bug).",
+    message: (p) => `internal error: ${p.detail}`,
+    fix: "Please report it with the command you ran; nothing was changed by the failed step.",
+  }),
+} as const;
+
+/** The top-level keys a manifest file may hold (exported here because the error messages list them). */
+export const TOP_LEVEL_KEYS = [
+  "organization",
+  "taxonomy",
+  "purposes",
+  "systems",
+  "sources",
+  "exemptions",
+  "dataset",
+  "retention",
+  "rights",
+  "notice",
+] as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type ErrorParams<C extends ErrorCode> = Parameters<(typeof ERRORS)[C]["message"]>[0];
+
+/** An error a user may see. `message` holds the whole text: what is wrong, the allowed values, and the fix. */
+export class StewardError extends Error {
+  override readonly name = "StewardError";
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    readonly detail: string,
+    readonly fix: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(`${location ? `${formatLocation(location)}: ` : ""}${detail}. ${fix}`);
+  }
+
+  /** The body the HTTP API answers with. */
+  toJSON(): { code: ErrorCode; message: string; location?: SourceLocation } {
+    return { code: this.code, message: this.message, ...(this.location ? { location: this.location } : {}) };
+  }
+}
+
+export function formatLocation(location: SourceLocation): string {
+  return [location.file, location.line, location.column].filter((p) => p !== undefined).join(":");
+}
+
+/** Builds the registered error `code` with its parameters (and, for manifest errors, where it happened). */
+export function stewardError<C extends ErrorCode>(
+  code: C,
+  params: ErrorParams<C>,
+  location?: SourceLocation,
+): StewardError {
+  const definition = ERRORS[code] as ErrorDefinition<ErrorParams<C>>;
+  return new StewardError(code, definition.status, definition.message(params), definition.fix, location);
+}
+
+export function isStewardError(value: unknown): value is StewardError {
+  return value instanceof StewardError;
+}

@@ -1,0 +1,7 @@
+/** One key of a shipped default taxonomy. */
+export interface DefaultTaxonomyEntry {
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+  readonly parent?: string;
+}
