@@ -131,6 +131,13 @@ export const ERRORS = {
     fix: "Check the path; relative paths are taken from the current directory.",
   }),
 
+  STW_FILE_EXISTS: define<{ path: string }>({
+    status: 409,
+    summary: "A command would overwrite a file that already exists.",
+    message: (p) => `"${p.path}" already exists and would be overwritten`,
+    fix: "Choose another --out folder, remove the file, or pass --force to replace it.",
+  }),
+
   // ── store ───────────────────────────────────────────────────────────────────────────────────────
   STW_STORE_SCHEMA_NEWER: define<{ found: number; supported: number }>({
     status: 500,
@@ -144,6 +151,58 @@ export const ERRORS = {
     summary: "Steward's own database cannot be opened or reached.",
     message: (p) => `cannot open Steward's store at ${p.target}: ${p.detail}`,
     fix: "Check STEWARD_DATABASE_URL (postgres://user@host:port/db) or that --data-dir is a writable folder.",
+  }),
+
+  // ── store, API and serve (store/, api/, cli serve) ─────────────────────────────────────────────
+  STW_STORE_MIGRATION_FAILED: define<{ migration: string; detail: string }>({
+    status: 500,
+    summary: "A migration of Steward's own store failed; the store keeps its previous schema.",
+    message: (p) => `migration "${p.migration}" of Steward's store failed: ${p.detail}`,
+    fix: "Check that the database user may create tables and triggers; the failed migration was rolled back, so rerun after fixing.",
+  }),
+  STW_AUDIT_PERSONAL_DATA: define<{ path: string; kind: string }>({
+    status: 500,
+    summary: "An audit event carried what looks like personal data; the trail must name requests by id only.",
+    message: (p) => `audit event "${p.kind}" holds personal data at ${p.path}; allowed: ids, keys, counts and codes`,
+    fix: "Pass the request id or a hash instead of the e-mail, phone or name (a bug in the caller: please report it).",
+  }),
+  STW_API_BAD_REQUEST: define<{ detail: string }>({
+    status: 400,
+    summary: "A request to the HTTP API has a parameter or body that is not allowed.",
+    message: (p) => `bad request: ${p.detail}`,
+    fix: "Correct the parameter; every route's parameters and allowed values are described at /docs.",
+  }),
+  STW_API_NOTICE_UNAVAILABLE: define<{ detail: string }>({
+    status: 503,
+    summary: "The server cannot render the notice (the renderer is missing or failed).",
+    message: (p) => `the notice cannot be rendered: ${p.detail}`,
+    fix: "Run `steward notice <dir>` to see the renderer's own error, fix the manifest, and restart `steward serve`.",
+  }),
+  STW_SERVE_PORT_IN_USE: define<{ host: string; port: number }>({
+    status: 500,
+    summary: "`steward serve` cannot listen because another program holds the port.",
+    message: (p) => `port ${p.port} on ${p.host} is already in use`,
+    fix: "Stop the other program or choose another port with --port (0 picks a free one).",
+  }),
+  STW_SERVE_CANNOT_LISTEN: define<{ host: string; port: number; detail: string }>({
+    status: 500,
+    summary: "`steward serve` cannot listen on the address given.",
+    message: (p) => `cannot listen on ${p.host}:${p.port}: ${p.detail}`,
+    fix: "Use an address of this machine with --host (e.g. 127.0.0.1) and a port above 1023 with --port.",
+  }),
+
+  // ── notice and records (notice/, records/) ─────────────────────────────────────────────────────
+  STW_MANIFEST_MISSING_NOTICE: define<{ dir: string }>({
+    status: 400,
+    summary: "The notice was asked for, but the manifest has no `notice:` (title, version, effective date, sections).",
+    message: (p) => `the manifest in "${p.dir}" has no \`notice:\`; the notice needs its title, version, date and sections`,
+    fix: "Add a `notice:` file (see examples/learning-platform/notice.yml) listing the sections in the order to render.",
+  }),
+  STW_FILE_NOT_WRITABLE: define<{ path: string; detail: string }>({
+    status: 500,
+    summary: "A file named with --out cannot be written.",
+    message: (p) => `cannot write file "${p.path}": ${p.detail}`,
+    fix: "Check that the folder exists and is writable, or leave out --out to print to the terminal.",
   }),
 
   // ── data stores (demo seed, later connectors) ──────────────────────────────────────────────────

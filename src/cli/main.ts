@@ -8,6 +8,8 @@ import { EXIT, printError } from "./run-action.ts";
 
 const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }>)[] = [
   () => import("./commands/check.ts"),
+  () => import("./commands/export.ts"),
+  () => import("./commands/import.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

@@ -29,13 +29,8 @@ export async function readManifestFiles(dir: string): Promise<SourceFile[]> {
   if (!info) throw stewardError("STW_MANIFEST_DIR_NOT_FOUND", { dir });
   const paths = info.isDirectory() ? await walk(dir) : [dir];
   if (paths.length === 0) throw stewardError("STW_MANIFEST_DIR_NOT_FOUND", { dir });
-  const base = info.isDirectory() ? dir : join(dir, "..");
-  return Promise.all(
-    paths.map(async (p) => ({
-      path: join(relative(process.cwd(), base) || ".", relative(base, p)),
-      text: await readFile(p, "utf8"),
-    })),
-  );
+  // Paths stay as the user wrote the folder, so error locations can be pasted back into an editor.
+  return Promise.all(paths.map(async (p) => ({ path: p, text: await readFile(p, "utf8") })));
 }
 
 /** Reads and parses, returning every error (for `steward check`). */

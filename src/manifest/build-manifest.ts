@@ -193,7 +193,7 @@ function erasureOf(input: unknown): ErasureAction | undefined {
 }
 
 function buildField(f: FieldInput, raw: RawResource, path: YamlPath, where: Whereabouts): Field {
-  const meta = f.fides_meta ?? {};
+  const meta = f.fides_meta ?? f.fidesops_meta ?? {};
   const children = (f.fields ?? []).map((c, i) => buildField(c, raw, [...path, "fields", i], where));
   const field = omitUndefined({
     name: f.name,
@@ -209,7 +209,16 @@ function buildField(f: FieldInput, raw: RawResource, path: YamlPath, where: Wher
     erasure: erasureOf(f.erasure),
     fields: children,
     fides_extra: {
-      ...pick(f, ["name", "description", "data_categories", "fides_meta", "fields", "erasure", "personal"]),
+      ...pick(f, [
+        "name",
+        "description",
+        "data_categories",
+        "fides_meta",
+        "fidesops_meta",
+        "fields",
+        "erasure",
+        "personal",
+      ]),
       ...(Object.keys(pick(meta, ["references", "identity", "primary_key", "data_type", "length", "read_only"]))
         .length > 0
         ? { fides_meta: pick(meta, ["references", "identity", "primary_key", "data_type", "length", "read_only"]) }
@@ -244,7 +253,7 @@ function buildCollection(
     seen.add(f.name);
     fields.push(buildField(f, raw, [...path, "fields", i], where));
   });
-  const meta = c.fides_meta ?? {};
+  const meta = c.fides_meta ?? c.fidesops_meta ?? {};
   const collection = omitUndefined({
     name: c.name,
     description: c.description ?? undefined,

@@ -37,16 +37,7 @@ export function parseManifest(files: readonly SourceFile[], root: string): Parse
     locators.set(file.path, locator);
     const doc = locator.document;
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = e.linePos?.[0];
-        errors.push(
-          stewardError(
-            "STW_MANIFEST_YAML_SYNTAX",
-            { detail: e.message.split("\n")[0] ?? e.code },
-            pos ? { file: file.path, line: pos.line, column: pos.col } : { file: file.path },
-          ),
-        );
-      }
+      errors.push(...locator.syntaxErrors());
       continue;
     }
     if (doc.contents === null) continue; // an empty file says nothing

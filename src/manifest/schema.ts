@@ -150,7 +150,7 @@ const referenceSchema = z.strictObject({
   direction: z.enum(["from", "to"]).optional(),
 });
 
-const fieldMetaSchema = z.looseObject({
+export const fieldMetaSchema = z.looseObject({
   references: z.array(referenceSchema).nullish(),
   identity: z.string().nullish(),
   primary_key: z.boolean().nullish(),
@@ -164,6 +164,7 @@ export interface FieldInput {
   description?: string | null | undefined;
   data_categories?: string[] | null | undefined;
   fides_meta?: z.infer<typeof fieldMetaSchema> | null | undefined;
+  fidesops_meta?: z.infer<typeof fieldMetaSchema> | null | undefined;
   fields?: FieldInput[] | null | undefined;
   erasure?: z.infer<typeof erasureSchema> | undefined;
   personal?: boolean | undefined;
@@ -179,6 +180,8 @@ export const fieldSchema: z.ZodType<FieldInput> = z.lazy(() =>
     description: z.string().nullish(),
     data_categories: z.array(key).nullish(),
     fides_meta: fieldMetaSchema.nullish(),
+    /** The older name of `fides_meta`, still found in real Fides files. */
+    fidesops_meta: fieldMetaSchema.nullish(),
     fields: z.array(fieldSchema).nullish(),
     tags: z.array(z.string()).nullish(),
     retention: z.string().nullish(),
@@ -187,18 +190,20 @@ export const fieldSchema: z.ZodType<FieldInput> = z.lazy(() =>
   }),
 );
 
+const collectionMetaSchema = z.looseObject({
+  after: z.array(z.string()).nullish(),
+  erase_after: z.array(z.string()).nullish(),
+  skip_processing: z.boolean().nullish(),
+});
+
 export const collectionSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().nullish(),
   data_categories: z.array(key).nullish(),
   fields: z.array(fieldSchema).min(1),
-  fides_meta: z
-    .looseObject({
-      after: z.array(z.string()).nullish(),
-      erase_after: z.array(z.string()).nullish(),
-      skip_processing: z.boolean().nullish(),
-    })
-    .nullish(),
+  fides_meta: collectionMetaSchema.nullish(),
+  /** The older name of `fides_meta`, still found in real Fides files. */
+  fidesops_meta: collectionMetaSchema.nullish(),
   erasure: erasureSchema.optional(),
   exemptions: z
     .array(

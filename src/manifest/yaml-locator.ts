@@ -1,5 +1,5 @@
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
-import type { SourceLocation } from "../errors.ts";
+import { type SourceLocation, type StewardError, stewardError } from "../errors.ts";
 
 export type YamlPath = readonly (string | number)[];
 
@@ -13,6 +13,13 @@ export class YamlLocator {
     text: string,
   ) {
     this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+  }
+
+  /** The file's YAML syntax errors, each with its line and column. */
+  syntaxErrors(): StewardError[] {
+    return this.document.errors.map((e) =>
+      stewardError("STW_MANIFEST_YAML_SYNTAX", { detail: e.message.split("\n")[0] ?? e.code }, this.at(e.pos[0])),
+    );
   }
 
   /** Position of the value at `path`; falls back to the nearest ancestor that exists. */

@@ -23,7 +23,10 @@ describe("the error registry and its docs", () => {
     for (const [code, definition] of Object.entries(ERRORS)) {
       expect(definition.fix.length).toBeGreaterThan(10);
       expect(definition.status).toBeGreaterThanOrEqual(400);
-      const e = stewardError(code as ErrorCode, new Proxy({}, { get: (_t, k) => (k === "allowed" ? ["A", "B"] : "VALUE") }) as never);
+      const e = stewardError(
+        code as ErrorCode,
+        new Proxy({}, { get: (_t, k) => (k === "allowed" ? ["A", "B"] : "VALUE") }) as never,
+      );
       expect(e.code).toBe(code);
       expect(e.message).toContain(definition.fix);
       expect(e.toJSON()).toMatchObject({ code });

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { runChecks } from "../../src/check/run-checks.ts";
+import { BASE, load } from "../manifest/helpers.ts";
+
+type Files = Record<string, string>;
+const edit = (file: keyof typeof BASE, from: string, to: string): Files => {
+  const text = BASE[file];
+  if (!text.includes(from)) throw new Error(`fixture edit: "${from}" not found in ${file}`);
+  return { ...BASE, [file]: text.replace(from, to) };
+};
+const codes = (files: Files) =>
+  runChecks(load(files))
+    .errors.concat(runChecks(load(files)).warnings)
+    .map((f) => f.code);
+
+describe("steward check lints", () => {
+  it("the base manifest is clean (the passing case of every lint)", () => {
+    const report = runChecks(load(BASE));
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.summary).toMatchObject({ purposes: 1, datasets: 1, collections: 2, fields: 5, errors: 0 });
+  });
+
+  it.each<[string, string, Files]>([
+    [
+      "SC001",
+      "a field without data category",
+      edit(
+        "datasets/app.yml",
+        "          - name: body\n            data_categories: [user.content.public]\n",
+        "          - name: body\n",
+      ),
+    ],
+    ["SC002", "a purpose without legal basis", edit("purposes.yml", "    legal_basis: contract\n", "")],
+    [
+      "SC003",
+      "legitimate interests without balancing",
+      edit("purposes.yml", "legal_basis: contract", "legal_basis: legitimate_interests"),
+    ],
+    ["SC004", "consent without mechanism", edit("purposes.yml", "legal_basis: contract", "legal_basis: consent")],
+    [
+      "SC005",
+      "personal data no identity reaches",
+      edit(
+        "datasets/app.yml",
+        "              references: [{dataset: app, field: users.id, direction: from}]\n",
+        "              data_type: integer\n",
+      ),
+    ],
+    [
+      "SC006",
+      "a stored category without retention",
+      edit(
+        "purposes.yml",
+        "    data_categories: [user]\n    account_lifetime",
+        "    data_categories: [user.contact]\n    account_lifetime",
+      ),
+    ],
+    [
+      "SC007",
+      "a recipient abroad without mechanism",
+      edit("purposes.yml", "    transfer_mechanisms: [eu_us_dpf]\n", ""),
+    ],
+    ["SC008", "a processor without agreement", edit("purposes.yml", "    dpa: DPA-1\n", "")],
+    [
+      "SC009",
+      "a purpose in a section the notice leaves out",
+      edit(
+        "org.yml",
+        "sections: [who_we_are, data_we_collect, how_we_use, retention]",
+        "sections: [who_we_are, data_we_collect, retention]",
+      ),
+    ],
+    [
+      "SC010",
+      "a stored category no source discloses",
+      edit(
+        "purposes.yml",
+        "    kind: data_subject\n    data_categories: [user]",
+        "    kind: data_subject\n    data_categories: [user.contact]",
+      ),
+    ],
+    [
+      "SC011",
+      "a purpose naming a category nothing stores",
+      edit(
+        "purposes.yml",
+        "data_categories: [user.contact.email]\n    recipients",
+        "data_categories: [user.contact.email, user.financial]\n    recipients",
+      ),
+    ],
+    [
+      "SC012",
+      "a dataset without connection",
+      edit("datasets/app.yml", '    connection: {kind: postgres, url: "${APP_DATABASE_URL}"}\n', ""),
+    ],
+    ["SC013", "no notice", edit("org.yml", /notice:[\s\S]*/.exec(BASE["org.yml"])![0], "")],
+  ])("%s: %s", (code, _title, files) => {
+    expect(codes(files)).toContain(code);
+  });
+
+  it("legitimate interests with a balancing record, and consent with mechanisms, pass", () => {
+    const li = edit(
+      "purposes.yml",
+      "legal_basis: contract",
+      "legal_basis: legitimate_interests\n    legitimate_interest: {interest: Keep the site safe, necessity: No other way, balancing: Low impact, assessed_on: 2025-01-01}",
+    );
+    expect(codes(li)).not.toContain("SC003");
+    const consent = edit(
+      "purposes.yml",
+      "legal_basis: contract",
+      "legal_basis: consent\n    consent: {EEA: opt_in, US: opt_out}",
+    );
+    expect(codes(consent)).not.toContain("SC004");
+  });
+
+  it("an internal system abroad is covered by the organization's transfer commitments", () => {
+    const internal = edit("purposes.yml", "    kind: processor\n", "    kind: internal\n");
+    const files = {
+      ...internal,
+      "purposes.yml": internal["purposes.yml"]!.replace("    transfer_mechanisms: [eu_us_dpf]\n", ""),
+    };
+    expect(codes(files)).not.toContain("SC007");
+    const noOrgMechanism = {
+      ...files,
+      "org.yml": files["org.yml"]!.replace("  transfers: {primary_hosting_country: US, mechanisms: [eu_us_dpf]}\n", ""),
+    };
+    expect(codes(noOrgMechanism)).toContain("SC007");
+  });
+
+  it("findings carry the location of the offending resource", () => {
+    const report = runChecks(load(edit("purposes.yml", "    dpa: DPA-1\n", "")));
+    const finding = report.errors.find((f) => f.code === "SC008")!;
+    expect(finding.location).toMatchObject({ file: "purposes.yml", line: 10 });
+    expect(finding.message).toContain('"mailer"');
+  });
+
+  it("a field marked `personal: false` needs no category, and a collection with only such fields needs no identity", () => {
+    const files = edit(
+      "datasets/app.yml",
+      "          - name: body\n            data_categories: [user.content.public]\n",
+      "          - name: body\n            personal: false\n",
+    );
+    expect(codes(files)).not.toContain("SC001");
+  });
+});
