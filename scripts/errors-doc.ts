@@ -22,7 +22,9 @@ ${rows.join("\n")}
 }
 
 export function renderChecksDoc(): string {
-  const rows = Object.values(CHECK_RULES).map((r) => `| \`${r.code}\` | ${r.severity} | ${cell(r.title)} | ${cell(r.fix)} |`);
+  const rows = Object.values(CHECK_RULES).map(
+    (r) => `| \`${r.code}\` | ${r.severity} | ${cell(r.title)} | ${cell(r.fix)} |`,
+  );
   return `# Checks (\`steward check\`)
 
 Generated from \`src/check/rules.ts\` by \`npm run docs:errors\`; a test fails when the two differ. \`steward check\`
