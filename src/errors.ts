@@ -160,6 +160,13 @@ export const ERRORS = {
     message: (p) => `migration "${p.migration}" of Steward's store failed: ${p.detail}`,
     fix: "Check that the database user may create tables and triggers; the failed migration was rolled back, so rerun after fixing.",
   }),
+  STW_STORE_LOCKED: define<{ dir: string; pid: number }>({
+    status: 503,
+    summary: "Another running Steward process has the embedded store open.",
+    message: (p) =>
+      `the store in "${p.dir}" is in use by process ${p.pid}; an embedded store serves one process at a time`,
+    fix: "Stop the other process, give this one its own --data-dir, or share one PostgreSQL store via STEWARD_DATABASE_URL.",
+  }),
   STW_AUDIT_PERSONAL_DATA: define<{ path: string; kind: string }>({
     status: 500,
     summary: "An audit event carried what looks like personal data; the trail must name requests by id only.",
@@ -174,7 +181,7 @@ export const ERRORS = {
   }),
   STW_API_NOTICE_UNAVAILABLE: define<{ detail: string }>({
     status: 503,
-    summary: "The server cannot render the notice (the renderer is missing or failed).",
+    summary: "The server cannot render the notice from the loaded manifest.",
     message: (p) => `the notice cannot be rendered: ${p.detail}`,
     fix: "Run `steward notice <dir>` to see the renderer's own error, fix the manifest, and restart `steward serve`.",
   }),
@@ -195,7 +202,8 @@ export const ERRORS = {
   STW_MANIFEST_MISSING_NOTICE: define<{ dir: string }>({
     status: 400,
     summary: "The notice was asked for, but the manifest has no `notice:` (title, version, effective date, sections).",
-    message: (p) => `the manifest in "${p.dir}" has no \`notice:\`; the notice needs its title, version, date and sections`,
+    message: (p) =>
+      `the manifest in "${p.dir}" has no \`notice:\`; the notice needs its title, version, date and sections`,
     fix: "Add a `notice:` file (see examples/learning-platform/notice.yml) listing the sections in the order to render.",
   }),
   STW_FILE_NOT_WRITABLE: define<{ path: string; detail: string }>({

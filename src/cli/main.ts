@@ -10,6 +10,10 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/check.ts"),
   () => import("./commands/export.ts"),
   () => import("./commands/import.ts"),
+  () => import("./commands/serve.ts"),
+  () => import("./commands/notice.ts"),
+  () => import("./commands/ropa.ts"),
+  () => import("./commands/demo.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

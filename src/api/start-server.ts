@@ -1,0 +1,84 @@
+/**
+ * Opens the store (running migrations), publishes the current notice version, builds the server and listens. This is
+ * `steward serve` without the command line, so tests can start the real thing on an ephemeral port.
+ */
+import type { FastifyInstance } from "fastify";
+import { stewardError } from "../errors.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { openStore } from "../store/open-store.ts";
+import type { Store } from "../store/store.ts";
+import type { StoreOptions } from "../store/store-options.ts";
+import { buildServer, type ServerOptions } from "./build-server.ts";
+import { type CurrentNoticeOutcome, recordCurrentNotice } from "./record-current-notice.ts";
+
+export interface StartOptions {
+  readonly manifest: Manifest;
+  /** Port to listen on; 0 picks a free one. Default 3000. */
+  readonly port?: number;
+  /** Address to bind. Default 127.0.0.1 (this machine only); use 0.0.0.0 to accept other machines. */
+  readonly host?: string;
+  readonly store?: StoreOptions;
+  readonly logger?: ServerOptions["logger"];
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly notice: CurrentNoticeOutcome;
+  /** Stops accepting connections, finishes requests in flight, closes the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as { code?: unknown }).code;
+  if (code === "EADDRINUSE") return stewardError("STW_SERVE_PORT_IN_USE", { host, port });
+  const detail = error instanceof Error ? error.message : String(error);
+  return stewardError("STW_SERVE_CANNOT_LISTEN", { host, port, detail });
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 3000;
+  const store = await openStore(options.store ?? {});
+  try {
+    const notice = await recordCurrentNotice(store, options.manifest);
+    const app = await buildServer({
+      manifest: options.manifest,
+      store,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    });
+    if (notice.outcome === "conflict") {
+      app.log.warn(
+        { version: notice.version, recorded_hash: notice.recorded_hash, current_hash: notice.manifest_hash },
+        "the manifest changed but notice.version did not; the published version stays as recorded — give the changed notice a new version",
+      );
+    } else if (notice.outcome === "skipped") {
+      app.log.warn({ reason: notice.reason }, "notice version not recorded");
+    }
+    try {
+      await app.listen({ port, host });
+    } catch (error) {
+      await app.close();
+      throw listenError(error, host, port);
+    }
+    const address = app.server.address();
+    const actualPort = typeof address === "object" && address ? address.port : port;
+    const urlHost = host.includes(":") ? `[${host}]` : host;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${urlHost}:${actualPort}`,
+      app,
+      store,
+      notice,
+      close: () => {
+        closing ??= app.close().finally(() => store.close());
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * `steward demo seed`: fills the reference deployment's two databases with synthetic learners. The work is done by
+ * src/demo/seed-demo.ts; this file parses options and reports progress.
+ */
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import {
+  DEFAULT_MYSQL_URL,
+  DEFAULT_POSTGRES_URL,
+  MAX_LEARNERS,
+  type SeedDemoResult,
+  seedDemo,
+} from "../../demo/seed-demo.ts";
+import type { SeedObserver } from "../../demo/seed-observer.ts";
+import { stewardError } from "../../errors.ts";
+import { EXIT, runAction } from "../run-action.ts";
+
+interface SeedOptions {
+  learners: string;
+  seed: string;
+  pg?: string;
+  mysql?: string;
+  json?: boolean;
+}
+
+/** Parses a whole number option within [min, max], or throws the registry's bad-option error. */
+function wholeNumber(option: string, value: string, min: number, max: number): number {
+  const n = /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw stewardError("STW_CLI_BAD_OPTION", { option, value, allowed: [`a whole number from ${min} to ${max}`] });
+  }
+  return n;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/** A bar on a terminal; plain lines (one per stage and per loaded table) when stderr is a pipe or a file. */
+function progressObserver(): SeedObserver & { stop(): void } {
+  if (!process.stderr.isTTY) {
+    return {
+      planned: (total) => process.stderr.write(`plan: ${count(total)} rows\n`),
+      stage: (database, stage) => process.stderr.write(`${database ? `${database}: ` : ""}${stage}\n`),
+      rows: () => {},
+      loaded: (database, table, rows, ms) =>
+        process.stderr.write(`${database}.${table}: ${count(rows)} rows in ${seconds(ms)}\n`),
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "seeding |{bar}| {percentage}% · {value}/{total} rows · {duration_formatted} · {stage}",
+      formatValue: (value, _options, type) => (type === "value" || type === "total" ? count(value) : String(value)),
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  // Both databases load at once: show the current stage of each.
+  const stages = new Map<string, string>();
+  const stage = (): string => [...stages].map(([db, s]) => `${db}: ${s}`).join(" · ");
+  let running = false;
+  let done = 0;
+  return {
+    planned(total) {
+      bar.start(total, 0, { stage: "connecting" });
+      running = true;
+    },
+    stage(database, name) {
+      if (database) stages.set(database, name);
+      if (running) bar.update(done, { stage: stage() });
+    },
+    rows(rows) {
+      done += rows;
+      if (running) bar.update(done);
+    },
+    loaded() {},
+    stop() {
+      if (running) bar.stop();
+      running = false;
+    },
+  };
+}
+
+function printResult(result: SeedDemoResult, json: boolean): void {
+  const { plan, tables, databases, elapsedMs } = result;
+  const total = tables.reduce((sum, t) => sum + t.rows, 0);
+  if (json) {
+    const out = {
+      learners: plan.learners,
+      seed: plan.seed,
+      elapsed_ms: elapsedMs,
+      total_rows: total,
+      databases,
+      tables,
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  let database = "";
+  for (const t of tables) {
+    if (t.database !== database) {
+      database = t.database;
+      process.stdout.write(`${database} (${databases[database as keyof typeof databases]})\n`);
+    }
+    process.stdout.write(`  ${t.table.padEnd(28)} ${count(t.rows).padStart(12)}\n`);
+  }
+  process.stdout.write(
+    `${count(total)} rows for ${count(plan.learners)} learners (seed ${plan.seed}) in ${seconds(elapsedMs)}\n`,
+  );
+}
+
+export function register(program: Command): void {
+  const demo = program.command("demo").description("The reference deployment's demo databases.");
+  demo
+    .command("seed")
+    .description(
+      "Create the learning-platform tables in PostgreSQL and MariaDB (dropping the demo tables first) and fill them " +
+        "with deterministic synthetic learners: the same --seed gives the same rows.",
+    )
+    .requiredOption("--learners <n>", `number of learners, 1 to ${count(MAX_LEARNERS)}`)
+    .option("--seed <s>", "random seed, a whole number", "1")
+    .option(
+      "--pg <url>",
+      `learning_app database (default: $LEARNING_APP_DATABASE_URL or ${DEFAULT_POSTGRES_URL}); created if missing`,
+    )
+    .option(
+      "--mysql <url>",
+      `learning_analytics database (default: $LEARNING_ANALYTICS_DATABASE_URL or ${DEFAULT_MYSQL_URL}); created if missing`,
+    )
+    .option("--json", "print the row counts and the elapsed time as JSON")
+    .action(
+      runAction(async (options: SeedOptions) => {
+        const learners = wholeNumber("--learners", options.learners, 1, MAX_LEARNERS);
+        const seed = wholeNumber("--seed", options.seed, 0, 4_294_967_295);
+        const progress = progressObserver();
+        try {
+          const result = await seedDemo({
+            learners,
+            seed,
+            postgresUrl: options.pg ?? process.env["LEARNING_APP_DATABASE_URL"] ?? DEFAULT_POSTGRES_URL,
+            mysqlUrl: options.mysql ?? process.env["LEARNING_ANALYTICS_DATABASE_URL"] ?? DEFAULT_MYSQL_URL,
+            observer: progress,
+          });
+          progress.stop();
+          printResult(result, options.json === true);
+        } finally {
+          progress.stop();
+        }
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,42 @@
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { stewardError } from "../../errors.ts";
+import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
+import { NOTICE_FORMATS, renderNotice } from "../../notice/render-notice.ts";
+import { EXIT, oneOf, printError, runAction } from "../run-action.ts";
+
+/** Prints `text`, or writes it to `out` (a coded error when the file cannot be written). */
+export async function writeOutput(text: string, out: string | undefined): Promise<void> {
+  if (out === undefined) {
+    // `steward ropa | head` closes the pipe early: that is the reader's choice, not a failure worth a stack trace.
+    process.stdout.once("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") return;
+      printError(e);
+      process.exitCode = EXIT.failure;
+    });
+    process.stdout.write(text);
+    return;
+  }
+  await writeFile(out, text).catch((e: NodeJS.ErrnoException) => {
+    throw stewardError("STW_FILE_NOT_WRITABLE", { path: out, detail: e.code ?? e.message });
+  });
+  process.stderr.write(`wrote ${out}\n`);
+}
+
+export function register(program: Command): void {
+  const notice = program.command("notice").description("The public privacy notice generated from the manifest.");
+  notice
+    .command("render")
+    .description("Render the notice in the order of `notice.sections`, as Markdown or a standalone HTML page.")
+    .argument("[dir]", "manifest folder", ".")
+    .option("--format <format>", `output format: ${NOTICE_FORMATS.join(" or ")}`, "md")
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(
+      runAction(async (dir: string, options: { format: string; out?: string }) => {
+        const format = oneOf("--format", options.format, NOTICE_FORMATS);
+        const manifest = await loadManifestDir(dir);
+        await writeOutput(renderNotice(manifest, format), options.out);
+        return undefined;
+      }),
+    );
+}

@@ -1,0 +1,11 @@
+/**
+ * Every migration of Steward's store, in order. Names are `NNNN_what`: the number is the schema version the migration
+ * brings the store to, and the program refuses a store whose recorded version is above the last number here
+ * (`STW_STORE_SCHEMA_NEWER`). Never edit or renumber a migration that has shipped; add the next number instead.
+ */
+import type { Migration } from "kysely";
+import { migration0001 } from "./0001_initial.ts";
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  "0001_initial": migration0001,
+};

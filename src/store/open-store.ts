@@ -1,0 +1,121 @@
+/**
+ * Opens Steward's own store — embedded PGlite or a PostgreSQL server — behind one Kysely `PostgresDialect`, checks that
+ * it answers and runs pending migrations. Everything else reaches the database through the returned `Store`.
+ *
+ * @example
+ *   await withStore({ dataDir: ".steward" }, async (store) => listNoticeVersions(store.db));
+ */
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { isStewardError, stewardError } from "../errors.ts";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
+import { migrateStore, readSchemaVersion } from "./migrate-store.ts";
+import { PGlitePool } from "./pglite-pool.ts";
+import type { Store } from "./store.ts";
+import { resolveStoreTarget, type StoreOptions, type StoreTarget } from "./store-options.ts";
+import type { StoreSchema } from "./store-schema.ts";
+import { STORE_PARSERS } from "./type-parsers.ts";
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function createPool(target: StoreTarget, options: StoreOptions): Promise<PGlitePool | pg.Pool> {
+  if (target.backend === "pglite") {
+    return new PGlitePool(await PGlite.create(target.dir, { parsers: { ...STORE_PARSERS } }));
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: options.poolSize ?? 10,
+    // Fail fast instead of hanging on an address that drops packets.
+    connectionTimeoutMillis: 10_000,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        STORE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client whose server went away emits "error" on the pool; without a listener Node would crash. The next
+  // query reports the failure instead (as STW_STORE_UNREACHABLE from `ping`).
+  pool.on("error", () => {});
+  return pool;
+}
+
+/**
+ * Opens the store, verifies it answers, and (unless `migrate: false`) applies pending migrations.
+ *
+ * @throws STW_STORE_UNREACHABLE when the database cannot be opened or reached; STW_STORE_SCHEMA_NEWER when it was
+ *   written by a newer Steward; STW_STORE_MIGRATION_FAILED when a migration fails; STW_STORE_LOCKED when another
+ *   running process has the embedded store open.
+ */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const target = resolveStoreTarget(options);
+  let lock: DataDirLock | undefined;
+  if (target.backend === "pglite" && target.dir) {
+    try {
+      await mkdir(target.dir, { recursive: true });
+    } catch (error) {
+      throw stewardError("STW_STORE_UNREACHABLE", { target: target.display, detail: message(error) });
+    }
+    lock = await lockDataDir(dirname(target.dir));
+  }
+  const release = async () => {
+    await lock?.release();
+  };
+  let db: Kysely<StoreSchema> | undefined;
+  try {
+    const pool = await createPool(target, options);
+    db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db?.destroy().catch(() => {});
+    await release();
+    throw stewardError("STW_STORE_UNREACHABLE", { target: target.display, detail: message(error) });
+  }
+  try {
+    const schemaVersion = options.migrate === false ? await readSchemaVersion(db) : (await migrateStore(db)).to;
+    return makeStore(db, target, schemaVersion, release);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    await release();
+    if (isStewardError(error)) throw error;
+    throw stewardError("STW_STORE_UNREACHABLE", { target: target.display, detail: message(error) });
+  }
+}
+
+function makeStore(
+  db: Kysely<StoreSchema>,
+  target: StoreTarget,
+  schemaVersion: number,
+  release: () => Promise<void>,
+): Store {
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    backend: target.backend,
+    target: target.display,
+    schemaVersion,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: message(error) };
+      }
+    },
+    close() {
+      closing ??= db.destroy().finally(release);
+      return closing;
+    },
+  };
+}
+
+/** Opens the store, runs `callback`, and closes the store whatever happens. */
+export async function withStore<T>(options: StoreOptions, callback: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(options);
+  try {
+    return await callback(store);
+  } finally {
+    await store.close();
+  }
+}

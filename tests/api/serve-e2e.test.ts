@@ -1,0 +1,82 @@
+/**
+ * The real server on an ephemeral port, opened in Debian's chromium through playwright-core. Skipped (with the
+ * reason printed) where chromium is not installed: `apt-get install -y chromium`.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../../src/api/start-server.ts";
+import { isStewardError } from "../../src/errors.ts";
+import { loadTinyManifest } from "./fixtures/tiny-manifest.ts";
+
+const CHROMIUM = process.env["STEWARD_CHROMIUM"] ?? "/usr/bin/chromium";
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const SCREENSHOT = "/tmp/serve-notice.png";
+
+let dataDir: string;
+let server: RunningServer;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "steward-serve-"));
+  server = await startServer({ manifest: await loadTinyManifest(), port: 0, store: { dataDir }, logger: false });
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("startServer", () => {
+  it("listens on an ephemeral port and has published the notice version in the store", async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.notice.outcome).toBe("recorded");
+    const res = await fetch(`${server.url}/api/notice/versions`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { versions: { version: string }[] }).versions.map((v) => v.version)).toEqual([
+      "2025-03-01",
+    ]);
+  });
+
+  it("refuses a port that is in use with STW_SERVE_PORT_IN_USE and leaves no store open", async () => {
+    const port = Number(new URL(server.url).port);
+    const other = await mkdtemp(join(tmpdir(), "steward-serve-"));
+    let caught: unknown;
+    try {
+      await startServer({ manifest: await loadTinyManifest(), port, store: { dataDir: other }, logger: false });
+    } catch (error) {
+      caught = error;
+    }
+    await rm(other, { recursive: true, force: true });
+    expect(isStewardError(caught) && caught.code).toBe("STW_SERVE_PORT_IN_USE");
+    expect((caught as Error).message).toContain(`port ${port}`);
+  });
+
+  it.skipIf(!HAS_CHROMIUM)(`renders /notice in chromium (skipped when ${CHROMIUM} is absent)`, async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+      const response = await page.goto(`${server.url}/notice`);
+      expect(response?.status()).toBe(200);
+      expect(await page.title()).toBe("Quill Privacy Notice — Quill Reading Club");
+      expect(await page.locator("h1").first().textContent()).toContain("Quill Privacy Notice");
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(existsSync(SCREENSHOT)).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,4 @@
+import { postgresBackend } from "./backends.ts";
+import { runStoreCases } from "./store.case.ts";
+
+runStoreCases({ backend: postgresBackend });
