@@ -20,12 +20,19 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const unknown = names.filter((n) => !(n in BENCHMARKS));
 if (unknown.length > 0) {
-  process.stderr.write(`error STW_CLI_BAD_OPTION: unknown benchmark ${unknown.map((u) => `"${u}"`).join(", ")}; allowed: ${Object.keys(BENCHMARKS).join(", ")}. Run \`npm run bench -- NAME\`.\n`);
+  process.stderr.write(
+    `error STW_CLI_BAD_OPTION: unknown benchmark ${unknown.map((u) => `"${u}"`).join(", ")}; allowed: ${Object.keys(BENCHMARKS).join(", ")}. Run \`npm run bench -- NAME\`.\n`,
+  );
   process.exit(2);
 }
 const results = join(import.meta.dirname, "results");
 mkdirSync(results, { recursive: true });
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version };
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? "unknown",
+  memory_gib: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
 for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
   const result = await BENCHMARKS[name]!();
   const record = { ...result, machine, at: new Date().toISOString() };

@@ -3,7 +3,7 @@
  * Every problem becomes a coded error with its file, line and column; parsing goes on after an error so that one run
  * reports all of them.
  */
-import { isMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq } from "yaml";
 import { type StewardError, stewardError, TOP_LEVEL_KEYS } from "../errors.ts";
 import { buildManifest, type RawResource, type RawSections } from "./build-manifest.ts";
 import { didYouMean } from "./did-you-mean.ts";
@@ -42,7 +42,7 @@ export function parseManifest(files: readonly SourceFile[], root: string): Parse
     }
     if (doc.contents === null) continue; // an empty file says nothing
     if (!isMap(doc.contents)) {
-      const found = Array.isArray(doc.toJS()) ? "a list" : `the value ${JSON.stringify(doc.toJS())}`;
+      const found = describeTop(doc.contents);
       errors.push(stewardError("STW_MANIFEST_NOT_A_MAPPING", { found }, locator.locate([])));
       continue;
     }
@@ -102,4 +102,12 @@ function deepFreeze<T>(value: T): T {
     else for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** Names what a file's top level holds, without resolving it (an unresolved alias must not throw here). */
+function describeTop(contents: unknown): string {
+  if (isSeq(contents)) return "a list";
+  if (isScalar(contents)) return `the value ${JSON.stringify(contents.value)}`;
+  if (isAlias(contents)) return `an alias (*${contents.source})`;
+  return "something else";
 }

@@ -116,7 +116,7 @@ describe("steward check lints", () => {
 
   it("an internal system abroad is covered by the organization's transfer commitments", () => {
     const internal = edit("purposes.yml", "    kind: processor\n", "    kind: internal\n");
-    const files = {
+    const files: Files = {
       ...internal,
       "purposes.yml": internal["purposes.yml"]!.replace("    transfer_mechanisms: [eu_us_dpf]\n", ""),
     };
