@@ -28,7 +28,7 @@ export const CHECK_RULES = {
   purposeWithoutBasis: rule(
     "SC002",
     "error",
-    "A purpose has no legal basis",
+    "A purpose has no legal basis (purposes done as processor excepted)",
     "Add `legal_basis` (contract, legal_obligation, legitimate_interests, consent, vital_interests or public_task).",
   ),
   legitimateInterestWithoutBalancing: rule(
@@ -82,7 +82,7 @@ export const CHECK_RULES = {
   purposeCategoryNotStored: rule(
     "SC011",
     "warning",
-    "A purpose names a data category that no dataset stores",
+    "A purpose names a data category that no dataset stores and no system receives",
     "Remove the category from the purpose or annotate the field that holds it.",
   ),
   datasetWithoutConnection: rule(

@@ -73,8 +73,12 @@ export function runChecks(manifest: Manifest): CheckReport {
     }
   }
 
+  // Data may live at a processor only (e.g. purchase details at the payment processor), so it counts as held too.
+  const held = new Set([...stored.keys(), ...manifest.systems.flatMap((s) => s.data_categories)]);
   for (const p of manifest.purposes) {
-    if (!p.legal_basis) report(R.purposeWithoutBasis, `purpose "${p.key}" has no \`legal_basis\``, p.at);
+    // A processor acts on the controller's legal basis, so a purpose done as processor needs none of its own.
+    if (!p.legal_basis && !p.processor_for)
+      report(R.purposeWithoutBasis, `purpose "${p.key}" has no \`legal_basis\``, p.at);
     if (p.legal_basis === "legitimate_interests" && !p.legitimate_interest)
       report(
         R.legitimateInterestWithoutBalancing,
@@ -90,7 +94,7 @@ export function runChecks(manifest: Manifest): CheckReport {
         p.at,
       );
     for (const cat of p.data_categories)
-      if (![...stored.keys()].some((s) => isWithin(s, cat) || isWithin(cat, s)) && manifest.datasets.length > 0)
+      if (![...held].some((s) => isWithin(s, cat) || isWithin(cat, s)) && manifest.datasets.length > 0)
         report(
           R.purposeCategoryNotStored,
           `purpose "${p.key}" names category "${cat}", which no dataset field stores`,

@@ -128,6 +128,24 @@ describe("steward check lints", () => {
     expect(codes(noOrgMechanism)).toContain("SC007");
   });
 
+  it("a purpose done as processor needs no legal basis of its own; data held only at a processor counts as held", () => {
+    const withController = edit(
+      "purposes.yml",
+      "systems:\n",
+      "  - {key: graded, name: Grading for the school, description: Done for the school., data_use: essential.service, processor_for: school, data_categories: [user.financial]}\nsystems:\n  - {key: school, name: School, kind: controller, description: A school., countries: [IE]}\n",
+    );
+    expect(codes(withController)).not.toContain("SC002");
+    expect(codes(withController)).toContain("SC011");
+    const received = {
+      ...withController,
+      "purposes.yml": withController["purposes.yml"]!.replace(
+        "dpa: DPA-1",
+        "dpa: DPA-1\n    data_categories: [user.financial]",
+      ),
+    };
+    expect(codes(received)).not.toContain("SC011");
+  });
+
   it("findings carry the location of the offending resource", () => {
     const report = runChecks(load(edit("purposes.yml", "    dpa: DPA-1\n", "")));
     const finding = report.errors.find((f) => f.code === "SC008")!;
