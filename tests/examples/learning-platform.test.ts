@@ -84,3 +84,57 @@ describe("the reference deployment (examples/learning-platform)", () => {
     expect(copied).toEqual([]);
   });
 });
+
+describe("TRACEABILITY.md", () => {
+  const table = readFileSync(join(dir, "TRACEABILITY.md"), "utf8");
+  const docs = new Map<string, unknown>();
+  const doc = (file: string) => {
+    if (!docs.has(file)) docs.set(file, parse(readFileSync(join(dir, file), "utf8")));
+    return docs.get(file);
+  };
+
+  /** Resolves `file#key.path`: the first segment names a resource of a list (or a key of a single resource). */
+  function resolves(file: string, path: string): boolean {
+    const top = doc(file) as Record<string, unknown>;
+    const [section] = Object.keys(top);
+    let node: unknown = top[section!];
+    const segments = path.split(".");
+    if (Array.isArray(node)) {
+      // keys may contain dots (taxonomy-like keys): take the longest resource key that prefixes the path
+      const items = node as Record<string, unknown>[];
+      const id = (i: Record<string, unknown>) => String(i["key"] ?? i["fides_key"] ?? i["jurisdiction"]);
+      const match = items
+        .filter((i) => path === id(i) || path.startsWith(`${id(i)}.`))
+        .sort((a, b) => id(b).length - id(a).length)[0];
+      if (!match) return false;
+      node = match;
+      segments.splice(0, id(match).split(".").length);
+    }
+    for (const s of segments) {
+      if (node && typeof node === "object" && s in (node as object)) node = (node as Record<string, unknown>)[s];
+      else if (Array.isArray(node) && node.some((x) => x?.key === s || x === s))
+        node = node.find((x) => x?.key === s || x === s);
+      else return false;
+    }
+    return true;
+  }
+
+  it("has a row for every clause, and every manifest element it names exists", () => {
+    const rows = table.split("\n").filter((l) => /^\|\s*\d+\s*\|/.test(l));
+    expect(rows.length).toBeGreaterThan(150);
+    const broken: string[] = [];
+    let checked = 0;
+    for (const row of rows) {
+      let file = "";
+      for (const [, ref] of row.matchAll(/`([a-z_./]*#[a-zA-Z0-9_.-]+)`/g)) {
+        const [f, path] = ref!.split("#") as [string, string];
+        if (f) file = f;
+        if (!file || file.includes("*") || !file.endsWith(".yml")) continue;
+        checked++;
+        if (!resolves(file, path)) broken.push(`${file}#${path}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(150);
+    expect(broken).toEqual([]);
+  });
+});
