@@ -6,14 +6,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../../src/api/start-server.ts";
 import { isStewardError } from "../../src/errors.ts";
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from "../browser.ts";
 import { loadTinyManifest } from "./fixtures/tiny-manifest.ts";
 
-const CHROMIUM = process.env["STEWARD_CHROMIUM"] ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const SCREENSHOT = "/tmp/serve-notice.png";
 
 let dataDir: string;
@@ -54,19 +52,7 @@ describe("startServer", () => {
   });
 
   it.skipIf(!HAS_CHROMIUM)(`renders /notice in chromium (skipped when ${CHROMIUM} is absent)`, async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
       const response = await page.goto(`${server.url}/notice`);

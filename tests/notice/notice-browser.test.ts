@@ -1,20 +1,17 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/manifest/types.ts";
 import { renderNotice } from "../../src/notice/render-notice.ts";
 import { sectionId } from "../../src/notice/section-titles.ts";
+import { HAS_CHROMIUM, launchChromium } from "../browser.ts";
 import { loadFixture, tryLoadExample } from "./fixture.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-
-describe.skipIf(!hasChromium)(
-  `the HTML notice in a real browser${hasChromium ? "" : " — SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium)"}`,
+describe.skipIf(!HAS_CHROMIUM)(
+  `the HTML notice in a real browser${HAS_CHROMIUM ? "" : " — SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium)"}`,
   () => {
     let browser: Browser;
     let dir: string;
@@ -29,18 +26,7 @@ describe.skipIf(!hasChromium)(
       const file = join(dir, "notice.html");
       await writeFile(file, renderNotice(manifest, "html"));
       url = pathToFileURL(file).href;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
