@@ -10,6 +10,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/check.ts"),
   () => import("./commands/export.ts"),
   () => import("./commands/import.ts"),
+  () => import("./commands/plan.ts"),
   () => import("./commands/serve.ts"),
   () => import("./commands/notice.ts"),
   () => import("./commands/ropa.ts"),

@@ -1,0 +1,54 @@
+import type { Command } from "commander";
+import { stewardError } from "../../errors.ts";
+import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
+import { buildPlan } from "../../plan/build-plan.ts";
+import { explainPlan, planToDot } from "../../plan/explain-plan.ts";
+import { PLAN_ACTIONS } from "../../plan/plan.ts";
+import { buildReferenceGraph } from "../../plan/reference-graph.ts";
+import { oneOf, runAction } from "../run-action.ts";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command("plan")
+    .description("Plan a request from the manifest alone (no database is touched) and print it.")
+    .argument("[dir]", "manifest folder", ".")
+    .requiredOption(
+      "--identity <TYPE=VALUE>",
+      "an identity of the person (repeatable); the plan names its type only",
+      collect,
+      [],
+    )
+    .option("--action <action>", "access | erasure | rectification", "access")
+    .option("--category <key>", "limit access to a data category (repeatable)", collect, [])
+    .option("--explain", "print the plan as readable text (the default format)")
+    .option("--format <format>", "text | json | dot", "text")
+    .action(
+      runAction(async (dir: string, o: { identity: string[]; action: string; category: string[]; format: string }) => {
+        const action = oneOf("--action", o.action, PLAN_ACTIONS);
+        const format = oneOf("--format", o.format, ["text", "json", "dot"] as const);
+        const manifest = await loadManifestDir(dir);
+        const known = [...new Set(buildReferenceGraph(manifest.datasets).seeds.map((s) => s.identity))];
+        const types = o.identity.map((pair) => {
+          const [type = "", ...value] = pair.split("=");
+          if (!type || value.join("=") === "")
+            throw stewardError("STW_CLI_BAD_OPTION", {
+              option: "--identity",
+              value: pair,
+              allowed: known.map((k) => `${k}=VALUE`),
+            });
+          return oneOf("--identity", type, known);
+        });
+        const plan = buildPlan(manifest, { action, identities: [...new Set(types)], categories: o.category });
+        process.stdout.write(
+          format === "json"
+            ? `${JSON.stringify(plan, null, 2)}\n`
+            : format === "dot"
+              ? planToDot(plan)
+              : explainPlan(plan),
+        );
+        return undefined;
+      }),
+    );
+}

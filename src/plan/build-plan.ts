@@ -1,0 +1,164 @@
+/**
+ * Plans a request from the manifest alone (pure, no I/O): seed the reference graph with the request's identity types,
+ * walk it to every collection the identities reach, and — for erasure — decide each collection's and field's fate and
+ * order the steps so that children are erased before their parents.
+ */
+import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
+import type { Collection, Dataset, Field, Manifest } from "../manifest/types.ts";
+import { flattenFields } from "../manifest/validate-references.ts";
+import { eraseOrder } from "./erase-order.ts";
+import type { CollectionStep, CollectionTreatment, FieldTreatment, Lookup, Plan, PlanAction } from "./plan.ts";
+import { buildReferenceGraph, type CollectionAddress, isPersonalField } from "./reference-graph.ts";
+
+export interface PlanRequest {
+  readonly action: PlanAction;
+  /** Identity types the request carries (email, user_id, …). */
+  readonly identities: readonly string[];
+  /** Restrict access to these data categories (a parent covers its children); empty = all personal data. */
+  readonly categories?: readonly string[];
+}
+
+interface Located {
+  readonly dataset: Dataset;
+  readonly collection: Collection;
+  readonly fields: Map<string, Field>;
+}
+
+export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
+  const graph = buildReferenceGraph(manifest.datasets);
+  const byAddress = new Map<CollectionAddress, Located>();
+  for (const d of manifest.datasets)
+    for (const c of d.collections)
+      byAddress.set(`${d.fides_key}.${c.name}`, { dataset: d, collection: c, fields: flattenFields(c.fields) });
+
+  // Breadth-first from the identity seeds: the order in which key values become known.
+  const lookups = new Map<CollectionAddress, Lookup[]>();
+  const order: CollectionAddress[] = [];
+  const add = (address: CollectionAddress, lookup: Lookup) => {
+    const located = byAddress.get(address);
+    if (!located || located.collection.skip_processing) return;
+    if (!lookups.has(address)) {
+      lookups.set(address, []);
+      order.push(address);
+    }
+    const list = lookups.get(address)!;
+    if (!list.some((l) => JSON.stringify(l) === JSON.stringify(lookup))) list.push(lookup);
+  };
+  for (const seed of graph.seeds)
+    if (request.identities.includes(seed.identity))
+      add(seed.collection, {
+        kind: "lookup",
+        field: seed.field,
+        source: { kind: "identity", identity: seed.identity },
+      });
+  for (let i = 0; i < order.length; i++) {
+    const from = order[i]!;
+    for (const e of graph.edges) {
+      if (e.from.collection !== from) continue;
+      // A row's reference to another row's key (child → parent: a view's lecture, a review's submission) leads to that
+      // row's owner, who may be someone else; only parent keys to the rows that hold them are followed.
+      const source = byAddress.get(from)?.fields.get(e.from.field);
+      const target = byAddress.get(e.to.collection)?.fields.get(e.to.field);
+      if (source && target && !source.primary_key && target.primary_key) continue;
+      add(e.to.collection, { kind: "lookup", field: e.to.field, source: { kind: "field", ...e.from } });
+    }
+  }
+
+  const categories = request.categories ?? [];
+  const wanted = (f: Field) =>
+    isPersonalField(f) &&
+    (categories.length === 0 || f.data_categories.some((c) => categories.some((w) => isWithin(c, w))));
+  const exemptionsByKey = new Map(manifest.exemptions.map((e) => [e.key, e]));
+
+  const step = (address: CollectionAddress): CollectionStep => {
+    const { dataset, collection, fields } = byAddress.get(address)!;
+    const exemptions = collection.exemptions
+      .filter((x) => exemptionsByKey.get(x.exemption)?.applies_to.includes(request.action) ?? true)
+      .map((x) => ({
+        kind: "exemption" as const,
+        exemption: x.exemption,
+        reason: exemptionsByKey.get(x.exemption)?.reason ?? x.exemption,
+        ...(x.where ? { where: x.where } : {}),
+      }));
+    return {
+      kind: "collection",
+      collection: address,
+      dataset: dataset.fides_key,
+      name: collection.name,
+      lookups: lookups.get(address)!,
+      read: [...fields].filter(([, f]) => f.fields.length === 0 && wanted(f)).map(([n]) => n),
+      ...(request.action === "erasure" ? { treatment: treatmentOf(collection, fields) } : {}),
+      exemptions,
+    };
+  };
+
+  let steps = order.map(step);
+  let cycles: CollectionAddress[][] = [];
+  if (request.action === "erasure") {
+    const sorted = eraseOrder(order, byAddress);
+    steps = sorted.order.map(step);
+    cycles = sorted.cycles;
+  } else if (request.action === "access") {
+    steps = steps.filter((s) => s.read.length > 0 || s.lookups.length > 0);
+  }
+
+  const reached = new Set(order);
+  const unreached = [...byAddress]
+    .filter(
+      ([a, l]) => !reached.has(a) && !l.collection.skip_processing && [...l.fields.values()].some(isPersonalField),
+    )
+    .map(([a]) => a);
+
+  return {
+    kind: "plan",
+    version: 1,
+    action: request.action,
+    identities: [...request.identities],
+    categories: [...categories],
+    steps,
+    unreached,
+    cycles,
+  };
+}
+
+/**
+ * The manifest's erasure setting for a collection, or the sensible default where it says nothing: mask the personal
+ * fields (the row, and the references other rows hold to it, stay valid).
+ */
+function treatmentOf(collection: Collection, fields: Map<string, Field>): CollectionTreatment {
+  const personal = [...fields].filter(([, f]) => f.fields.length === 0 && isPersonalField(f));
+  if (personal.length === 0)
+    return { kind: "no_personal_data", why: "no personal field: read only to follow references" };
+  const setting = collection.erasure;
+  if (setting?.action === "delete") return { kind: "delete_rows", why: "the manifest deletes this collection's rows" };
+  if (setting?.action === "keep") return { kind: "keep_rows", why: setting.reason };
+  const collectionStrategy = setting?.action === "mask" ? setting : undefined;
+  const treated: FieldTreatment[] = personal.map(([name, f]) => {
+    const e = f.erasure;
+    if (e?.action === "keep") return { kind: "retain", field: name, why: e.reason };
+    if (e?.action === "mask")
+      return {
+        kind: "mask",
+        field: name,
+        strategy: e.strategy,
+        ...(e.value ? { value: e.value } : {}),
+        why: "the field's own setting",
+      };
+    if (f.primary_key)
+      return { kind: "retain", field: name, why: "primary key: identifies the row, masked rows keep it" };
+    if (collectionStrategy)
+      return {
+        kind: "mask",
+        field: name,
+        strategy: collectionStrategy.strategy,
+        ...(collectionStrategy.value ? { value: collectionStrategy.value } : {}),
+        why: "the collection's mask strategy",
+      };
+    return { kind: "mask", field: name, strategy: "null", why: "default: personal fields are masked" };
+  });
+  return {
+    kind: "mask_fields",
+    fields: treated,
+    why: setting ? "the manifest masks this collection's personal fields" : "no erasure setting: masking by default",
+  };
+}

@@ -1,0 +1,75 @@
+/** Human-readable and Graphviz renderings of a Plan (pure). */
+import type { CollectionStep, KeySource, Plan } from "./plan.ts";
+
+const source = (s: KeySource) => (s.kind === "identity" ? `identity ${s.identity}` : `${s.collection}.${s.field}`);
+
+function treatment(step: CollectionStep): string[] {
+  const t = step.treatment;
+  if (!t) return [];
+  switch (t.kind) {
+    case "delete_rows":
+      return [`    erase: delete the rows — ${t.why}`];
+    case "keep_rows":
+      return [`    erase: keep the rows — ${t.why}`];
+    case "no_personal_data":
+      return [`    erase: nothing — ${t.why}`];
+    case "mask_fields":
+      return [
+        `    erase: mask fields — ${t.why}`,
+        ...t.fields.map((f) =>
+          f.kind === "mask"
+            ? `      ${f.field}: mask (${f.strategy}${f.value ? ` "${f.value}"` : ""}) — ${f.why}`
+            : `      ${f.field}: keep — ${f.why}`,
+        ),
+      ];
+  }
+}
+
+/** `steward plan --explain`: every step with its keys, the fields read, and for erasure what happens and why. */
+export function explainPlan(plan: Plan): string {
+  const lines = [
+    `${plan.action} plan for identities: ${plan.identities.join(", ") || "(none)"}${plan.categories.length > 0 ? `; categories: ${plan.categories.join(", ")}` : ""}`,
+    `${plan.steps.length} collection(s) in ${plan.action === "erasure" ? "erasure order (children before parents)" : "read order"}:`,
+  ];
+  plan.steps.forEach((s, i) => {
+    lines.push(`${String(i + 1).padStart(3)}. ${s.collection}`);
+    lines.push(`    found by: ${s.lookups.map((l) => `${l.field} ← ${source(l.source)}`).join("; ")}`);
+    if (plan.action !== "erasure") lines.push(`    reads: ${s.read.join(", ") || "(no personal field)"}`);
+    lines.push(...treatment(s));
+    for (const x of s.exemptions)
+      lines.push(
+        `    exemption ${x.exemption}${
+          x.where
+            ? ` where ${Object.entries(x.where)
+                .map(([k, v]) => `${k} = ${v}`)
+                .join(" and ")}`
+            : ""
+        }: ${x.reason}`,
+      );
+  });
+  if (plan.unreached.length > 0)
+    lines.push(
+      `unreached (personal data these identities cannot reach; the request goes on without them): ${plan.unreached.join(", ")}`,
+    );
+  for (const c of plan.cycles) lines.push(`cycle (not looped; kept in traversal order): ${c.join(" → ")}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Graphviz DOT: collections as nodes, lookups as edges labelled with the field they match. */
+export function planToDot(plan: Plan): string {
+  const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
+  const lines = [`digraph plan {`, `  rankdir=LR;`, `  node [shape=box, fontname="sans-serif"];`];
+  for (const id of plan.identities) lines.push(`  ${q(`identity:${id}`)} [shape=ellipse, label=${q(id)}];`);
+  for (const s of plan.steps) {
+    const fill =
+      s.treatment?.kind === "delete_rows" ? "#f8d7da" : s.treatment?.kind === "keep_rows" ? "#d1e7dd" : "#ffffff";
+    lines.push(`  ${q(s.collection)} [style=filled, fillcolor=${q(fill)}];`);
+    for (const l of s.lookups)
+      lines.push(
+        `  ${q(l.source.kind === "identity" ? `identity:${l.source.identity}` : l.source.collection)} -> ${q(s.collection)} [label=${q(l.field)}];`,
+      );
+  }
+  for (const u of plan.unreached) lines.push(`  ${q(u)} [style=dashed, label=${q(`${u}\n(unreached)`)}];`);
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,152 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import { buildPlan } from "../../src/plan/build-plan.ts";
+import { explainPlan, planToDot } from "../../src/plan/explain-plan.ts";
+import { steward } from "../cli/run-cli.ts";
+import { BASE, load } from "../manifest/helpers.ts";
+
+const example = join(import.meta.dirname, "..", "..", "examples", "learning-platform");
+const at = (plan: ReturnType<typeof buildPlan>, address: string) =>
+  plan.steps.findIndex((s) => s.collection === address);
+
+describe("buildPlan (pure)", () => {
+  const manifest = load(BASE);
+
+  it("seeds from the identity type and follows references; the plan is plain data without identity values", () => {
+    const plan = buildPlan(manifest, { action: "access", identities: ["email"] });
+    expect(plan.steps.map((s) => [s.collection, s.lookups])).toEqual([
+      ["app.users", [{ kind: "lookup", field: "email", source: { kind: "identity", identity: "email" } }]],
+      [
+        "app.posts",
+        [{ kind: "lookup", field: "user_id", source: { kind: "field", collection: "app.users", field: "id" } }],
+      ],
+    ]);
+    expect(plan.steps[1]!.read).toEqual(["user_id", "body"]);
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+  });
+
+  it("erases children before parents, masks by default, and keeps primary keys", () => {
+    const plan = buildPlan(manifest, { action: "erasure", identities: ["email"] });
+    expect(plan.steps.map((s) => s.collection)).toEqual(["app.posts", "app.users"]);
+    expect(plan.steps[0]!.treatment).toMatchObject({
+      kind: "mask_fields",
+      fields: [
+        { field: "user_id", strategy: "null" },
+        { field: "body", strategy: "null" },
+      ],
+    });
+    expect(plan.steps[1]!.treatment).toMatchObject({
+      kind: "mask_fields",
+      fields: [
+        { kind: "retain", field: "id" },
+        { kind: "mask", field: "email" },
+      ],
+    });
+  });
+
+  it("lists personal data the identities cannot reach, and filters access by category", () => {
+    const plan = buildPlan(manifest, { action: "access", identities: ["phone_number"] });
+    expect(plan.steps).toEqual([]);
+    expect(plan.unreached).toEqual(["app.users", "app.posts"]);
+    const contact = buildPlan(manifest, { action: "access", identities: ["email"], categories: ["user.contact"] });
+    expect(contact.steps.map((s) => s.read)).toEqual([["email"], []]);
+  });
+
+  it("reports a foreign-key cycle instead of looping, and honours erase_after as an override", () => {
+    const cyclic = load({
+      "d.yml": `dataset:
+  - fides_key: c
+    collections:
+      - name: a
+        fields:
+          - {name: id, data_categories: [user.unique_id], fides_meta: {primary_key: true}}
+          - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
+          - {name: b_id, data_categories: [system.operations], fides_meta: {references: [{dataset: c, field: b.id, direction: to}]}}
+      - name: b
+        fields:
+          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}
+          - {name: a_id, data_categories: [user.unique_id], fides_meta: {references: [{dataset: c, field: a.id, direction: from}]}}
+`,
+    });
+    const plan = buildPlan(cyclic, { action: "erasure", identities: ["email"] });
+    expect(plan.cycles).toEqual([["c.a", "c.b"]]);
+    expect(plan.steps.map((s) => s.collection).sort()).toEqual(["c.a", "c.b"]);
+
+    const override = load({
+      ...BASE,
+      "datasets/app.yml": BASE["datasets/app.yml"].replace(
+        "      - name: posts\n",
+        "      - name: posts\n        fides_meta: {erase_after: [app.users]}\n",
+      ),
+    });
+    const reordered = buildPlan(override, { action: "erasure", identities: ["email"] });
+    expect(reordered.cycles).toHaveLength(1); // users before posts by hand, posts before users by the key: reported
+  });
+});
+
+describe("plans on the reference deployment", async () => {
+  const manifest = await loadManifestDir(example);
+  const erasure = buildPlan(manifest, { action: "erasure", identities: ["email"] });
+
+  it("erases every child before the parent its foreign key points to", () => {
+    expect(erasure.cycles).toEqual([]);
+    for (const d of manifest.datasets)
+      for (const c of d.collections)
+        for (const f of c.fields)
+          for (const r of f.references) {
+            const child = at(erasure, `${d.fides_key}.${c.name}`);
+            const parent = at(erasure, `${r.dataset}.${r.field.split(".")[0]}`);
+            if (child >= 0 && parent >= 0 && r.field.endsWith(".id") && !f.primary_key)
+              expect(child).toBeLessThan(parent);
+          }
+    expect(erasure.steps.at(-1)!.collection).toBe("learning_app.users");
+  });
+
+  it("never follows a link into another person's rows (lecture views, peer reviews of someone else's submission)", () => {
+    const sources = erasure.steps.flatMap((s) =>
+      s.lookups.map(
+        (l) =>
+          `${s.collection} ← ${l.source.kind === "field" ? `${l.source.collection}.${l.source.field}` : l.source.identity}`,
+      ),
+    );
+    expect(sources).not.toContain("learning_analytics.lecture_views ← learning_app.recorded_lectures.id");
+    expect(sources).not.toContain("learning_app.lecture_student_contacts ← learning_app.recorded_lectures.id");
+    expect(sources).not.toContain("learning_app.assignment_submissions ← learning_app.peer_reviews.submission_id");
+    expect(sources).toContain("learning_app.peer_reviews ← learning_app.users.id");
+  });
+
+  it("shows the manifest's decisions: for-credit enrolments exempt, forum posts kept without their author", () => {
+    const enrollments = erasure.steps.find((s) => s.collection === "learning_app.enrollments")!;
+    expect(enrollments.exemptions).toEqual([
+      expect.objectContaining({ exemption: "for_credit_records", where: { for_credit: true } }),
+    ]);
+    const forum = erasure.steps.find((s) => s.collection === "learning_app.forum_posts")!;
+    expect(forum.treatment).toMatchObject({
+      kind: "mask_fields",
+      fields: expect.arrayContaining([expect.objectContaining({ kind: "mask", field: "author_id", strategy: "null" })]),
+    });
+    expect(explainPlan(erasure)).toContain("exemption for_credit_records where for_credit = true");
+    expect(planToDot(erasure)).toMatch(/^digraph plan \{/);
+  });
+
+  it("`steward plan` prints text, JSON and DOT, and names the allowed identity types on a bad one", () => {
+    const json = steward([
+      "plan",
+      example,
+      "--identity",
+      "email=someone@example.com",
+      "--action",
+      "erasure",
+      "--format",
+      "json",
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: "plan", action: "erasure", identities: ["email"] });
+    expect(json.stdout).not.toContain("someone@example.com");
+    const bad = steward(["plan", example, "--identity", "phone=1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('STW_CLI_BAD_OPTION: option --identity does not take "phone"');
+    expect(bad.stderr).toContain('"phone_number"');
+  });
+});
