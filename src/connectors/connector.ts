@@ -1,0 +1,100 @@
+/**
+ * The contract between the engine and a data store. The engine knows a store only through this interface, so a new
+ * kind of store is a new folder `connectors/<kind>/` and nothing else changes. Every method works on keys: the plan
+ * decides which rows (by which key column and values), the connector only turns that into a few set-based statements.
+ *
+ * Capabilities are readonly flags the engine checks — it never looks at `kind` to decide what a store can do.
+ *
+ * @example
+ *   const db = await createPostgresConnector("postgres://postgres@127.0.0.1:5432/app");
+ *   for await (const rows of db.readByKeys("users", "id", [1, 2, 3], ["id", "email"])) console.log(rows);
+ *   await db.transaction((tx) => tx.deleteByKeys("sessions", "user_id", [1, 2, 3]));
+ *   await db.close();
+ */
+import type { ConnectorKind } from "../manifest/types.ts";
+
+/** One row as the driver returns it: column name → value. */
+export type Row = Record<string, unknown>;
+
+/** What a store can do; the engine chooses its strategy from these flags. */
+export interface ConnectorCapabilities {
+  /** `DELETE/UPDATE … RETURNING` is available (saves a read before a write). */
+  readonly supportsReturning: boolean;
+  /** Writes can be grouped so that they all happen or none does. */
+  readonly supportsTransactions: boolean;
+  /** `CREATE/ALTER TABLE` can be rolled back with the transaction. */
+  readonly supportsTransactionalDdl: boolean;
+  /** A whole key list travels as one array parameter (PostgreSQL `= ANY($1)`), so statements do not grow with it. */
+  readonly supportsArrayParameters: boolean;
+  /** The most bind parameters one statement may carry; key lists are chunked below it. */
+  readonly maxParameters: number;
+}
+
+export interface IntrospectedColumn {
+  readonly name: string;
+  /** The type as the store names it, e.g. `character varying(100)` or `varchar(100)`. */
+  readonly type: string;
+  readonly nullable: boolean;
+  /** The column alone is a primary key or has a unique index — a mask must keep values distinct. */
+  readonly unique: boolean;
+  /** For character types with a limit: the most characters a value may have — a mask must fit. */
+  readonly maxLength?: number;
+}
+
+export interface IntrospectedForeignKey {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly referencedTable: string;
+  readonly referencedColumns: readonly string[];
+}
+
+export interface IntrospectedTable {
+  readonly name: string;
+  /** In table order. */
+  readonly columns: readonly IntrospectedColumn[];
+  /** Empty when the table has none. */
+  readonly primaryKey: readonly string[];
+  readonly foreignKeys: readonly IntrospectedForeignKey[];
+}
+
+export interface ReadOptions {
+  /**
+   * How many keys one statement (and so one yielded batch) covers. Default 1000; capped by `maxParameters`.
+   * Larger batches mean fewer round trips but more rows held in memory at once.
+   */
+  readonly batchSize?: number;
+}
+
+export interface Connector {
+  readonly kind: ConnectorKind;
+  readonly capabilities: ConnectorCapabilities;
+  /** Tables of the connected database (PostgreSQL: of the current schema), sorted by name. */
+  introspect(): Promise<IntrospectedTable[]>;
+  /**
+   * Streams the rows whose `keyColumn` is one of `keys`, one batch per chunk of keys (empty batches are skipped).
+   * Duplicate keys are read once. Only `columns` are returned.
+   */
+  readByKeys(
+    table: string,
+    keyColumn: string,
+    keys: readonly unknown[],
+    columns: readonly string[],
+    opts?: ReadOptions,
+  ): AsyncIterable<Row[]>;
+  /** Deletes the rows whose `keyColumn` is one of `keys`; returns how many rows went. */
+  deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number>;
+  /** Sets `set` on the rows whose `keyColumn` is one of `keys` (this is how masking is done); returns rows matched. */
+  updateByKeys(
+    table: string,
+    keyColumn: string,
+    keys: readonly unknown[],
+    set: Readonly<Record<string, unknown>>,
+  ): Promise<number>;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws (the error is rethrown).
+   * Inside, `tx` is the connector to use; a nested call joins the outer transaction.
+   */
+  transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T>;
+  /** Ends every connection. The connector cannot be used afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,113 @@
+/**
+ * The MySQL/MariaDB connector over `mysql2/promise`. MySQL has no array parameters, so a key list becomes
+ * `IN (?, ?, …)` and is chunked so that no statement exceeds the protocol's 65,535 bind parameters.
+ */
+import type mysql from "mysql2/promise";
+import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
+import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row } from "../connector.ts";
+import { introspectMysql } from "./mysql-introspector.ts";
+import { quoteMysql as q } from "./mysql-quote.ts";
+
+/** A pool or one checked-out connection: what the connector runs statements on. */
+export type MysqlQueryable = Pick<mysql.Pool | mysql.PoolConnection, "query" | "execute">;
+
+const CAPABILITIES: ConnectorCapabilities = {
+  supportsReturning: false,
+  supportsTransactions: true,
+  supportsTransactionalDdl: false,
+  supportsArrayParameters: false,
+  maxParameters: 65_535,
+};
+
+/** Keys per write statement: well under the parameter limit, and few distinct statement texts to prepare. */
+const MAX_KEYS_PER_STATEMENT = 5_000;
+
+const placeholders = (n: number): string => new Array<string>(n).fill("?").join(", ");
+
+type Header = mysql.ResultSetHeader;
+
+export class MysqlConnector implements Connector {
+  readonly kind = "mysql" as const;
+  readonly capabilities = CAPABILITIES;
+
+  /** `pool` owns the connections; `connection` is set inside a transaction. */
+  constructor(
+    private readonly pool: mysql.Pool,
+    private readonly connection?: mysql.PoolConnection,
+  ) {}
+
+  private get db(): MysqlQueryable {
+    return this.connection ?? this.pool;
+  }
+
+  introspect(): Promise<IntrospectedTable[]> {
+    return introspectMysql(this.db);
+  }
+
+  async *readByKeys(
+    table: string,
+    keyColumn: string,
+    keys: readonly unknown[],
+    columns: readonly string[],
+    opts?: ReadOptions,
+  ): AsyncIterable<Row[]> {
+    const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
+    const size = batchSizeFor(opts?.batchSize, this.capabilities.maxParameters);
+    for (const chunk of chunkKeys(keys, size)) {
+      const [rows] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, chunk as never[]);
+      if ((rows as Row[]).length > 0) yield rows as Row[];
+    }
+  }
+
+  async deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number> {
+    const head = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
+    let count = 0;
+    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
+      const [result] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, chunk as never[]);
+      count += (result as Header).affectedRows;
+    }
+    return count;
+  }
+
+  async updateByKeys(
+    table: string,
+    keyColumn: string,
+    keys: readonly unknown[],
+    set: Readonly<Record<string, unknown>>,
+  ): Promise<number> {
+    const names = Object.keys(set);
+    if (names.length === 0) throw new RangeError("updateByKeys needs at least one column to set");
+    const head = `UPDATE ${q(table)} SET ${names.map((n) => `${q(n)} = ?`).join(", ")} WHERE ${q(keyColumn)} IN `;
+    const values = names.map((name) => set[name] ?? null);
+    let count = 0;
+    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
+      const [result] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, [
+        ...values,
+        ...chunk,
+      ] as never[]);
+      // mysql2 connects with FOUND_ROWS, so this counts rows matched, also those whose value was already the mask.
+      count += (result as Header).affectedRows;
+    }
+    return count;
+  }
+
+  async transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T> {
+    if (this.connection) return fn(this);
+    const connection = await this.pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const result = await fn(new MysqlConnector(this.pool, connection));
+      await connection.commit();
+      return result;
+    } catch (error) {
+      await connection.rollback().catch(() => {});
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection) await this.pool.end();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Opens the connector a URL names, by its scheme. The engine and the CLI call this and never a driver: each
+ * connector folder is loaded only when a URL of its kind appears, so a PostgreSQL-only deployment never loads mysql2.
+ *
+ * @example
+ *   const db = await openConnector(process.env.APP_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/app");
+ */
+
+import { stewardError } from "../errors.ts";
+import { redactUrl } from "./connection-url.ts";
+import type { Connector } from "./connector.ts";
+
+const OPENERS: Readonly<Record<string, (url: string) => Promise<Connector>>> = {
+  "postgres:": async (url) => (await import("./postgres/index.ts")).createPostgresConnector(url),
+  "postgresql:": async (url) => (await import("./postgres/index.ts")).createPostgresConnector(url),
+  "mysql:": async (url) => (await import("./mysql/index.ts")).createMysqlConnector(url),
+  "mariadb:": async (url) => (await import("./mysql/index.ts")).createMysqlConnector(url),
+};
+
+/** The URL schemes `openConnector` accepts, for messages and help texts. */
+export const CONNECTOR_SCHEMES: readonly string[] = Object.keys(OPENERS).map((s) => `${s}//`);
+
+export function openConnector(url: string): Promise<Connector> {
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? "";
+  const open = OPENERS[scheme];
+  if (!open)
+    return Promise.reject(stewardError("STW_DB_BAD_URL", { value: redactUrl(url), allowed: CONNECTOR_SCHEMES }));
+  return open(url);
+}

@@ -1,0 +1,102 @@
+/**
+ * The PostgreSQL connector over `pg`. A key list travels as ONE array parameter (`= ANY($1)`), so a statement has the
+ * same text whatever the number of keys; key lists are still chunked so that each batch stays small enough to stream.
+ */
+import type pg from "pg";
+import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
+import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row } from "../connector.ts";
+import { introspectPostgres } from "./postgres-introspector.ts";
+import { quotePostgres as q } from "./postgres-quote.ts";
+
+/** A pool or one checked-out client: what the connector runs statements on. */
+export type PostgresQueryable = Pick<pg.Pool | pg.PoolClient, "query">;
+
+const CAPABILITIES: ConnectorCapabilities = {
+  supportsReturning: true,
+  supportsTransactions: true,
+  supportsTransactionalDdl: true,
+  supportsArrayParameters: true,
+  maxParameters: 65_535,
+};
+
+/** Keys per statement when the caller does not say: arrays are cheap to bind, so chunks can be large. */
+const MAX_KEYS_PER_STATEMENT = 10_000;
+
+export class PostgresConnector implements Connector {
+  readonly kind = "postgres" as const;
+  readonly capabilities = CAPABILITIES;
+
+  /** `pool` owns the connections; `client` is set inside a transaction. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly client?: pg.PoolClient,
+  ) {}
+
+  private get db(): PostgresQueryable {
+    return this.client ?? this.pool;
+  }
+
+  introspect(): Promise<IntrospectedTable[]> {
+    return introspectPostgres(this.db);
+  }
+
+  async *readByKeys(
+    table: string,
+    keyColumn: string,
+    keys: readonly unknown[],
+    columns: readonly string[],
+    opts?: ReadOptions,
+  ): AsyncIterable<Row[]> {
+    const sql = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
+    for (const chunk of chunkKeys(keys, batchSizeFor(opts?.batchSize, MAX_KEYS_PER_STATEMENT))) {
+      const { rows } = await this.db.query<Row>(sql, [chunk]);
+      if (rows.length > 0) yield rows;
+    }
+  }
+
+  async deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number> {
+    const sql = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
+    let count = 0;
+    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT))
+      count += (await this.db.query(sql, [chunk])).rowCount ?? 0;
+    return count;
+  }
+
+  async updateByKeys(
+    table: string,
+    keyColumn: string,
+    keys: readonly unknown[],
+    set: Readonly<Record<string, unknown>>,
+  ): Promise<number> {
+    const names = Object.keys(set);
+    if (names.length === 0) throw new RangeError("updateByKeys needs at least one column to set");
+    const assignments = names.map((name, i) => `${q(name)} = $${i + 1}`).join(", ");
+    const sql = `UPDATE ${q(table)} SET ${assignments} WHERE ${q(keyColumn)} = ANY($${names.length + 1})`;
+    const values = names.map((name) => set[name]);
+    let count = 0;
+    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
+      count += (await this.db.query(sql, [...values, chunk])).rowCount ?? 0;
+    }
+    return count;
+  }
+
+  async transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T> {
+    if (this.client) return fn(this);
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(new PostgresConnector(this.pool, client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.client) await this.pool.end();
+  }
+}
