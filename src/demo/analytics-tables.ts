@@ -3,6 +3,7 @@
  * and lecture_id hold ids of the learning_app database.
  */
 import { createHash } from "node:crypto";
+import { EnrollmentCursor } from "./enrollments.ts";
 import { DEMO_NOW } from "./people.ts";
 import type { Prng } from "./prng.ts";
 import { perLearner, type TableDefinition } from "./table-definition.ts";
@@ -36,11 +37,12 @@ export const CLICKSTREAM_EVENTS: TableDefinition = {
   table: "clickstream_events",
   columns: ["id", "user_id", "device_id", "ip", "url", "referrer", "user_agent", "occurred_at"],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const { plan, people, catalogue } = ctx;
+    const enrollments = new EnrollmentCursor(ctx);
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
+      enrollments.enter(u);
       const n = plan.perLearner.clickstream_events[u - 1] as number;
       if (n > 0) {
         const mobile = people.mobileDeviceId(u);
@@ -49,7 +51,7 @@ export const CLICKSTREAM_EVENTS: TableDefinition = {
         const signup = people.signup(u);
         for (let c = 0; c < n; c++) {
           const onApp = mobile !== undefined && rng.chance(0.3);
-          const course = catalogue.course(plan.enrollmentCourse[e + rng.int(k)] as number).slug;
+          const course = catalogue.course(enrollments.randomCourse(rng)).slug;
           const path = rng
             .pick(PAGE_PATHS)
             .replace("{course}", course)
@@ -63,7 +65,6 @@ export const CLICKSTREAM_EVENTS: TableDefinition = {
           );
         }
       }
-      e += k;
     };
   },
 };

@@ -4,6 +4,7 @@
  * plan's per-enrolment and per-submission counts, so the foreign keys line up without any table reading another.
  */
 import { TIME } from "./catalogue.ts";
+import { EnrollmentCursor } from "./enrollments.ts";
 import { DEMO_NOW } from "./people.ts";
 import { perLearner, type TableDefinition } from "./table-definition.ts";
 import { bool, NULL, opt, text, tsz } from "./tsv.ts";
@@ -35,14 +36,12 @@ export const ENROLLMENTS: TableDefinition = {
     "completed_at",
   ],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const { plan, catalogue } = ctx;
+    const enrollments = new EnrollmentCursor(ctx);
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
       const degree = plan.degreeProgram[u - 1] as number;
-      const signup = people.signup(u);
-      for (let j = 0; j < k; j++, e++) {
-        const enrolled = catalogue.after(signup, e + 1, TIME.enrolled);
+      enrollments.walk(u, (enrollment, enrolled) => {
         const completed = rng.chance(0.35);
         const progress = completed ? 100 : rng.float() * 99.99;
         const grade = completed
@@ -50,12 +49,13 @@ export const ENROLLMENTS: TableDefinition = {
           : progress > 50 && rng.chance(0.4)
             ? rng.float() * 100
             : undefined;
-        const completedAt = completed ? tsz(catalogue.after(enrolled, e + 1, 0xc1)) : NULL;
+        const completedAt = completed ? tsz(catalogue.after(enrolled, enrollment, 0xc1)) : NULL;
         out.row(
-          `${e + 1}\t${u}\t${plan.enrollmentCourse[e]}\t${degree === 0 ? NULL : degree}\t${bool(degree !== 0)}\t` +
-            `${tsz(enrolled)}\t${progress.toFixed(2)}\t${grade === undefined ? NULL : grade.toFixed(2)}\t${completedAt}`,
+          `${enrollment}\t${u}\t${plan.enrollmentCourse[enrollment - 1]}\t${degree === 0 ? NULL : degree}\t` +
+            `${bool(degree !== 0)}\t${tsz(enrolled)}\t${progress.toFixed(2)}\t` +
+            `${grade === undefined ? NULL : grade.toFixed(2)}\t${completedAt}`,
         );
-      }
+      });
     };
   },
 };
@@ -64,27 +64,23 @@ export const ASSIGNMENT_SUBMISSIONS: TableDefinition = {
   table: "assignment_submissions",
   columns: ["id", "enrollment_id", "user_id", "assignment_key", "content", "attachment_ref", "submitted_at", "score"],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const { plan, catalogue } = ctx;
+    const enrollments = new EnrollmentCursor(ctx, plan.submissionsPerEnrollment);
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
-      const signup = people.signup(u);
-      for (let j = 0; j < k; j++, e++) {
-        const n = plan.submissionsPerEnrollment[e] as number;
-        if (n === 0) continue;
-        const enrolled = catalogue.after(signup, e + 1, TIME.enrolled);
+      enrollments.walk(u, (enrollment, enrolled, n) => {
         for (let s = 0; s < n; s++) {
           id++;
           const content = rng.chance(0.5) ? rng.pick(SENTENCES) : `${rng.pick(SENTENCES)} ${rng.pick(SENTENCES)}`;
           const attachment = rng.chance(0.3) ? `s3://learning-app-submissions/${id}/${rng.hex(10)}.pdf` : undefined;
           const score = rng.chance(0.85) ? (50 + rng.float() * 50).toFixed(2) : undefined;
           out.row(
-            `${id}\t${e + 1}\t${u}\tweek-${s + 1 + rng.int(4) * 2}-assignment\t${text(content)}\t${opt(attachment)}\t` +
-              `${tsz(catalogue.after(enrolled, id, TIME.submitted))}\t${opt(score)}`,
+            `${id}\t${enrollment}\t${u}\tweek-${s + 1 + rng.int(4) * 2}-assignment\t${text(content)}\t` +
+              `${opt(attachment)}\t${tsz(catalogue.after(enrolled, id, TIME.submitted))}\t${opt(score)}`,
           );
         }
-      }
+      });
     };
   },
 };
@@ -93,18 +89,14 @@ export const PEER_REVIEWS: TableDefinition = {
   table: "peer_reviews",
   columns: ["id", "submission_id", "reviewer_id", "reviewee_id", "score", "feedback", "created_at"],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
+  start: (ctx, rng) => {
+    const { plan, catalogue } = ctx;
     const learners = plan.learners;
-    let e = 0;
+    const enrollments = new EnrollmentCursor(ctx, plan.submissionsPerEnrollment);
     let submission = 0;
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
-      const signup = people.signup(u);
-      for (let j = 0; j < k; j++, e++) {
-        const n = plan.submissionsPerEnrollment[e] as number;
-        if (n === 0) continue;
-        const enrolled = catalogue.after(signup, e + 1, TIME.enrolled);
+      enrollments.walk(u, (_enrollment, enrolled, n) => {
         for (let s = 0; s < n; s++) {
           submission++;
           const reviews = plan.reviewsPerSubmission[submission - 1] as number;
@@ -126,7 +118,7 @@ export const PEER_REVIEWS: TableDefinition = {
             );
           }
         }
-      }
+      });
     };
   },
 };
@@ -135,24 +127,19 @@ export const QUIZ_RESPONSES: TableDefinition = {
   table: "quiz_responses",
   columns: ["id", "enrollment_id", "user_id", "quiz_key", "question_key", "answer", "correct", "answered_at"],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const enrollments = new EnrollmentCursor(ctx, ctx.plan.quizResponsesPerEnrollment);
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
-      const signup = people.signup(u);
-      for (let j = 0; j < k; j++, e++) {
-        const n = plan.quizResponsesPerEnrollment[e] as number;
-        if (n === 0) continue;
-        const enrolled = catalogue.after(signup, e + 1, TIME.enrolled);
+      enrollments.walk(u, (enrollment, enrolled, n) => {
         for (let q = 0; q < n; q++) {
           const answered = enrolled + rng.float() * (DEMO_NOW - enrolled);
           out.row(
-            `${++id}\t${e + 1}\t${u}\tquiz-${1 + rng.int(8)}\tq${1 + rng.int(12)}\t${text(rng.pick(QUIZ_ANSWERS))}\t` +
+            `${++id}\t${enrollment}\t${u}\tquiz-${1 + rng.int(8)}\tq${1 + rng.int(12)}\t${text(rng.pick(QUIZ_ANSWERS))}\t` +
               `${bool(rng.chance(0.7))}\t${tsz(answered)}`,
           );
         }
-      }
+      });
     };
   },
 };
@@ -171,26 +158,23 @@ export const EXAM_ATTEMPTS: TableDefinition = {
     "proctoring_flagged",
   ],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const { catalogue } = ctx;
+    const enrollments = new EnrollmentCursor(ctx, ctx.plan.examAttemptsPerEnrollment);
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
-      const signup = people.signup(u);
-      for (let j = 0; j < k; j++, e++) {
-        const n = plan.examAttemptsPerEnrollment[e] as number;
-        if (n === 0) continue;
-        let started = catalogue.after(catalogue.after(signup, e + 1, TIME.enrolled), e + 1, 0xea);
+      enrollments.walk(u, (enrollment, enrolled, n) => {
+        let started = catalogue.after(enrolled, enrollment, 0xea);
         for (let a = 1; a <= n; a++) {
           const submitted = rng.chance(0.95) ? minNow(started + (30 + rng.int(90)) * 60_000) : undefined;
           const score = submitted === undefined ? NULL : (rng.float() * 100).toFixed(2);
           out.row(
-            `${++id}\t${e + 1}\t${u}\tfinal-exam\t${a}\t${tsz(started)}\t` +
+            `${++id}\t${enrollment}\t${u}\tfinal-exam\t${a}\t${tsz(started)}\t` +
               `${submitted === undefined ? NULL : tsz(submitted)}\t${score}\t${bool(rng.chance(0.02))}`,
           );
           started = minNow(started + (1 + rng.int(20)) * DAY);
         }
-      }
+      });
     };
   },
 };
@@ -246,15 +230,16 @@ export const FORUM_POSTS: TableDefinition = {
   table: "forum_posts",
   columns: ["id", "course_id", "author_id", "title", "body", "upvotes", "created_at", "edited_at"],
   units: perLearner,
-  start: ({ plan, people, catalogue }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const { plan, people, catalogue } = ctx;
+    const enrollments = new EnrollmentCursor(ctx);
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
+      enrollments.enter(u);
       const n = plan.perLearner.forum_posts[u - 1] as number;
       const signup = people.signup(u);
       for (let p = 0; p < n; p++) {
-        const course = plan.enrollmentCourse[e + rng.int(k)] as number;
+        const course = enrollments.randomCourse(rng);
         // Some authors have already been erased: their posts stay public without them.
         const author = rng.chance(0.04) ? NULL : String(u);
         const title = rng.chance(0.3) ? text(`Question about ${catalogue.course(course).topic}`) : NULL;
@@ -264,7 +249,6 @@ export const FORUM_POSTS: TableDefinition = {
         const upvotes = rng.chance(0.5) ? 0 : Math.floor(1 / (1 - rng.float() * 0.98));
         out.row(`${++id}\t${course}\t${author}\t${title}\t${text(body)}\t${upvotes}\t${tsz(created)}\t${edited}`);
       }
-      e += k;
     };
   },
 };

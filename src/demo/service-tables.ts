@@ -2,6 +2,7 @@
  * Generators for services around learning: identity_verifications, financial_aid_applications, payment_customers,
  * support_chats, session_replays.
  */
+import { EnrollmentCursor } from "./enrollments.ts";
 import { DEMO_NOW } from "./people.ts";
 import { cumulative, type Prng } from "./prng.ts";
 import { perLearner, type TableDefinition } from "./table-definition.ts";
@@ -93,14 +94,15 @@ export const FINANCIAL_AID_APPLICATIONS: TableDefinition = {
     "decided_at",
   ],
   units: perLearner,
-  start: ({ plan, people }, rng) => {
-    let e = 0;
+  start: (ctx, rng) => {
+    const { plan, people } = ctx;
+    const enrollments = new EnrollmentCursor(ctx);
     let id = 0;
     return (u, out) => {
-      const k = plan.perLearner.enrollments[u - 1] as number;
+      enrollments.enter(u);
       const n = plan.perLearner.financial_aid_applications[u - 1] as number;
       for (let a = 0; a < n; a++) {
-        const course = plan.enrollmentCourse[e + rng.int(k)] as number;
+        const course = enrollments.randomCourse(rng);
         const x = rng.float();
         const income = (300 + 60_000 * x * x * x).toFixed(2);
         const currency = (COUNTRIES[people.country(u)] as (typeof COUNTRIES)[number])[5];
@@ -115,7 +117,6 @@ export const FINANCIAL_AID_APPLICATIONS: TableDefinition = {
             `${status}\t${tsz(submitted)}\t${decided}`,
         );
       }
-      e += k;
     };
   },
 };
