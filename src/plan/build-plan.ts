@@ -53,15 +53,9 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
       });
   for (let i = 0; i < order.length; i++) {
     const from = order[i]!;
-    for (const e of graph.edges) {
-      if (e.from.collection !== from) continue;
-      // A row's reference to another row's key (child → parent: a view's lecture, a review's submission) leads to that
-      // row's owner, who may be someone else; only parent keys to the rows that hold them are followed.
-      const source = byAddress.get(from)?.fields.get(e.from.field);
-      const target = byAddress.get(e.to.collection)?.fields.get(e.to.field);
-      if (source && target && !source.primary_key && target.primary_key) continue;
-      add(e.to.collection, { kind: "lookup", field: e.to.field, source: { kind: "field", ...e.from } });
-    }
+    for (const e of graph.edges)
+      if (e.from.collection === from)
+        add(e.to.collection, { kind: "lookup", field: e.to.field, source: { kind: "field", ...e.from } });
   }
 
   const categories = request.categories ?? [];
@@ -92,15 +86,9 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
     };
   };
 
-  let steps = order.map(step);
-  let cycles: CollectionAddress[][] = [];
-  if (request.action === "erasure") {
-    const sorted = eraseOrder(order, byAddress);
-    steps = sorted.order.map(step);
-    cycles = sorted.cycles;
-  } else if (request.action === "access") {
-    steps = steps.filter((s) => s.read.length > 0 || s.lookups.length > 0);
-  }
+  const { order: stepOrder, cycles } =
+    request.action === "erasure" ? eraseOrder(order, byAddress) : { order, cycles: [] as CollectionAddress[][] };
+  const steps = stepOrder.map(step);
 
   const reached = new Set(order);
   const unreached = [...byAddress]

@@ -33,6 +33,19 @@ export function buildReferenceGraph(datasets: readonly Dataset[]): ReferenceGrap
   const collections: CollectionAddress[] = [];
   const edges: ReferenceEdge[] = [];
   const seeds: IdentitySeed[] = [];
+  const primaryKeys = new Set<string>();
+  for (const d of datasets)
+    for (const c of d.collections)
+      for (const [name, field] of flattenFields(c.fields))
+        if (field.primary_key) primaryKeys.add(`${d.fides_key}.${c.name}.${name}`);
+  const isKey = (end: ReferenceEdge["from"]) => primaryKeys.has(`${end.collection}.${end.field}`);
+  // A row's reference to another row's key (child → parent: a view's lecture, a review's submission) leads to that
+  // row's owner, who may be someone else: it orders erasure but is never followed to find the subject's rows. Only a
+  // parent's key leads to the rows that hold it.
+  const follow = (from: ReferenceEdge["from"], to: ReferenceEdge["to"]) => {
+    if (!isKey(from) && isKey(to)) return;
+    edges.push({ kind: "reference", from, to });
+  };
   for (const d of datasets) {
     for (const c of d.collections) {
       const here = `${d.fides_key}.${c.name}`;
@@ -44,8 +57,8 @@ export function buildReferenceGraph(datasets: readonly Dataset[]): ReferenceGrap
           const there = { collection: `${r.dataset}.${collection}`, field: rest.join(".") };
           const mine = { collection: here, field: name };
           // Fides: "from" = the referenced field's values find this collection's rows; "to" = the reverse.
-          if (r.direction !== "to") edges.push({ kind: "reference", from: there, to: mine });
-          if (r.direction !== "from") edges.push({ kind: "reference", from: mine, to: there });
+          if (r.direction !== "to") follow(there, mine);
+          if (r.direction !== "from") follow(mine, there);
         }
       }
     }
@@ -61,7 +74,11 @@ export function reachableCollections(
   const reached = new Set<CollectionAddress>(start ?? graph.seeds.map((s) => s.collection));
   const queue = [...reached];
   const out = new Map<CollectionAddress, ReferenceEdge[]>();
-  for (const e of graph.edges) out.set(e.from.collection, [...(out.get(e.from.collection) ?? []), e]);
+  for (const e of graph.edges) {
+    const list = out.get(e.from.collection);
+    if (list) list.push(e);
+    else out.set(e.from.collection, [e]);
+  }
   while (queue.length > 0) {
     const next = queue.shift()!;
     for (const e of out.get(next) ?? []) {
