@@ -17,6 +17,12 @@ import type { ConnectorKind } from "../manifest/types.ts";
 export type Row = Record<string, unknown>;
 
 /** What a store can do; the engine chooses its strategy from these flags. */
+/** One row's new values, for `updateEach`. */
+export interface RowUpdate {
+  readonly key: unknown;
+  readonly set: Readonly<Record<string, unknown>>;
+}
+
 export interface ConnectorCapabilities {
   /** `DELETE/UPDATE … RETURNING` is available (saves a read before a write). */
   readonly supportsReturning: boolean;
@@ -90,6 +96,14 @@ export interface Connector {
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number>;
+  /**
+   * Sets a different value on each row: `updates[i].set` on the row whose `keyColumn` is `updates[i].key` (this is how
+   * per-row masks — hashes, random strings — are written). Every update must set the same columns. One set-based
+   * statement per chunk, never one per row. Returns rows matched.
+   */
+  updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number>;
+  /** Up to `limit` rows of `table` (only `columns`), in no particular order: what discovery looks at to guess categories. */
+  sample(table: string, columns: readonly string[], limit: number): Promise<Row[]>;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws (the error is rethrown).
    * Inside, `tx` is the connector to use; a nested call joins the outer transaction.

@@ -30,6 +30,8 @@ export const CASES = [
   "readByKeys chunks 10,000 keys and more without exceeding the parameter limit",
   "deleteByKeys deletes only the rows of the keys and returns the count",
   "updateByKeys masks only the rows of the keys",
+  "updateEach sets a different value on each row, in one call for many rows",
+  "sample returns at most the limit, only the columns asked",
   "transaction commits when fn resolves",
   "transaction rolls back everything when fn throws",
   "a quoted identifier works",
@@ -170,6 +172,42 @@ export function runConformance(harness: ConformanceHarness): void {
             : r,
       );
       expect(await all(db, "parent", ["id", "email", "nickname"], ids)).toEqual(expected);
+    });
+
+    test("updateEach sets a different value on each row, in one call for many rows", async () => {
+      const ids = range(1, 5);
+      const before = await all(db, "parent", ["id", "email", "nickname"], ids);
+      const updates = [2, 4, 99].map((id) => ({ key: id, set: { email: `m${id}@invalid`, nickname: null } }));
+      expect(await db.updateEach("parent", "id", updates)).toBe(2);
+      expect(await all(db, "parent", ["id", "email", "nickname"], ids)).toEqual(
+        before.map((r) =>
+          r["id"] === 2 || r["id"] === 4 ? { ...r, email: `m${String(r["id"])}@invalid`, nickname: null } : r,
+        ),
+      );
+      expect(await db.updateEach("parent", "id", [])).toBe(0);
+      await expect(
+        db.updateEach("parent", "id", [
+          { key: 1, set: { nickname: "a" } },
+          { key: 2, set: { email: "b@invalid" } },
+        ]),
+      ).rejects.toThrow(RangeError);
+      // Many rows at once: more than one statement's worth of parameters on every store.
+      const items = range(1, ITEM_COUNT).map((id) => ({ key: id, set: { label: `m-${id}` } }));
+      expect(await db.updateEach("item", "id", items)).toBe(ITEM_COUNT);
+      const labels = (await collect(db.readByKeys("item", "id", [1, 5000, ITEM_COUNT], ["id", "label"]))).flat();
+      expect(byId(labels)).toEqual([
+        { id: 1, label: "m-1" },
+        { id: 5000, label: "m-5000" },
+        { id: ITEM_COUNT, label: `m-${ITEM_COUNT}` },
+      ]);
+    });
+
+    test("sample returns at most the limit, only the columns asked", async () => {
+      const rows = await db.sample("parent", ["email"], 3);
+      expect(rows).toHaveLength(3);
+      for (const r of rows) expect(Object.keys(r)).toEqual(["email"]);
+      expect(rows.every((r) => /^p[1-5]@example\.test$/.test(String(r["email"])))).toBe(true);
+      expect(await db.sample("parent", ["id"], 100)).toHaveLength(5);
     });
 
     test("transaction commits when fn resolves", async () => {

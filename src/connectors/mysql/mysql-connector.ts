@@ -4,7 +4,8 @@
  */
 import type mysql from "mysql2/promise";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
-import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row } from "../connector.ts";
+import { columnsOf } from "../columns-of.ts";
+import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
 import { quoteMysql as q } from "./mysql-quote.ts";
 
@@ -89,6 +90,32 @@ export class MysqlConnector implements Connector {
       count += (result as Header).affectedRows;
     }
     return count;
+  }
+
+  async updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number> {
+    const names = columnsOf(updates);
+    if (names.length === 0) return 0;
+    // A derived table of (key, values…) joined on the key: one statement per chunk under the parameter limit.
+    const perRow = names.length + 1;
+    const size = Math.max(1, Math.floor(this.capabilities.maxParameters / perRow));
+    const set = names.map((n) => `t.${q(n)} = v.${q(`c${names.indexOf(n)}`)}`).join(", ");
+    const first = `SELECT ? AS k, ${names.map((_, i) => `? AS ${q(`c${i}`)}`).join(", ")}`;
+    const next = `SELECT ${Array.from({ length: perRow }, () => "?").join(", ")}`;
+    let count = 0;
+    for (const chunk of chunkKeys(updates, size)) {
+      const derived = [first, ...chunk.slice(1).map(() => next)].join(" UNION ALL ");
+      const values = chunk.flatMap((u) => [u.key, ...names.map((n) => u.set[n] ?? null)]);
+      const sql = `UPDATE ${q(table)} AS t JOIN (${derived}) AS v ON t.${q(keyColumn)} = v.k SET ${set}`;
+      const [result] = await this.db.query(sql, values as never[]);
+      count += (result as Header).affectedRows;
+    }
+    return count;
+  }
+
+  async sample(table: string, columns: readonly string[], limit: number): Promise<Row[]> {
+    const sql = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} LIMIT ${Math.max(0, Math.floor(limit))}`;
+    const [rows] = await this.db.query(sql);
+    return rows as Row[];
   }
 
   async transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T> {

@@ -4,7 +4,8 @@
  */
 import type pg from "pg";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
-import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row } from "../connector.ts";
+import { columnsOf } from "../columns-of.ts";
+import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
 
@@ -78,6 +79,26 @@ export class PostgresConnector implements Connector {
       count += (await this.db.query(sql, [...values, chunk])).rowCount ?? 0;
     }
     return count;
+  }
+
+  async updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number> {
+    const names = columnsOf(updates);
+    if (names.length === 0) return 0;
+    // The rows travel as one jsonb parameter, typed by the table's own row type: no per-column casts to guess.
+    const assignments = names.map((name) => `${q(name)} = v.${q(name)}`).join(", ");
+    const sql = `UPDATE ${q(table)} AS t SET ${assignments}
+      FROM jsonb_populate_recordset(NULL::${q(table)}, $1::jsonb) AS v WHERE t.${q(keyColumn)} = v.${q(keyColumn)}`;
+    let count = 0;
+    for (const chunk of chunkKeys(updates, MAX_KEYS_PER_STATEMENT)) {
+      const json = JSON.stringify(chunk.map((u) => ({ ...u.set, [keyColumn]: u.key })));
+      count += (await this.db.query(sql, [json])).rowCount ?? 0;
+    }
+    return count;
+  }
+
+  async sample(table: string, columns: readonly string[], limit: number): Promise<Row[]> {
+    const { rows } = await this.db.query<Row>(`SELECT ${columns.map(q).join(", ")} FROM ${q(table)} LIMIT $1`, [limit]);
+    return rows;
   }
 
   async transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T> {
