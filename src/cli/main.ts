@@ -11,6 +11,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/export.ts"),
   () => import("./commands/import.ts"),
   () => import("./commands/plan.ts"),
+  () => import("./commands/request.ts"),
   () => import("./commands/serve.ts"),
   () => import("./commands/notice.ts"),
   () => import("./commands/ropa.ts"),

@@ -206,6 +206,7 @@ function buildField(f: FieldInput, raw: RawResource, path: YamlPath, where: Wher
     length: meta.length ?? undefined,
     read_only: meta.read_only ?? false,
     personal: f.personal,
+    expands_identity: f.expands_identity ?? false,
     erasure: erasureOf(f.erasure),
     fields: children,
     fides_extra: {
@@ -218,6 +219,7 @@ function buildField(f: FieldInput, raw: RawResource, path: YamlPath, where: Wher
         "fields",
         "erasure",
         "personal",
+        "expands_identity",
       ]),
       ...(Object.keys(pick(meta, ["references", "identity", "primary_key", "data_type", "length", "read_only"]))
         .length > 0

@@ -168,6 +168,7 @@ export interface FieldInput {
   fields?: FieldInput[] | null | undefined;
   erasure?: z.infer<typeof erasureSchema> | undefined;
   personal?: boolean | undefined;
+  expands_identity?: boolean | undefined;
   [extra: string]: unknown;
 }
 
@@ -187,6 +188,8 @@ export const fieldSchema: z.ZodType<FieldInput> = z.lazy(() =>
     retention: z.string().nullish(),
     erasure: erasureSchema.optional(),
     personal: z.boolean().optional(),
+    /** The value is a further identity of the same person as the row (their phone, their device): follow it. */
+    expands_identity: z.boolean().optional(),
   }),
 );
 

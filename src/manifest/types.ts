@@ -285,6 +285,12 @@ export interface Field {
   readonly data_categories: readonly string[];
   /** Identity type this field holds, when it names a person to the outside world (email, user_id, …). */
   readonly identity?: string;
+  /**
+   * The value is a further identity of the same person the row belongs to (the phone or device id on their own
+   * account row): once the row is found, the value is looked up wherever its identity type is a seed. Never set on a
+   * value a row holds about someone else (a referral's e-mail), which would read another person's data.
+   */
+  readonly expands_identity: boolean;
   readonly primary_key: boolean;
   readonly references: readonly FieldReference[];
   readonly data_type?: string;

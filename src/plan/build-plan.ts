@@ -7,7 +7,15 @@ import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Collection, Dataset, Field, Manifest } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
 import { eraseOrder } from "./erase-order.ts";
-import type { CollectionStep, CollectionTreatment, FieldTreatment, Lookup, Plan, PlanAction } from "./plan.ts";
+import type {
+  CollectionStep,
+  CollectionTreatment,
+  FieldTreatment,
+  Lookup,
+  MaskTreatment,
+  Plan,
+  PlanAction,
+} from "./plan.ts";
 import { buildReferenceGraph, type CollectionAddress, isPersonalField } from "./reference-graph.ts";
 
 export interface PlanRequest {
@@ -56,6 +64,16 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
     for (const e of graph.edges)
       if (e.from.collection === from)
         add(e.to.collection, { kind: "lookup", field: e.to.field, source: { kind: "field", ...e.from } });
+    // Identity expansion: a further identity of the same person on this row seeds every field of that identity type.
+    for (const [name, f] of byAddress.get(from)!.fields)
+      if (f.expands_identity && f.identity)
+        for (const seed of graph.seeds)
+          if (seed.identity === f.identity && !(seed.collection === from && seed.field === name))
+            add(seed.collection, {
+              kind: "lookup",
+              field: seed.field,
+              source: { kind: "expansion", identity: f.identity, collection: from, field: name },
+            });
   }
 
   const categories = request.categories ?? [];
@@ -79,7 +97,8 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
       collection: address,
       dataset: dataset.fides_key,
       name: collection.name,
-      lookups: lookups.get(address)!,
+      lookups:
+        request.action === "erasure" ? partialLookups(lookups.get(address)!, collection, fields) : lookups.get(address)!,
       read: [...fields].filter(([, f]) => f.fields.length === 0 && wanted(f)).map(([n]) => n),
       ...(request.action === "erasure" ? { treatment: treatmentOf(collection, fields) } : {}),
       exemptions,
@@ -107,6 +126,26 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
     unreached,
     cycles,
   };
+}
+
+/**
+ * On a collection whose rows are deleted, a lookup through a field with its own mask setting finds rows that name
+ * someone else too (the reviewer of another learner's review): those rows keep living, only that field is masked.
+ */
+function partialLookups(list: readonly Lookup[], collection: Collection, fields: Map<string, Field>): Lookup[] {
+  if (collection.erasure?.action !== "delete" || list.length < 2) return [...list];
+  return list.map((l) => {
+    const e = fields.get(l.field)?.erasure;
+    if (e?.action !== "mask") return l;
+    const only: MaskTreatment = {
+      kind: "mask",
+      field: l.field,
+      strategy: e.strategy,
+      ...(e.value ? { value: e.value } : {}),
+      why: `rows found only through ${l.field} belong to someone else too: only ${l.field} is masked`,
+    };
+    return { ...l, only };
+  });
 }
 
 /**

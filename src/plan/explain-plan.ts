@@ -1,7 +1,12 @@
 /** Human-readable and Graphviz renderings of a Plan (pure). */
 import type { CollectionStep, KeySource, Plan } from "./plan.ts";
 
-const source = (s: KeySource) => (s.kind === "identity" ? `identity ${s.identity}` : `${s.collection}.${s.field}`);
+const source = (s: KeySource) =>
+  s.kind === "identity"
+    ? `identity ${s.identity}`
+    : s.kind === "expansion"
+      ? `${s.collection}.${s.field} (same person's ${s.identity})`
+      : `${s.collection}.${s.field}`;
 
 function treatment(step: CollectionStep): string[] {
   const t = step.treatment;
@@ -36,6 +41,8 @@ export function explainPlan(plan: Plan): string {
     lines.push(`    found by: ${s.lookups.map((l) => `${l.field} ← ${source(l.source)}`).join("; ")}`);
     if (plan.action !== "erasure") lines.push(`    reads: ${s.read.join(", ") || "(no personal field)"}`);
     lines.push(...treatment(s));
+    for (const l of s.lookups)
+      if (l.only) lines.push(`    rows found only by ${l.field}: mask ${l.field} (${l.only.strategy}) — ${l.only.why}`);
     for (const x of s.exemptions)
       lines.push(
         `    exemption ${x.exemption}${
@@ -58,7 +65,14 @@ export function explainPlan(plan: Plan): string {
 /** Graphviz DOT: collections as nodes, lookups as edges labelled with the field they match. */
 export function planToDot(plan: Plan): string {
   const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
-  const lines = [`digraph plan {`, `  rankdir=LR;`, `  node [shape=box, fontname="sans-serif"];`];
+  // Helvetica, not "sans-serif": Graphviz sizes boxes from the metrics of the PostScript fonts it knows and measures
+  // an unknown name as Times, so sans text drawn by a browser overflowed its box.
+  const lines = [
+    `digraph plan {`,
+    `  rankdir=LR;`,
+    `  node [shape=box, fontname="Helvetica"];`,
+    `  edge [fontname="Helvetica", fontsize=10];`,
+  ];
   for (const id of plan.identities) lines.push(`  ${q(`identity:${id}`)} [shape=ellipse, label=${q(id)}];`);
   for (const s of plan.steps) {
     const fill =

@@ -10,17 +10,34 @@ import type { CollectionAddress } from "./reference-graph.ts";
 export type PlanAction = "access" | "erasure" | "rectification";
 export const PLAN_ACTIONS: readonly PlanAction[] = ["access", "erasure", "rectification"];
 
-/** Where a lookup's key values come from: the request's identity, or a field of a collection read before. */
+/**
+ * Where a lookup's key values come from: the request's identity; a field of a collection read before; or an identity
+ * of the same person found on a row read before (expansion: the phone on the person's own account row), with its
+ * provenance.
+ */
 export type KeySource =
   | { readonly kind: "identity"; readonly identity: string }
-  | { readonly kind: "field"; readonly collection: CollectionAddress; readonly field: string };
+  | { readonly kind: "field"; readonly collection: CollectionAddress; readonly field: string }
+  | {
+      readonly kind: "expansion";
+      readonly identity: string;
+      readonly collection: CollectionAddress;
+      readonly field: string;
+    };
 
 export interface Lookup {
   readonly kind: "lookup";
   /** The field of this collection matched against the key values. */
   readonly field: string;
   readonly source: KeySource;
+  /**
+   * Erasure only: rows found through this lookup alone name someone else too (a review names its reviewer and its
+   * reviewee); for them only this field is masked, and the collection's treatment applies to rows found otherwise.
+   */
+  readonly only?: MaskTreatment;
 }
+
+export type MaskTreatment = Extract<FieldTreatment, { kind: "mask" }>;
 
 /** What erasure does to one field, and why. */
 export type FieldTreatment =

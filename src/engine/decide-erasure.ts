@@ -1,0 +1,344 @@
+/**
+ * Decides, row by row, what an erasure does to the subject's rows — before anything is written.
+ *
+ * 1. Each row gets the plan's treatment: delete, mask fields (values computed here, constraint-aware), keep (the
+ *    manifest's reason or an exemption). A row found only through a lookup marked `only` (a review found through its
+ *    reviewer) gets only that field masked.
+ * 2. Rows kept under an exemption keep their children too (the submissions of a for-credit enrolment).
+ * 3. A row that is still referenced after the erasure — by a kept row, by a row whose reference could not be masked,
+ *    or by another person's row — is not deleted: kept when an exemption holds the referencing row, else masked.
+ *    Other people's references are found with one set-based read per reference and chunk, and only where the plan's
+ *    own lookups have not already read them.
+ *
+ * Steps 2 and 3 repeat until nothing changes (a masked lecture keeps its NOT NULL instructor reference, so the
+ * instructor's account is masked too).
+ */
+import type { Row } from "../connectors/connector.ts";
+import type { Field, Manifest, MaskStrategy } from "../manifest/types.ts";
+import type { MaskTreatment } from "../plan/plan.ts";
+import { isPersonalField } from "../plan/reference-graph.ts";
+import { columnShapes } from "./column-shapes.ts";
+import type { FoundCollection, FoundRows } from "./find-rows.ts";
+import { type ColumnShape, maskValue } from "./mask.ts";
+import type { Stores } from "./stores.ts";
+
+export type RowFate =
+  | { readonly action: "delete" }
+  | { readonly action: "mask"; readonly set: Readonly<Record<string, unknown>>; readonly why: string }
+  | {
+      readonly action: "keep";
+      readonly why: string;
+      /** Set when an exemption keeps the row (or the row it belongs to): its children are kept with it. */
+      readonly exemption?: string;
+      /** Set when the row stays because rows kept under an exemption still refer to it (its children may go). */
+      readonly held?: true;
+      /** Fields the manifest masks even on kept rows (their own setting). */
+      readonly set: Readonly<Record<string, unknown>>;
+    }
+  | { readonly action: "none" };
+
+export interface CollectionDecision {
+  readonly found: FoundCollection;
+  readonly fates: RowFate[];
+  readonly shapes: ReadonlyMap<string, ColumnShape>;
+  /** Why fields could not be masked, once per field. */
+  readonly retained: Map<string, string>;
+}
+
+export interface ErasureDecisions {
+  readonly collections: Map<string, CollectionDecision>;
+  /** Why rows were kept or masked instead of deleted, per collection, for the report. */
+  readonly notes: Map<string, Set<string>>;
+}
+
+interface Link {
+  readonly child: string;
+  readonly childName: string;
+  readonly childDataset: string;
+  readonly field: string;
+  readonly parent: string;
+  readonly parentKey: string;
+}
+
+interface MaskSpec {
+  readonly field: string;
+  readonly strategy: MaskStrategy;
+  readonly value?: string;
+}
+
+export async function decideErasure(
+  manifest: Manifest,
+  found: FoundRows,
+  stores: Stores,
+  secret: Uint8Array,
+): Promise<ErasureDecisions> {
+  const links = keyLinks(manifest);
+  const collections = new Map<string, CollectionDecision>();
+  const notes = new Map<string, Set<string>>();
+  const note = (collection: string, text: string) => {
+    const set = notes.get(collection) ?? new Set<string>();
+    set.add(text);
+    notes.set(collection, set);
+  };
+  const referencing = new Set(links.map((l) => `${l.child}|${l.field}`));
+
+  for (const [address, c] of found.collections) {
+    if (found.unreached.has(address)) continue;
+    const table = await stores
+      .tablesOf(c.step.dataset)
+      .then((t) => t.get(c.step.name))
+      .catch(() => undefined);
+    const decision: CollectionDecision = {
+      found: c,
+      fates: [],
+      shapes: columnShapes(c.fields, table, (name) => referencing.has(`${address}|${name}`)),
+      retained: new Map(),
+    };
+    collections.set(address, decision);
+    c.rows.forEach((row, i) => {
+      decision.fates.push(initialFate(decision, row, c.foundBy[i]!, secret));
+    });
+  }
+
+  const masksOf = (d: CollectionDecision, row: Row, specs: readonly MaskSpec[]) => computeMasks(d, row, specs, secret);
+  const checked = new Map<Link, Map<string, boolean>>();
+
+  for (let changed = true; changed; ) {
+    changed = false;
+    // Children of rows kept under an exemption are kept with them.
+    for (const link of links) {
+      const parent = collections.get(link.parent);
+      const child = collections.get(link.child);
+      if (!parent || !child) continue;
+      const held = new Map<string, RowFate & { action: "keep" }>();
+      parent.found.rows.forEach((row, i) => {
+        const fate = parent.fates[i]!;
+        if (fate.action === "keep" && fate.exemption) held.set(String(row[link.parentKey]), fate);
+      });
+      if (held.size === 0) continue;
+      child.found.rows.forEach((row, i) => {
+        const fate = child.fates[i]!;
+        const holder = held.get(String(row[link.field]));
+        if (!holder || fate.action === "keep" || fate.action === "none") return;
+        child.fates[i] = {
+          action: "keep",
+          why: `belongs to a ${link.parent} row kept: ${holder.why}`,
+          ...(holder.exemption ? { exemption: holder.exemption } : {}),
+          set: masksOf(child, row, ownMasks(child.found, child.found.foundBy[i]!)),
+        };
+        note(link.child, `kept: belongs to ${link.parent} rows kept under an exemption`);
+        changed = true;
+      });
+    }
+    // A row still referenced after the erasure is not deleted.
+    for (const link of links) {
+      const parent = collections.get(link.parent);
+      if (!parent) continue;
+      const deleting = new Map<string, number>();
+      parent.fates.forEach((fate, i) => {
+        if (fate.action === "delete") deleting.set(String(parent.found.rows[i]![link.parentKey]), i);
+      });
+      if (deleting.size === 0) continue;
+      const referencedBy = new Map<string, "exempt" | "other">();
+      const child = collections.get(link.child);
+      if (child) {
+        child.found.rows.forEach((row, i) => {
+          const key = String(row[link.field]);
+          if (!deleting.has(key)) return;
+          const fate = child.fates[i]!;
+          if (fate.action === "delete") return;
+          if (fate.action === "mask" && link.field in fate.set) return;
+          if (fate.action === "keep" && link.field in fate.set) return;
+          const exempt = fate.action === "keep" && (fate.exemption !== undefined || fate.held === true);
+          referencedBy.set(key, exempt ? "exempt" : (referencedBy.get(key) ?? "other"));
+        });
+      }
+      for (const key of await othersReferencing(link, child, [...deleting.keys()], stores, checked))
+        if (!referencedBy.has(key)) referencedBy.set(key, "other");
+      for (const [key, by] of referencedBy) {
+        const i = deleting.get(key)!;
+        const row = parent.found.rows[i]!;
+        if (by === "exempt") {
+          parent.fates[i] = {
+            action: "keep",
+            why: `rows of ${link.child} kept under an exemption still refer to it`,
+            held: true,
+            set: masksOf(parent, row, ownMasks(parent.found, parent.found.foundBy[i]!)),
+          };
+          note(link.parent, `kept: rows of ${link.child} kept under an exemption still refer to it`);
+        } else {
+          parent.fates[i] = {
+            action: "mask",
+            set: masksOf(parent, row, downgradeMasks(parent)),
+            why: `other rows of ${link.child} still refer to it`,
+          };
+          note(
+            link.parent,
+            `masked instead of deleted: rows of ${link.child} that are not the subject's still refer to it`,
+          );
+        }
+        changed = true;
+      }
+    }
+  }
+  for (const [address, d] of collections) for (const [field, why] of d.retained) note(address, `${field} kept: ${why}`);
+  return { collections, notes };
+}
+
+function initialFate(d: CollectionDecision, row: Row, foundBy: ReadonlySet<number>, secret: Uint8Array): RowFate {
+  const { step } = d.found;
+  const t = step.treatment;
+  if (!t || t.kind === "no_personal_data") return { action: "none" };
+  const exemption = step.exemptions.find((x) => matches(row, x.where));
+  if (exemption)
+    return {
+      action: "keep",
+      why: exemption.reason,
+      exemption: exemption.exemption,
+      set: computeMasks(d, row, ownMasks(d.found, foundBy), secret),
+    };
+  if (t.kind === "keep_rows") return { action: "keep", why: t.why, set: {} };
+  const lookups = [...foundBy].map((i) => step.lookups[i]!);
+  if (lookups.length > 0 && lookups.every((l) => l.only)) {
+    const only = lookups.map((l) => l.only as MaskTreatment);
+    return { action: "mask", set: computeMasks(d, row, only, secret), why: only[0]!.why };
+  }
+  if (t.kind === "delete_rows") return { action: "delete" };
+  const specs = t.fields.filter((f): f is MaskTreatment => f.kind === "mask");
+  return { action: "mask", set: computeMasks(d, row, specs, secret), why: t.why };
+}
+
+function computeMasks(
+  d: CollectionDecision,
+  row: Row,
+  specs: readonly MaskSpec[],
+  secret: Uint8Array,
+): Record<string, unknown> {
+  const set: Record<string, unknown> = {};
+  const rowKey = d.found.key !== undefined ? String(row[d.found.key]) : JSON.stringify(row);
+  for (const spec of specs) {
+    const shape = d.shapes.get(spec.field);
+    if (!shape || !(spec.field in row)) continue;
+    const outcome = maskValue(
+      row[spec.field],
+      shape,
+      { strategy: spec.strategy, ...(spec.value !== undefined ? { value: spec.value } : {}), secret },
+      `${d.found.step.collection}|${spec.field}|${rowKey}`,
+    );
+    if (outcome.kind === "set") set[spec.field] = outcome.value;
+    else if (outcome.kind === "retain") d.retained.set(spec.field, outcome.why);
+  }
+  return set;
+}
+
+/**
+ * Fields the manifest masks on their own, which kept rows still lose (a forum post keeps its text, not its author) —
+ * except a field through which the request did not find the row: that one names someone else (the reviewer of a
+ * review the subject received).
+ */
+function ownMasks(found: FoundCollection, foundBy: ReadonlySet<number>): MaskSpec[] {
+  const others = new Set(found.step.lookups.filter((_, i) => !foundBy.has(i)).map((l) => l.field));
+  for (const i of foundBy) others.delete(found.step.lookups[i]!.field);
+  const out: MaskSpec[] = [];
+  for (const [name, f] of found.fields) {
+    const e = f.erasure;
+    if (f.fields.length === 0 && e?.action === "mask" && !others.has(name))
+      out.push({ field: name, strategy: e.strategy, ...(e.value !== undefined ? { value: e.value } : {}) });
+  }
+  return out;
+}
+
+/** Masks for a row that was to be deleted but must stay: every personal field but the key and those kept on purpose. */
+function downgradeMasks(d: CollectionDecision): MaskSpec[] {
+  const out: MaskSpec[] = [];
+  for (const [name, f] of d.found.fields) {
+    if (f.fields.length > 0 || !isPersonalField(f) || name === d.found.key || f.primary_key) continue;
+    const e = f.erasure;
+    if (e?.action === "keep") continue;
+    if (e?.action === "mask")
+      out.push({ field: name, strategy: e.strategy, ...(e.value !== undefined ? { value: e.value } : {}) });
+    else out.push({ field: name, strategy: "null" });
+  }
+  return out;
+}
+
+/** Exemption `where`: every column equals its value (booleans match 1/0 and "t"/"f" as stores return them). */
+export function matches(row: Row, where: Readonly<Record<string, string | number | boolean>> | undefined): boolean {
+  if (!where) return true;
+  return Object.entries(where).every(([column, expected]) => {
+    const actual = row[column];
+    if (typeof expected === "boolean") {
+      const truthy = actual === true || actual === 1 || actual === "1" || actual === "t" || actual === "true";
+      const falsy = actual === false || actual === 0 || actual === "0" || actual === "f" || actual === "false";
+      return expected ? truthy : falsy;
+    }
+    return String(actual) === String(expected);
+  });
+}
+
+/** References from a field to another collection's primary key: they order erasure and can block a delete. */
+function keyLinks(manifest: Manifest): Link[] {
+  const keys = new Map<string, string>();
+  for (const d of manifest.datasets)
+    for (const c of d.collections)
+      for (const f of c.fields) if (f.primary_key) keys.set(`${d.fides_key}.${c.name}`, f.name);
+  const links: Link[] = [];
+  for (const d of manifest.datasets)
+    for (const c of d.collections)
+      for (const f of c.fields)
+        for (const r of f.references) {
+          const [name = "", ...rest] = r.field.split(".");
+          const parent = `${r.dataset}.${name}`;
+          if (keys.get(parent) !== rest.join(".") || parent === `${d.fides_key}.${c.name}`) continue;
+          links.push({
+            child: `${d.fides_key}.${c.name}`,
+            childName: c.name,
+            childDataset: d.fides_key,
+            field: f.name,
+            parent,
+            parentKey: rest.join("."),
+          });
+        }
+  return links;
+}
+
+/**
+ * Keys among `keys` that rows outside the subject's found rows still hold in `link.field`. Skipped (none) when the
+ * plan already read every such row — a lookup on that very field from the parent's key.
+ */
+async function othersReferencing(
+  link: Link,
+  child: CollectionDecision | undefined,
+  keys: readonly string[],
+  stores: Stores,
+  checked: Map<Link, Map<string, boolean>>,
+): Promise<string[]> {
+  const covered = child?.found.step.lookups.some(
+    (l) =>
+      l.field === link.field &&
+      l.source.kind === "field" &&
+      l.source.collection === link.parent &&
+      l.source.field === link.parentKey,
+  );
+  if (covered) return [];
+  const known = checked.get(link) ?? new Map<string, boolean>();
+  checked.set(link, known);
+  const fresh = keys.filter((k) => !known.has(k));
+  if (fresh.length > 0) {
+    for (const k of fresh) known.set(k, false);
+    const mine = new Set(
+      child?.found.key !== undefined ? child.found.rows.map((r) => String(r[child.found.key!])) : [],
+    );
+    const childKey = child?.found.key;
+    try {
+      const connector = await stores.get(link.childDataset);
+      const columns = childKey ? [childKey, link.field] : [link.field];
+      for await (const batch of connector.readByKeys(link.childName, link.field, fresh, columns))
+        for (const row of batch)
+          if (!childKey || !mine.has(String(row[childKey]))) known.set(String(row[link.field]), true);
+    } catch {
+      for (const k of fresh) known.set(k, true); // cannot tell: assume referenced, mask instead of delete
+    }
+  }
+  return keys.filter((k) => known.get(k));
+}

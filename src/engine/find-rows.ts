@@ -1,0 +1,242 @@
+/**
+ * Finds the subject's rows: runs a plan's lookups through the connectors until no lookup has a new key value.
+ *
+ * A lookup's keys are the request's identity values, or the values of a field of rows found before. Every lookup
+ * asks only for values it has not asked before, in chunks (`readByKeys`), so a collection is read with a few
+ * set-based statements however many subjects the request carries; the loop ends when a whole pass asks nothing new,
+ * which also settles reference cycles and identity expansion without special cases.
+ *
+ * A store that cannot be opened, or a collection that cannot be read, is recorded as unreached (with a coded reason)
+ * and the request goes on; collections whose keys would have come from it are unreached too.
+ */
+import type { Row } from "../connectors/connector.ts";
+import { isStewardError, stewardError } from "../errors.ts";
+import type { Field } from "../manifest/types.ts";
+import { flattenFields } from "../manifest/validate-references.ts";
+import type { CollectionStep, Lookup, Plan } from "../plan/plan.ts";
+import type { EngineEvents } from "./events.ts";
+import type { Stores } from "./stores.ts";
+
+/** Identity type → the values the request carries. */
+export type IdentityValues = ReadonlyMap<string, readonly unknown[]>;
+
+export interface FoundCollection {
+  readonly step: CollectionStep;
+  readonly fields: ReadonlyMap<string, Field>;
+  /** The row's primary key column, when the manifest or the store declares one. */
+  readonly key?: string;
+  /** The columns read (a subset of the collection's fields). */
+  readonly columns: readonly string[];
+  /** The subject's rows, each once. */
+  readonly rows: Row[];
+  /** For each row (same index), the indexes of the lookups that found it. */
+  readonly foundBy: Set<number>[];
+  /** For each lookup (same index as step.lookups), the values asked so far, as strings. */
+  readonly asked: Set<string>[];
+}
+
+export interface FoundRows {
+  readonly collections: Map<string, FoundCollection>;
+  readonly unreached: Map<string, string>;
+}
+
+export interface FindOptions {
+  readonly batchSize?: number;
+  readonly events?: EngineEvents;
+  /**
+   * Extra key values per collection and lookup, asked in addition to the plan's sources — used by the erasure proof
+   * to ask again with every key the erasure itself used.
+   */
+  readonly extraKeys?: ReadonlyMap<string, readonly (readonly unknown[])[]>;
+  /**
+   * Columns to read besides those the lookups need (key, lookup fields, fields other lookups take keys from,
+   * exemption conditions) and the step's personal fields: e.g. the fields erasure masks or rectification sets.
+   */
+  readonly extraColumns?: (step: CollectionStep, fields: ReadonlyMap<string, Field>) => readonly string[];
+}
+
+export async function findRows(
+  plan: Plan,
+  identities: IdentityValues,
+  stores: Stores,
+  datasets: Parameters<typeof flattenFieldsOf>[0],
+  options: FindOptions = {},
+): Promise<FoundRows> {
+  const collections = new Map<string, FoundCollection>();
+  const unreached = new Map<string, string>();
+  // Read in dependency order (identity lookups first), so each lookup's keys arrive in as few waves as possible.
+  for (const step of readOrder(plan)) {
+    const fields = flattenFieldsOf(datasets, step);
+    const key = [...fields].find(([, f]) => f.primary_key)?.[0] ?? (await introspectedKey(stores, step));
+    collections.set(step.collection, {
+      step,
+      fields,
+      ...(key ? { key } : {}),
+      columns: columnsToRead(plan, step, fields, key, options),
+      rows: [],
+      foundBy: [],
+      asked: step.lookups.map(() => new Set<string>()),
+    });
+  }
+  const rowIndex = new Map<string, Map<string, number>>();
+
+  const valuesOf = (lookup: Lookup): readonly unknown[] => {
+    const s = lookup.source;
+    if (s.kind === "identity") return identities.get(s.identity) ?? [];
+    const from = collections.get(s.collection);
+    if (!from) return [];
+    return from.rows.map((r) => r[s.field]).filter((v) => v !== null && v !== undefined && v !== "");
+  };
+
+  for (let pass = 0; ; pass++) {
+    let asked = false;
+    for (const found of collections.values()) {
+      const { step } = found;
+      if (unreached.has(step.collection)) continue;
+      for (const [i, lookup] of step.lookups.entries()) {
+        const extra = options.extraKeys?.get(step.collection)?.[i] ?? [];
+        const fresh = dedupe([...valuesOf(lookup), ...(pass === 0 ? extra : [])]).filter(
+          (v) => !found.asked[i]!.has(String(v)),
+        );
+        if (fresh.length === 0) continue;
+        for (const v of fresh) found.asked[i]!.add(String(v));
+        asked = true;
+        try {
+          const connector = await stores.get(step.dataset);
+          const columns = found.columns;
+          const index = rowIndex.get(step.collection) ?? new Map<string, number>();
+          rowIndex.set(step.collection, index);
+          let read = 0;
+          for await (const batch of connector.readByKeys(step.name, lookup.field, fresh, columns, {
+            ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          })) {
+            for (const row of batch) {
+              const id = found.key !== undefined ? String(row[found.key]) : JSON.stringify(row, jsonSafe);
+              const at = index.get(id);
+              if (at === undefined) {
+                index.set(id, found.rows.length);
+                found.rows.push(row);
+                found.foundBy.push(new Set([i]));
+              } else found.foundBy[at]!.add(i);
+            }
+            read += batch.length;
+          }
+          options.events?.emit({ kind: "collection_read", collection: step.collection, rows: read });
+        } catch (error) {
+          const why = reasonOf(error, step.collection, fresh);
+          unreached.set(step.collection, why);
+          options.events?.emit({ kind: "collection_unreached", collection: step.collection, why });
+          break;
+        }
+      }
+    }
+    if (!asked) break;
+  }
+  // A collection whose every key source is unreached could not be searched either.
+  for (const found of collections.values()) {
+    const { step } = found;
+    if (unreached.has(step.collection) || found.rows.length > 0) continue;
+    const blocked = step.lookups.every((l) => l.source.kind !== "identity" && unreached.has(l.source.collection));
+    if (blocked) {
+      const why = `its keys come from ${[...new Set(step.lookups.map((l) => (l.source.kind === "identity" ? "" : l.source.collection)))].join(", ")}, which could not be read`;
+      unreached.set(step.collection, why);
+      options.events?.emit({ kind: "collection_unreached", collection: step.collection, why });
+    }
+  }
+  return { collections, unreached };
+}
+
+/** Steps sorted by how far their keys are from an identity (0 = looked up by an identity); plan order breaks ties. */
+function readOrder(plan: Plan): CollectionStep[] {
+  const depth = new Map<string, number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const step of plan.steps) {
+      for (const l of step.lookups) {
+        const d = l.source.kind === "identity" ? 0 : (depth.get(l.source.collection) ?? Number.POSITIVE_INFINITY) + 1;
+        if (d < (depth.get(step.collection) ?? Number.POSITIVE_INFINITY)) {
+          depth.set(step.collection, d);
+          changed = true;
+        }
+      }
+    }
+  }
+  const at = (s: CollectionStep) => depth.get(s.collection) ?? Number.POSITIVE_INFINITY;
+  return plan.steps
+    .map((s, i) => [s, i] as const)
+    .sort(([a, i], [b, j]) => at(a) - at(b) || i - j)
+    .map(([s]) => s);
+}
+
+function columnsToRead(
+  plan: Plan,
+  step: CollectionStep,
+  fields: ReadonlyMap<string, Field>,
+  key: string | undefined,
+  options: FindOptions,
+): string[] {
+  const wanted = new Set<string>();
+  if (key) wanted.add(key);
+  for (const l of step.lookups) wanted.add(l.field);
+  for (const other of plan.steps)
+    for (const l of other.lookups)
+      if (l.source.kind !== "identity" && l.source.collection === step.collection) wanted.add(l.source.field);
+  for (const x of step.exemptions) for (const column of Object.keys(x.where ?? {})) wanted.add(column);
+  for (const name of step.read) wanted.add(name);
+  for (const name of options.extraColumns?.(step, fields) ?? []) wanted.add(name);
+  // Manifest order, leaf fields only; an introspected key the manifest does not list goes first.
+  const columns = [...fields].filter(([n, f]) => f.fields.length === 0 && wanted.has(n)).map(([n]) => n);
+  return key && !columns.includes(key) ? [key, ...columns] : columns;
+}
+
+function flattenFieldsOf(
+  datasets: readonly { fides_key: string; collections: readonly { name: string; fields: readonly Field[] }[] }[],
+  step: CollectionStep,
+): Map<string, Field> {
+  const collection = datasets.find((d) => d.fides_key === step.dataset)?.collections.find((c) => c.name === step.name);
+  return flattenFields(collection?.fields ?? []);
+}
+
+/** The store's single-column primary key, for datasets (e.g. imported from Fides) that do not mark one. */
+async function introspectedKey(stores: Stores, step: CollectionStep): Promise<string | undefined> {
+  try {
+    const table = (await stores.tablesOf(step.dataset)).get(step.name);
+    return table?.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
+  } catch {
+    return undefined; // an unreachable store is reported when it is read
+  }
+}
+
+function dedupe(values: readonly unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = String(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** A coded reason without personal data: key values that a driver quotes back are hidden. */
+function reasonOf(error: unknown, collection: string, keys: readonly unknown[]): string {
+  if (isStewardError(error)) return `${error.code}: ${error.message}`;
+  const detail = scrub(error instanceof Error ? error.message : String(error), keys);
+  const coded = stewardError("STW_ENGINE_READ_FAILED", { collection, detail });
+  return `${coded.code}: ${coded.message}`;
+}
+
+/** Replaces every key value found in a driver message by `***` (drivers quote bad values back). */
+export function scrub(message: string, values: readonly unknown[]): string {
+  let out = message;
+  for (const v of values) {
+    const text = String(v);
+    if (text.length >= 2 && out.includes(text)) out = out.split(text).join("***");
+  }
+  return out;
+}
+
+/** JSON.stringify replacer for driver values (bigint, Buffer). */
+export function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}

@@ -1,0 +1,325 @@
+/**
+ * Runs a request against the data stores: access (collect the subject's personal data), erasure (decide, write, then
+ * prove by searching again) and rectification (set new values wherever the field lives). One function per action, all
+ * built on the same three parts: `findRows` (plan → the subject's rows), `decideErasure` (rows → what happens to each),
+ * `writeChanges` (one transaction per store).
+ *
+ * Batch mode is the same call with many people's identities: every lookup, delete and mask is one set-based statement
+ * per collection and chunk, whatever the number of people.
+ *
+ * @example
+ *   const stores = new Stores(manifest, { connections: { learning_app: "postgres://…" } });
+ *   const outcome = await runErasure(manifest, new Map([["email", ["ada@example.com"]]]), stores);
+ *   await stores.closeAll();
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Row } from "../connectors/connector.ts";
+import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
+import type { Field, Manifest } from "../manifest/types.ts";
+import { buildPlan } from "../plan/build-plan.ts";
+import type { CollectionStep, Plan } from "../plan/plan.ts";
+import { isPersonalField } from "../plan/reference-graph.ts";
+import type { AccessResult, CollectedCollection } from "./access-result.ts";
+import { decideErasure, matches } from "./decide-erasure.ts";
+import type { EngineEvents } from "./events.ts";
+import { type FoundRows, findRows, type IdentityValues } from "./find-rows.ts";
+import { isMasked } from "./mask.ts";
+import type { Stores } from "./stores.ts";
+import { type CollectionChanges, type RowChange, writeChanges } from "./write-changes.ts";
+
+export interface CollectionCounts {
+  read: number;
+  deleted: number;
+  masked: number;
+  kept: number;
+  updated: number;
+}
+
+export interface ErasureProof {
+  /** Every collection was searched again and nothing that should be gone was found. */
+  readonly complete: boolean;
+  /** Per collection: rows found again, of which kept on purpose, and residual rows that should not be there. */
+  readonly collections: Readonly<Record<string, { found: number; kept: number; residual: number }>>;
+  readonly unreached: readonly string[];
+}
+
+export interface RequestOutcome {
+  readonly request: string;
+  readonly action: "access" | "erasure" | "rectification";
+  readonly collections: Record<string, CollectionCounts>;
+  readonly unreached: { collection: string; why: string }[];
+  /** Why rows were kept or masked instead of deleted, or fields retained. */
+  readonly notes: Record<string, string[]>;
+  readonly proof?: ErasureProof;
+  /** Set when a store could not be written: its changes were rolled back and later stores not started. */
+  readonly failed?: { readonly dataset: string; readonly why: string; readonly skipped: readonly string[] };
+  readonly access?: AccessResult;
+}
+
+export interface RunOptions {
+  readonly request?: string;
+  readonly categories?: readonly string[];
+  readonly batchSize?: number;
+  readonly events?: EngineEvents;
+}
+
+/** Identity types of the request, in a stable order. */
+const typesOf = (identities: IdentityValues) => [...identities.keys()].sort();
+
+function emptyCounts(plan: Plan): Record<string, CollectionCounts> {
+  return Object.fromEntries(
+    plan.steps.map((s) => [s.collection, { read: 0, deleted: 0, masked: 0, kept: 0, updated: 0 }]),
+  );
+}
+
+function unreachedOf(plan: Plan, found: FoundRows): { collection: string; why: string }[] {
+  return [
+    ...plan.unreached.map((collection) => ({ collection, why: "no identity of the request leads to it" })),
+    ...[...found.unreached].map(([collection, why]) => ({ collection, why })),
+  ];
+}
+
+export async function runAccess(
+  manifest: Manifest,
+  identities: IdentityValues,
+  stores: Stores,
+  options: RunOptions = {},
+): Promise<RequestOutcome> {
+  const request = options.request ?? randomUUID();
+  const plan = buildPlan(manifest, {
+    action: "access",
+    identities: typesOf(identities),
+    categories: options.categories ?? [],
+  });
+  const found = await findRows(plan, identities, stores, manifest.datasets, findOptions(options));
+  const counts = emptyCounts(plan);
+  const collections: CollectedCollection[] = [];
+  for (const step of plan.steps) {
+    const c = found.collections.get(step.collection);
+    const rows = c?.rows ?? [];
+    counts[step.collection]!.read = rows.length;
+    if (step.read.length === 0) continue;
+    collections.push({
+      collection: step.collection,
+      dataset: step.dataset,
+      name: step.name,
+      fields: step.read.map((name) => {
+        const f = c?.fields.get(name);
+        return {
+          name,
+          data_categories: f?.data_categories ?? [],
+          ...(f?.description ? { description: f.description } : {}),
+        };
+      }),
+      rows: rows.map((r) => Object.fromEntries(step.read.map((n) => [n, portable(r[n])]))),
+    });
+  }
+  const unreached = unreachedOf(plan, found);
+  const access: AccessResult = {
+    kind: "access_result",
+    request,
+    generated_at: new Date().toISOString(),
+    identities: plan.identities,
+    categories: plan.categories,
+    collections,
+    unreached,
+  };
+  return { request, action: "access", collections: counts, unreached, notes: {}, access };
+}
+
+export async function runErasure(
+  manifest: Manifest,
+  identities: IdentityValues,
+  stores: Stores,
+  options: RunOptions = {},
+): Promise<RequestOutcome> {
+  const request = options.request ?? randomUUID();
+  const plan = buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
+  const personalOrReferencing = (_: CollectionStep, fields: ReadonlyMap<string, Field>) =>
+    [...fields].filter(([, f]) => isPersonalField(f) || f.references.length > 0).map(([n]) => n);
+  const found = await findRows(plan, identities, stores, manifest.datasets, {
+    ...findOptions(options),
+    extraColumns: personalOrReferencing,
+  });
+  // A per-request secret for HMAC masks: never stored, so masked values cannot be linked back afterwards.
+  const decisions = await decideErasure(manifest, found, stores, randomBytes(32));
+
+  const counts = emptyCounts(plan);
+  const changes: CollectionChanges[] = [];
+  for (const step of plan.steps) {
+    const d = decisions.collections.get(step.collection);
+    if (!d) continue;
+    counts[step.collection]!.read = d.found.rows.length;
+    const list: (RowChange | undefined)[] = d.fates.map((fate) => {
+      if (fate.action === "delete") return { kind: "delete" };
+      if (fate.action === "keep") counts[step.collection]!.kept++;
+      if ((fate.action === "mask" || fate.action === "keep") && Object.keys(fate.set).length > 0)
+        return { kind: "set", set: { ...fate.set }, kept: fate.action === "keep" };
+      return undefined;
+    });
+    changes.push({
+      collection: step.collection,
+      dataset: step.dataset,
+      table: step.name,
+      ...(d.found.key !== undefined ? { key: d.found.key } : {}),
+      rows: d.found.rows,
+      changes: list,
+      byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
+    });
+  }
+  const written = await writeChanges(plan, changes, stores, options.events);
+  for (const [collection, n] of written.counts) {
+    counts[collection]!.deleted = n.deleted;
+    counts[collection]!.masked = n.masked;
+  }
+
+  // Proof: search again with every key the erasure used, and check that only what was meant to stay is there.
+  const again = await findRows(plan, identities, stores, manifest.datasets, {
+    ...findOptions(options),
+    extraColumns: personalOrReferencing,
+    extraKeys: new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])])),
+  });
+  const proof = proofOf(decisions, again);
+  options.events?.emit({
+    kind: "proof_checked",
+    complete: proof.complete,
+    residual: Object.values(proof.collections).reduce((n, c) => n + c.residual, 0),
+  });
+  const notes = Object.fromEntries([...decisions.notes].map(([c, set]) => [c, [...set]]));
+  return {
+    request,
+    action: "erasure",
+    collections: counts,
+    unreached: unreachedOf(plan, found),
+    notes,
+    proof,
+    ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
+  };
+}
+
+function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: FoundRows): ErasureProof {
+  const collections: Record<string, { found: number; kept: number; residual: number }> = {};
+  for (const [address, c] of again.collections) {
+    const d = decisions.collections.get(address);
+    const before = new Map<string, number>();
+    if (d && c.key !== undefined) d.found.rows.forEach((r, i) => before.set(String(r[c.key!]), i));
+    let kept = 0;
+    let residual = 0;
+    for (const row of c.rows) {
+      const i = c.key !== undefined ? before.get(String(row[c.key])) : undefined;
+      const fate = i !== undefined ? d?.fates[i] : undefined;
+      if (!fate || fate.action === "none") {
+        // Found now but not before (or no way to tell): only rows without personal data to erase are fine.
+        if (c.step.treatment?.kind !== "no_personal_data" && c.step.treatment?.kind !== "keep_rows") residual++;
+        continue;
+      }
+      if (fate.action === "delete") residual++;
+      else if (fate.action === "keep") kept++;
+      else {
+        const masked = Object.keys(fate.set).every((field) => {
+          const shape = d!.shapes.get(field);
+          return !shape || isMasked(row[field], shape, { strategy: "random", secret: new Uint8Array() });
+        });
+        if (masked) kept++;
+        else residual++;
+      }
+    }
+    collections[address] = { found: c.rows.length, kept, residual };
+  }
+  const unreached = [...again.unreached.keys()];
+  const complete = unreached.length === 0 && Object.values(collections).every((c) => c.residual === 0);
+  return { complete, collections, unreached };
+}
+
+/** One `--set` target: a field address (dataset.collection.field) or a data category (every field holding it). */
+export interface Rectification {
+  readonly target: string;
+  readonly value: string | null;
+}
+
+export async function runRectification(
+  manifest: Manifest,
+  identities: IdentityValues,
+  stores: Stores,
+  sets: readonly Rectification[],
+  options: RunOptions = {},
+): Promise<RequestOutcome> {
+  const request = options.request ?? randomUUID();
+  const plan = buildPlan(manifest, { action: "rectification", identities: typesOf(identities) });
+  const targetsOf = (step: CollectionStep, fields: ReadonlyMap<string, Field>) =>
+    [...fields]
+      .filter(
+        ([name, f]) =>
+          f.fields.length === 0 &&
+          isPersonalField(f) &&
+          sets.some(
+            (s) =>
+              s.target === `${step.collection}.${name}` ||
+              f.data_categories.some((c) => c === s.target || isWithin(c, s.target)),
+          ),
+      )
+      .map(([n]) => n);
+  const found = await findRows(plan, identities, stores, manifest.datasets, {
+    ...findOptions(options),
+    extraColumns: targetsOf,
+  });
+  const counts = emptyCounts(plan);
+  const changes: CollectionChanges[] = [];
+  for (const step of plan.steps) {
+    const c = found.collections.get(step.collection);
+    if (!c || found.unreached.has(step.collection)) continue;
+    counts[step.collection]!.read = c.rows.length;
+    const targets = targetsOf(step, c.fields);
+    if (targets.length === 0) continue;
+    const list = c.rows.map((row): RowChange | undefined => {
+      if (step.exemptions.some((x) => matches(row, x.where))) {
+        counts[step.collection]!.kept++;
+        return undefined;
+      }
+      const set: Record<string, unknown> = {};
+      for (const name of targets) {
+        const f = c.fields.get(name)!;
+        const s = sets.find(
+          (x) =>
+            x.target === `${step.collection}.${name}` ||
+            f.data_categories.some((cat) => cat === x.target || isWithin(cat, x.target)),
+        )!;
+        if (row[name] !== s.value) set[name] = s.value;
+      }
+      return Object.keys(set).length > 0 ? { kind: "set", set } : undefined;
+    });
+    changes.push({
+      collection: step.collection,
+      dataset: step.dataset,
+      table: step.name,
+      ...(c.key !== undefined ? { key: c.key } : {}),
+      rows: c.rows,
+      changes: list,
+    });
+  }
+  const written = await writeChanges(plan, changes, stores, options.events);
+  for (const [collection, n] of written.counts) counts[collection]!.updated = n.masked;
+  return {
+    request,
+    action: "rectification",
+    collections: counts,
+    unreached: unreachedOf(plan, found),
+    notes: {},
+    ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
+  };
+}
+
+const findOptions = (options: RunOptions) => ({
+  ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  ...(options.events ? { events: options.events } : {}),
+});
+
+/** A driver value as JSON can carry it (bigint → string, Date → ISO, bytes → base64). */
+export function portable(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  return value;
+}
+
+export type { Row };

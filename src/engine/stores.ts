@@ -1,0 +1,102 @@
+/**
+ * The data stores a request touches, one connector per dataset, opened lazily and closed together. A dataset's URL
+ * comes from `--connection DATASET=URL` when given, else from the manifest's `${ENV_VAR}` resolved in the environment;
+ * HTTP processors also need their vendor spec. A store that cannot be opened is reported once (coded error) and the
+ * request goes on without it.
+ */
+
+import type { Connector, IntrospectedTable } from "../connectors/connector.ts";
+import { openConnector } from "../connectors/open-connector.ts";
+import { stewardError } from "../errors.ts";
+import type { Dataset, Manifest } from "../manifest/types.ts";
+
+export interface StoreOptions {
+  /** DATASET → URL, overriding the manifest. */
+  readonly connections?: Readonly<Record<string, string>>;
+  /** Where `${ENV_VAR}` references are resolved (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export class Stores {
+  private readonly open = new Map<string, Promise<Connector>>();
+  private readonly tables = new Map<string, Promise<Map<string, IntrospectedTable>>>();
+
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly options: StoreOptions = {},
+  ) {
+    const known = manifest.datasets.map((d) => d.fides_key);
+    for (const name of Object.keys(options.connections ?? {}))
+      if (!known.includes(name))
+        throw stewardError("STW_CLI_BAD_OPTION", {
+          option: "--connection",
+          value: `${name}=…`,
+          allowed: known.map((k) => `${k}=URL`),
+        });
+  }
+
+  /** The connector of a dataset, opened on first use. Rejects with a coded error when it cannot be reached. */
+  get(dataset: string): Promise<Connector> {
+    let connector = this.open.get(dataset);
+    if (!connector) {
+      connector = this.connect(dataset);
+      connector.catch(() => {}); // reported by each caller; keeps an unused failure from crashing the process
+      this.open.set(dataset, connector);
+    }
+    return connector;
+  }
+
+  /** The store's tables by name (introspected once per request). */
+  tablesOf(dataset: string): Promise<Map<string, IntrospectedTable>> {
+    let tables = this.tables.get(dataset);
+    if (!tables) {
+      tables = this.get(dataset).then(async (c) => new Map((await c.introspect()).map((t) => [t.name, t])));
+      tables.catch(() => {});
+      this.tables.set(dataset, tables);
+    }
+    return tables;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
+  }
+
+  private async connect(name: string): Promise<Connector> {
+    const dataset = this.manifest.datasets.find((d) => d.fides_key === name);
+    if (!dataset) throw stewardError("STW_ENGINE_NO_CONNECTION", { dataset: name, needs: "a dataset of that name" });
+    const url = this.urlOf(dataset);
+    if (dataset.connection?.kind === "http") {
+      const { createHttpConnector } = await import("../connectors/http/index.ts");
+      return createHttpConnector(url, dataset.connection.spec ?? dataset.fides_key, {
+        root: this.manifest.root,
+        env: this.env,
+      });
+    }
+    return openConnector(url);
+  }
+
+  private get env(): Readonly<Record<string, string | undefined>> {
+    return this.options.env ?? process.env;
+  }
+
+  private urlOf(dataset: Dataset): string {
+    const given = this.options.connections?.[dataset.fides_key];
+    if (given) return given;
+    const declared = dataset.connection?.url;
+    if (!declared)
+      throw stewardError("STW_ENGINE_NO_CONNECTION", {
+        dataset: dataset.fides_key,
+        needs: `--connection ${dataset.fides_key}=URL (the dataset declares no connection)`,
+      });
+    const variable = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(declared)?.[1];
+    const value = variable ? this.env[variable] : undefined;
+    if (!variable || !value)
+      throw stewardError("STW_ENGINE_NO_CONNECTION", {
+        dataset: dataset.fides_key,
+        needs: `the environment variable ${variable ?? declared} or --connection ${dataset.fides_key}=URL`,
+      });
+    return value;
+  }
+}
