@@ -153,6 +153,9 @@ export async function decideErasure(
           referencedBy.set(key, exempt ? "exempt" : (referencedBy.get(key) ?? "other"));
         });
       }
+      // A collection the request could not reach is reported as unreached (the proof stays incomplete until the
+      // request is run again); it does not hold back the rest — that would fail the whole request on one outage.
+      if (found.unreached.has(link.child)) continue;
       for (const key of await othersReferencing(link, child, [...deleting.keys()], stores, checked))
         if (!referencedBy.has(key)) referencedBy.set(key, "other");
       for (const [key, by] of referencedBy) {

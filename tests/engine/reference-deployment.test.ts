@@ -1,0 +1,340 @@
+/**
+ * The engine on the reference deployment: the learning platform's PostgreSQL and MariaDB databases, seeded by
+ * `demo seed`. The rows a learner owns are computed here with the test's own SQL (independent of the planner); access
+ * must return exactly those, and erasure must change exactly those — every other row of both databases is compared
+ * before and after. The named cases of the notice (peer reviews, forum posts, for-credit enrolments, the photo ID,
+ * instructors' lectures) are checked one by one, and a second erasure, a batch and a resumed crash are covered.
+ */
+import type mysql from "mysql2/promise";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Connector } from "../../src/connectors/connector.ts";
+import { seedDemo } from "../../src/demo/seed-demo.ts";
+import { unite } from "../../src/engine/identities.ts";
+import { portable, runAccess, runErasure } from "../../src/engine/run-request.ts";
+import { Stores } from "../../src/engine/stores.ts";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import type { Manifest } from "../../src/manifest/types.ts";
+import { demoDatabases } from "../demo/demo-databases.ts";
+
+const EXAMPLE = new URL("../../examples/learning-platform", import.meta.url).pathname;
+const dbs = demoDatabases("engine");
+let manifest: Manifest;
+let pgc: pg.Client;
+let my: mysql.Connection;
+
+/** $1 = user id, $2 = e-mail, $3 = the account's mobile device id: the rows a learner owns, by the test's own SQL. */
+const OWNED_PG: Readonly<Record<string, string>> = {
+  users: "id = $1",
+  profiles: "user_id = $1",
+  third_party_logins: "user_id = $1",
+  email_subscriptions: "user_id = $1",
+  enrollments: "user_id = $1",
+  assignment_submissions: "user_id = $1 OR enrollment_id IN (SELECT id FROM enrollments WHERE user_id = $1)",
+  peer_reviews: "reviewer_id = $1 OR reviewee_id = $1",
+  quiz_responses: "user_id = $1 OR enrollment_id IN (SELECT id FROM enrollments WHERE user_id = $1)",
+  exam_attempts: "user_id = $1 OR enrollment_id IN (SELECT id FROM enrollments WHERE user_id = $1)",
+  survey_responses: "user_id = $1",
+  forum_posts: "author_id = $1",
+  identity_verifications: "user_id = $1",
+  financial_aid_applications: "user_id = $1",
+  payment_customers: "user_id = $1",
+  support_chats: "user_id = $1 OR contact_email = $2",
+  recorded_lectures: "instructor_id = $1",
+  lecture_student_contacts: "user_id = $1 OR student_email = $2",
+  session_replays: "user_id = $1 OR device_id = $3",
+};
+const OWNED_MY: Readonly<Record<string, string>> = {
+  clickstream_events: "user_id = ? OR device_id = ?",
+  email_engagement_events: "user_id = ?",
+  partner_site_activity: "user_id = ?",
+  ereader_usage: "user_id = ?",
+  lecture_views: "user_id = ?",
+  marketing_audience_members: "user_id = ?",
+  recommendation_features: "user_id = ?",
+};
+
+interface Learner {
+  readonly id: string;
+  readonly email: string;
+  readonly device: string | null;
+}
+
+/** Every row of both databases: "dataset.table:key" → the row as JSON. */
+async function snapshot(): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const tables = await pgc.query<{ t: string }>(
+    "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public'",
+  );
+  for (const { t } of tables.rows) {
+    const { rows } = await pgc.query(`SELECT * FROM "${t}"`);
+    for (const r of rows) out.set(`learning_app.${t}:${String(Object.values(r)[0])}`, JSON.stringify(r));
+  }
+  const [myTables] = await my.query<mysql.RowDataPacket[]>("SHOW TABLES");
+  for (const row of myTables) {
+    const t = String(Object.values(row)[0]);
+    const [rows] = await my.query<mysql.RowDataPacket[]>(`SELECT * FROM \`${t}\``);
+    for (const r of rows) out.set(`learning_analytics.${t}:${String(Object.values(r)[0])}`, JSON.stringify(r));
+  }
+  return out;
+}
+
+/** The rows a learner owns, by the test's SQL: "dataset.table" → rows. */
+async function owned(l: Learner): Promise<Map<string, Record<string, unknown>[]>> {
+  const out = new Map<string, Record<string, unknown>[]>();
+  for (const [table, where] of Object.entries(OWNED_PG)) {
+    const { rows } = await pgc.query(
+      `WITH p AS (SELECT $1::bigint AS p_id, $2::text AS p_email, $3::text AS p_device)
+       SELECT t.* FROM "${table}" t, p WHERE ${where.replaceAll("$1", "p.p_id").replaceAll("$2", "p.p_email").replaceAll("$3", "p.p_device")}`,
+      [l.id, l.email, l.device ?? ""],
+    );
+    out.set(`learning_app.${table}`, rows);
+  }
+  for (const [table, where] of Object.entries(OWNED_MY)) {
+    const params = where.includes("device_id") ? [l.id, l.device ?? ""] : [l.id];
+    const [rows] = await my.query<mysql.RowDataPacket[]>(`SELECT * FROM \`${table}\` WHERE ${where}`, params);
+    out.set(`learning_analytics.${table}`, rows);
+  }
+  return out;
+}
+
+const keysOf = (rows: Map<string, Record<string, unknown>[]>): Set<string> =>
+  new Set([...rows].flatMap(([table, list]) => list.map((r) => `${table}:${String(Object.values(r)[0])}`)));
+
+async function learner(where: string): Promise<Learner> {
+  const { rows } = await pgc.query(
+    `SELECT u.id::text AS id, u.email, u.mobile_device_id AS device FROM users u WHERE ${where} ORDER BY u.id LIMIT 1`,
+  );
+  expect(rows, `a learner where ${where}`).toHaveLength(1);
+  return rows[0] as Learner;
+}
+
+const storesFor = () =>
+  new Stores(manifest, { connections: { learning_app: dbs.pgUrl, learning_analytics: dbs.myUrl } });
+
+/** Runs one erasure and returns what changed: rows gone, rows changed (before, after), and the outcome. */
+async function erase(l: Learner | Learner[], stores = storesFor()) {
+  const people = (Array.isArray(l) ? l : [l]).map((x) => new Map([["email", [x.email]]]) as Map<string, string[]>);
+  const before = await snapshot();
+  const outcome = await runErasure(manifest, unite(people), stores).finally(() => stores.closeAll());
+  const after = await snapshot();
+  const gone = [...before.keys()].filter((k) => !after.has(k));
+  const changed = [...before.keys()].filter((k) => after.has(k) && after.get(k) !== before.get(k));
+  expect(
+    [...after.keys()].filter((k) => !before.has(k)),
+    "no row appears",
+  ).toEqual([]);
+  return { before, after, gone, changed, outcome };
+}
+
+beforeAll(async () => {
+  await seedDemo({ learners: 400, seed: 11, postgresUrl: dbs.pgUrl, mysqlUrl: dbs.myUrl });
+  manifest = await loadManifestDir(EXAMPLE);
+  pgc = await dbs.pg();
+  my = await dbs.my();
+}, 120_000);
+
+afterAll(async () => {
+  await pgc?.end();
+  await my?.end();
+  await dbs.drop();
+});
+
+describe("access on the reference deployment", () => {
+  it("returns exactly the rows the test's own SQL finds, with only their personal fields", async () => {
+    const l = await learner(
+      "EXISTS (SELECT 1 FROM peer_reviews p WHERE p.reviewer_id = u.id) AND EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id) AND u.mobile_device_id IS NOT NULL",
+    );
+    const expected = await owned(l);
+    const stores = storesFor();
+    const outcome = await runAccess(manifest, new Map([["email", [l.email]]]), stores).finally(() => stores.closeAll());
+    const access = outcome.access!;
+    let compared = 0;
+    for (const [collection, rows] of expected) {
+      const got = access.collections.find((c) => c.collection === collection);
+      const fields = got?.fields.map((f) => f.name) ?? [];
+      const project = (r: Record<string, unknown>) =>
+        JSON.stringify(Object.fromEntries(fields.map((f) => [f, portable(normalise(r[f]))])));
+      expect(outcome.collections[collection]?.read, collection).toBe(rows.length);
+      if (!got) continue;
+      expect(
+        got.rows.map((r) => JSON.stringify(Object.fromEntries(fields.map((f) => [f, normalise(r[f])])))).sort(),
+        collection,
+      ).toEqual(rows.map(project).sort());
+      compared += rows.length;
+    }
+    expect(compared).toBeGreaterThan(10);
+    // Identity values found on rows about other people are never followed: nobody else's account is in the package.
+    const users = access.collections.find((c) => c.collection === "learning_app.users");
+    expect(users?.rows).toHaveLength(1);
+    expect(users?.rows[0]?.["email"]).toBe(l.email);
+  });
+
+  it("a learner nobody knows gets an empty result, not an error", async () => {
+    const stores = storesFor();
+    const outcome = await runAccess(manifest, new Map([["email", ["nobody@nowhere.invalid"]]]), stores).finally(() =>
+      stores.closeAll(),
+    );
+    expect(Object.values(outcome.collections).every((c) => c.read === 0)).toBe(true);
+    expect(outcome.access?.collections.every((c) => c.rows.length === 0)).toBe(true);
+  });
+});
+
+describe("erasure on the reference deployment", () => {
+  it("changes exactly the learner's rows, as the manifest says, and a second run changes nothing", async () => {
+    const l = await learner(
+      `EXISTS (SELECT 1 FROM peer_reviews p WHERE p.reviewer_id = u.id AND p.reviewee_id <> u.id)
+       AND EXISTS (SELECT 1 FROM forum_posts f WHERE f.author_id = u.id)
+       AND EXISTS (SELECT 1 FROM identity_verifications v WHERE v.user_id = u.id)
+       AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit)
+       AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id)`,
+    );
+    const mine = await owned(l);
+    const ownedKeys = keysOf(mine);
+    const { before, after, gone, changed, outcome } = await erase(l);
+
+    // Nothing outside the learner's rows changed or went.
+    expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
+    // Reviews the learner wrote about others stay, with reviewer_id cleared; everything else in the review is intact.
+    const written = mine.get("learning_app.peer_reviews")!.filter((r) => String(r["reviewee_id"]) !== l.id);
+    expect(written.length).toBeGreaterThan(0);
+    for (const r of written) {
+      const key = `learning_app.peer_reviews:${String(r["id"])}`;
+      expect(JSON.parse(after.get(key)!)).toEqual({ ...JSON.parse(before.get(key)!), reviewer_id: null });
+    }
+    // Forum posts stay readable without their author.
+    for (const r of mine.get("learning_app.forum_posts")!) {
+      const key = `learning_app.forum_posts:${String(r["id"])}`;
+      expect(JSON.parse(after.get(key)!)).toEqual({ ...JSON.parse(before.get(key)!), author_id: null });
+    }
+    // Everything else the learner owned is gone — the photo ID with its verification rows, the account itself.
+    const stays = new Set([...written, ...mine.get("learning_app.forum_posts")!].map((r) => String(r["id"])));
+    for (const key of ownedKeys) {
+      const [table = "", id = ""] = key.split(":");
+      if ((table === "learning_app.peer_reviews" || table === "learning_app.forum_posts") && stays.has(id)) continue;
+      expect(after.has(key), `${key} is erased`).toBe(false);
+    }
+    expect(mine.get("learning_app.identity_verifications")!.length).toBeGreaterThan(0);
+    expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 1, deleted: 1 });
+    expect(outcome.proof?.collections["learning_app.users"]).toEqual({ found: 0, kept: 0, residual: 0 });
+    expect(Object.values(outcome.proof?.collections ?? {}).every((c) => c.residual === 0)).toBe(true);
+
+    // A second erasure finds nothing more to do and changes nothing.
+    const again = await erase(l);
+    expect([...again.gone, ...again.changed]).toEqual([]);
+    expect(Object.values(again.outcome.collections).every((c) => c.deleted === 0 && c.masked === 0)).toBe(true);
+  });
+
+  it("keeps for-credit enrolments, their coursework and the account they need; erases the rest", async () => {
+    const l = await learner(
+      "EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND EXISTS (SELECT 1 FROM email_subscriptions s WHERE s.user_id = u.id)",
+    );
+    const mine = await owned(l);
+    const credit = mine.get("learning_app.enrollments")!.filter((e) => e["for_credit"] === true);
+    const creditIds = new Set(credit.map((e) => String(e["id"])));
+    const { after, gone, changed, outcome } = await erase(l);
+    const ownedKeys = keysOf(mine);
+    expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
+    for (const e of credit) expect(after.has(`learning_app.enrollments:${String(e["id"])}`)).toBe(true);
+    for (const table of ["assignment_submissions", "quiz_responses", "exam_attempts"])
+      for (const r of mine.get(`learning_app.${table}`)!)
+        expect(after.has(`learning_app.${table}:${String(r["id"])}`), table).toBe(
+          creditIds.has(String(r["enrollment_id"])),
+        );
+    expect(after.has(`learning_app.users:${l.id}`)).toBe(true);
+    for (const s of mine.get("learning_app.email_subscriptions")!)
+      expect(after.has(`learning_app.email_subscriptions:${String(s["id"])}`)).toBe(false);
+    expect(outcome.notes["learning_app.users"]?.join(" ")).toMatch(/exemption/);
+    expect(outcome.proof?.complete).toBe(outcome.unreached.length === 0);
+  });
+
+  it("masks an instructor's lectures that other learners' rows still refer to, and the account they need", async () => {
+    const l = await learner(
+      "EXISTS (SELECT 1 FROM recorded_lectures r JOIN lecture_student_contacts c ON c.lecture_id = r.id WHERE r.instructor_id = u.id AND c.user_id IS DISTINCT FROM u.id)",
+    );
+    const mine = await owned(l);
+    const { after, gone, changed } = await erase(l);
+    const ownedKeys = keysOf(mine);
+    expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
+    const account = JSON.parse(after.get(`learning_app.users:${l.id}`)!) as Record<string, unknown>;
+    expect(account["email"]).not.toBe(l.email);
+    expect(String(account["email"])).toMatch(/^~/);
+    expect(account["phone"]).toBeNull();
+    for (const r of mine.get("learning_app.recorded_lectures")!)
+      expect(after.has(`learning_app.recorded_lectures:${String(r["id"])}`)).toBe(true);
+  });
+
+  it("erases a batch of learners in one pass and nobody else's rows", async () => {
+    const { rows } = await pgc.query<Learner>(
+      "SELECT id::text AS id, email, mobile_device_id AS device FROM users u WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id) ORDER BY id DESC LIMIT 25",
+    );
+    const ownedKeys = new Set<string>();
+    for (const l of rows) for (const k of keysOf(await owned(l))) ownedKeys.add(k);
+    const { gone, changed, outcome } = await erase(rows);
+    expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
+    expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 25, deleted: 25 });
+    expect(gone.length).toBeGreaterThan(100);
+  });
+
+  it("a crash in the second store rolls it back; running the request again finishes the job", async () => {
+    const l = await learner(
+      "NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id) AND EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id)",
+    );
+    const mine = await owned(l);
+    const ownedKeys = keysOf(mine);
+    const crashing = new CrashingStores(manifest, {
+      connections: { learning_app: dbs.pgUrl, learning_analytics: dbs.myUrl },
+    });
+    const first = await erase(l, crashing);
+    expect(first.outcome.failed?.dataset).toBe("learning_app");
+    expect(first.outcome.failed?.why).toMatch(/simulated crash/);
+    // The analytics store (found through the accounts) was written first and is done; the application store is
+    // untouched (rolled back).
+    expect(first.gone.every((k) => k.startsWith("learning_analytics."))).toBe(true);
+    expect(first.changed).toEqual([]);
+    expect(first.gone.length).toBeGreaterThan(0);
+    const second = await erase(l);
+    expect(second.outcome.failed).toBeUndefined();
+    expect([...first.gone, ...second.gone, ...second.changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
+    expect(second.after.has(`learning_app.users:${l.id}`)).toBe(false);
+    expect(Object.values(second.outcome.proof?.collections ?? {}).every((c) => c.residual === 0)).toBe(true);
+  });
+});
+
+/** Stores whose learning_app connector fails in the middle of its erasure transaction, after a first delete. */
+class CrashingStores extends Stores {
+  override async get(dataset: string): Promise<Connector> {
+    const real = await super.get(dataset);
+    if (dataset !== "learning_app") return real;
+    return new Proxy(real, {
+      get(target, property, receiver) {
+        if (property !== "transaction") return Reflect.get(target, property, receiver);
+        return <T>(fn: (tx: Connector) => Promise<T>) =>
+          target.transaction(async (tx) => {
+            await fn(
+              new Proxy(tx, {
+                get(inner, name, r) {
+                  if (name === "updateEach" || name === "deleteByKeys") {
+                    return async (...args: unknown[]) => {
+                      await (Reflect.get(inner, name, r) as (...a: unknown[]) => Promise<number>).apply(inner, args);
+                      throw new Error("simulated crash");
+                    };
+                  }
+                  return Reflect.get(inner, name, r);
+                },
+              }),
+            );
+            return undefined as T;
+          });
+      },
+    });
+  }
+}
+
+/** Dates from both drivers compared as ISO strings (the test reads MariaDB DATETIMEs as strings, in UTC). */
+function normalise(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(value))
+    return new Date(`${value.replace(" ", "T")}Z`).toISOString();
+  return value;
+}
