@@ -14,7 +14,7 @@
  * instructor's account is masked too).
  */
 import type { Row } from "../connectors/connector.ts";
-import type { Field, Manifest, MaskStrategy } from "../manifest/types.ts";
+import type { Manifest, MaskStrategy } from "../manifest/types.ts";
 import type { MaskTreatment } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import { columnShapes } from "./column-shapes.ts";

@@ -61,7 +61,7 @@ export function isMasked(current: unknown, column: ColumnShape, mask: MaskReques
   const text = String(current);
   if (MARKED.test(text)) return true;
   if (mask.strategy === "fixed" && mask.value !== undefined) {
-    const fixed = fit(mask.value, column.maxLength);
+    const fixed = clip(mask.value, column.maxLength);
     return text === fixed || text.startsWith(`${fixed}~`);
   }
   return false;
@@ -92,7 +92,7 @@ function maskString(current: string, column: ColumnShape, mask: MaskRequest, row
       if (column.nullable) return { kind: "set", value: null };
       return { kind: "set", value: randomMark(max), note: "NOT NULL column: a random string instead of NULL" };
     case "fixed": {
-      const fixed = fit(mask.value ?? "", max);
+      const fixed = clip(mask.value ?? "", max);
       if (!column.unique) return { kind: "set", value: fixed };
       // Distinct per row on a UNIQUE column, still recognisable as the fixed mask.
       const suffix = `~${digest("sha256", rowKey).slice(0, 12)}`;
@@ -100,17 +100,17 @@ function maskString(current: string, column: ColumnShape, mask: MaskRequest, row
         return { kind: "set", value: randomMark(max), note: "UNIQUE column too short for the fixed value" };
       return {
         kind: "set",
-        value: `${fit(mask.value ?? "", max === undefined ? undefined : max - suffix.length)}${suffix}`,
+        value: `${clip(mask.value ?? "", max === undefined ? undefined : max - suffix.length)}${suffix}`,
       };
     }
     case "random":
       return { kind: "set", value: randomMark(max) };
     case "hash":
-      return { kind: "set", value: fit(`~h${digest("sha256", current)}`, max) };
+      return { kind: "set", value: clip(`~h${digest("sha256", current)}`, max) };
     case "hmac":
       return {
         kind: "set",
-        value: fit(`~k${createHmac("sha256", mask.secret).update(current).digest("hex")}`, max),
+        value: clip(`~k${createHmac("sha256", mask.secret).update(current).digest("hex")}`, max),
       };
   }
 }
@@ -122,7 +122,7 @@ function randomMark(max: number | undefined): string {
   return `~r${body}`.slice(0, length);
 }
 
-const fit = (text: string, max: number | undefined): string => (max === undefined ? text : text.slice(0, max));
+const clip = (text: string, max: number | undefined): string => (max === undefined ? text : text.slice(0, max));
 const digest = (algorithm: string, text: string): string => createHash(algorithm).update(text).digest("hex");
 const noteIf = (cond: boolean, note: string) => (cond ? { note } : {});
 

@@ -202,7 +202,7 @@ function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: Fo
   for (const [address, c] of again.collections) {
     const d = decisions.collections.get(address);
     const before = new Map<string, number>();
-    if (d && c.key !== undefined) d.found.rows.forEach((r, i) => before.set(String(r[c.key!]), i));
+    if (d && c.key !== undefined) for (const [i, r] of d.found.rows.entries()) before.set(String(r[c.key]), i);
     let kept = 0;
     let residual = 0;
     for (const row of c.rows) {

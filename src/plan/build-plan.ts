@@ -98,7 +98,9 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
       dataset: dataset.fides_key,
       name: collection.name,
       lookups:
-        request.action === "erasure" ? partialLookups(lookups.get(address)!, collection, fields) : lookups.get(address)!,
+        request.action === "erasure"
+          ? partialLookups(lookups.get(address)!, collection, fields)
+          : lookups.get(address)!,
       read: [...fields].filter(([, f]) => f.fields.length === 0 && wanted(f)).map(([n]) => n),
       ...(request.action === "erasure" ? { treatment: treatmentOf(collection, fields) } : {}),
       exemptions,

@@ -169,8 +169,9 @@ async function accessAll(
   const collections: RequestOutcome["collections"] = {};
   for (const o of outcomes)
     for (const [c, n] of Object.entries(o.collections)) {
-      const sum = (collections[c] ??= { read: 0, deleted: 0, masked: 0, kept: 0, updated: 0 });
+      const sum = collections[c] ?? { read: 0, deleted: 0, masked: 0, kept: 0, updated: 0 };
       sum.read += n.read;
+      collections[c] = sum;
     }
   return { ...first, collections, unreached: first.unreached };
 }

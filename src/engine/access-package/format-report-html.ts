@@ -1,0 +1,86 @@
+/**
+ * report.html: the access package as one page a person can read — standalone (inline CSS, no script, no external
+ * resource), with a table of contents, in the notice's look. Every value is HTML-escaped where it is written.
+ */
+import { FIDESLANG_ATTRIBUTION } from "../../manifest/taxonomy/fideslang.ts";
+import type { Manifest } from "../../manifest/types.ts";
+import { escapeHtml as esc } from "../../notice/html-escape.ts";
+import type { AccessResult } from "../access-result.ts";
+import type { CategoryFacts } from "./art15-facts.ts";
+import { categorySection } from "./report-category-section.ts";
+import { REPORT_CSS } from "./report-css.ts";
+import { collectionTitle, dataSection, dataToc } from "./report-data-section.ts";
+import { askUs, controllerSection, rightsSection } from "./report-organization-sections.ts";
+import { purposesSection, recipientsSection } from "./report-purpose-sections.ts";
+import { summarySection, unreachedSection } from "./report-summary-sections.ts";
+import { textInWords } from "./value-html.ts";
+
+interface TocEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly children?: readonly { id: string; title: string }[];
+}
+
+function toc(entries: readonly TocEntry[]): string {
+  const li = (e: TocEntry) => {
+    const nested = e.children?.length
+      ? `<ol>${e.children.map((c) => `<li><a href="#${esc(c.id)}">${esc(c.title)}</a></li>`).join("")}</ol>`
+      : "";
+    return `<li><a href="#${esc(e.id)}">${esc(e.title)}</a>${nested}</li>`;
+  };
+  return `<nav class="toc" aria-labelledby="contents"><h2 id="contents">Contents</h2>\n<ol>\n${entries.map(li).join("\n")}\n</ol></nav>`;
+}
+
+/** @example formatReportHtml(manifest, result, art15Facts(manifest, …)) // "<!doctype html><html lang=\"en\">…" */
+export function formatReportHtml(m: Manifest, result: AccessResult, categories: readonly CategoryFacts[]): string {
+  const org = m.organization?.name;
+  const when = textInWords(result.generated_at);
+  const titles = new Map(result.collections.map((c) => [c.collection, collectionTitle(c)]));
+  const entries: TocEntry[] = [
+    { id: "summary", title: "In short" },
+    { id: "controller", title: "Who holds your data" },
+    { id: "data", title: "The data we hold about you", children: dataToc(result) },
+    { id: "categories", title: "Each kind of your data" },
+    ...(categories.some((c) => c.purposes.length > 0) ? [{ id: "purposes", title: "Why we use your data" }] : []),
+    ...(categories.some((c) => c.recipients.length > 0) ? [{ id: "recipients", title: "Who receives your data" }] : []),
+    ...(result.unreached.length > 0 ? [{ id: "unreached", title: "Where we could not search" }] : []),
+    { id: "rights", title: "Your rights and how to complain" },
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Steward">
+<meta name="referrer" content="no-referrer">
+<title>Your personal data${org ? ` — ${esc(org)}` : ""}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<a class="skip-link" href="#content">Skip to your data</a>
+<header class="notice-header">
+<p class="org">${esc(org ?? "Copy of your personal data")}</p>
+<h1>Your personal data</h1>
+<p class="meta">Prepared on <time datetime="${esc(result.generated_at)}">${esc(when)}</time> · Request <code>${esc(result.request)}</code></p>
+</header>
+<div class="layout">
+${toc(entries)}
+<main id="content">
+${summarySection(m, result)}
+${controllerSection(m)}
+${dataSection(m, result)}
+${categorySection(categories, titles, m.purposes.length > 0, askUs(m))}
+${purposesSection(categories)}
+${recipientsSection(categories)}
+${unreachedSection(result)}
+${rightsSection(m)}
+</main>
+</div>
+<footer>
+<p>Prepared on ${esc(when)} for request <code>${esc(result.request)}</code>. Keep this package safe: it holds your personal data.</p>
+<p>${esc(FIDESLANG_ATTRIBUTION)}; the names of the kinds of data come from it.</p>
+</footer>
+</body>
+</html>
+`;
+}
