@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connector } from "../../src/connectors/connector.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { unite } from "../../src/engine/identities.ts";
-import { portable, runAccess, runErasure } from "../../src/engine/run-request.ts";
+import { portable, runAccess, runErasure, runRectification } from "../../src/engine/run-request.ts";
 import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
@@ -298,6 +298,23 @@ describe("erasure on the reference deployment", () => {
     expect([...first.gone, ...second.gone, ...second.changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
     expect(second.after.has(`learning_app.users:${l.id}`)).toBe(false);
     expect(Object.values(second.outcome.proof?.collections ?? {}).every((c) => c.residual === 0)).toBe(true);
+  });
+});
+
+describe("rectification on the reference deployment", () => {
+  it("sets the new value wherever the manifest says the field lives, and nowhere else", async () => {
+    const l = await learner("EXISTS (SELECT 1 FROM identity_verifications v WHERE v.user_id = u.id)");
+    const before = await snapshot();
+    const stores = storesFor();
+    const outcome = await runRectification(manifest, new Map([["user_id", [l.id]]]), stores, [
+      { target: "user.name.first", value: "Ada" },
+    ]).finally(() => stores.closeAll());
+    const after = await snapshot();
+    const changed = [...before.keys()].filter((k) => after.get(k) !== before.get(k));
+    expect(changed).toEqual([`learning_app.users:${l.id}`]);
+    const account = JSON.parse(after.get(`learning_app.users:${l.id}`)!) as Record<string, unknown>;
+    expect(account).toEqual({ ...JSON.parse(before.get(`learning_app.users:${l.id}`)!), first_name: "Ada" });
+    expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 1, updated: 1 });
   });
 });
 
