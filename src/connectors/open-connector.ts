@@ -15,6 +15,7 @@ const OPENERS: Readonly<Record<string, (url: string) => Promise<Connector>>> = {
   "postgresql:": async (url) => (await import("./postgres/index.ts")).createPostgresConnector(url),
   "mysql:": async (url) => (await import("./mysql/index.ts")).createMysqlConnector(url),
   "mariadb:": async (url) => (await import("./mysql/index.ts")).createMysqlConnector(url),
+  "sqlite:": async (url) => (await import("./sqlite/index.ts")).createSqliteConnector(url),
 };
 
 /** The URL schemes `openConnector` accepts, for messages and help texts. */
