@@ -218,13 +218,61 @@ export const ERRORS = {
     status: 503,
     summary: "A database named by a URL cannot be reached.",
     message: (p) => `cannot connect to ${p.target}: ${p.detail}`,
-    fix: "Check that the server runs and that the URL (host, port, user, database) is right.",
+    fix: "Check that the server runs and that the URL (host, port, user, database) is right; for sqlite:, that the file exists.",
   }),
   STW_DB_BAD_URL: define<{ value: string; allowed: readonly string[] }>({
     status: 400,
     summary: "A database URL has a scheme Steward cannot use here.",
     message: (p) => `database URL "${p.value}" is not usable; allowed schemes: ${list(p.allowed)}`,
-    fix: "Write the URL as e.g. postgres://postgres@127.0.0.1:5432/app or mysql://root@127.0.0.1:3306/analytics.",
+    fix: "Write the URL as e.g. postgres://postgres@127.0.0.1:5432/app, mysql://root@127.0.0.1:3306/analytics or sqlite:/var/lib/app/app.db.",
+  }),
+
+  // ── request engine ──────────────────────────────────────────────────────────────────────────────
+  STW_ENGINE_NO_CONNECTION: define<{ dataset: string; needs: string }>({
+    status: 400,
+    summary: "A dataset a request must reach has no usable connection URL.",
+    message: (p) => `dataset "${p.dataset}" has no connection: set ${p.needs}`,
+    fix: "Export the environment variable the dataset's `connection.url` names, or pass `--connection DATASET=URL`.",
+  }),
+  STW_ENGINE_READ_FAILED: define<{ collection: string; detail: string }>({
+    status: 502,
+    summary: "A collection could not be read during a request; the request went on without it.",
+    message: (p) => `cannot read ${p.collection}: ${p.detail}`,
+    fix: "Check that the table and its columns exist as the dataset file says (`steward discover URL` shows what is there), then run the request again.",
+  }),
+  STW_ENGINE_WRITE_FAILED: define<{ dataset: string; collection: string; detail: string }>({
+    status: 502,
+    summary: "An erasure or rectification could not be written to a data store; that store's changes were rolled back.",
+    message: (p) =>
+      `writing ${p.collection} failed, so nothing was changed in dataset "${p.dataset}" (rolled back): ${p.detail}`,
+    fix: "Fix the cause (a constraint the manifest does not know of, a permission), then run the same request again: it is idempotent and finishes what is left.",
+  }),
+  STW_ENGINE_UNKNOWN_IDENTITY: define<{ value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A request names an identity type that no dataset field carries.",
+    message: (p) => `identity type "${p.value}" is not declared by any field; allowed: ${list(p.allowed)}`,
+    fix: "Use an identity type declared with `fides_meta.identity` on a field, or declare it there.",
+  }),
+  STW_ENGINE_BAD_IDENTITY_LINE: define<{ file: string; line: number; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A line of an --identities file is not `TYPE=VALUE`.",
+    message: (p) =>
+      `line ${p.line} of "${p.file}" is not TYPE=VALUE (one person per line, several identities separated by spaces); types: ${list(p.allowed)}`,
+    fix: "Write one person per line as e.g. `email=ada@example.com` or `email=ada@example.com user_id=42`; empty lines and lines starting with # are skipped.",
+  }),
+  STW_ENGINE_BAD_SET: define<{ value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A rectification's --set names no field of the subject's data.",
+    message: (p) =>
+      `--set "${p.value}" matches no personal field; use DATASET.COLLECTION.FIELD=VALUE or CATEGORY=VALUE, e.g. ${list(p.allowed, 8)}`,
+    fix: "Name a field as `learning_app.users.first_name=Ada`, or a data category (every field holding it is set) as `user.name.first=Ada`.",
+  }),
+
+  STW_DISCOVER_NO_TABLES: define<{ target: string }>({
+    status: 400,
+    summary: "`steward discover` found no table to describe in the database.",
+    message: (p) => `the database at ${p.target} has no tables to describe`,
+    fix: "Check that the URL names the database that holds the tables (PostgreSQL: discovery reads the current schema, usually public).",
   }),
 
   // ── Fides import ────────────────────────────────────────────────────────────────────────────────
@@ -233,6 +281,85 @@ export const ERRORS = {
     summary: "A file given to `steward import fides` holds no Fides `dataset:` list.",
     message: (p) => `"${p.file}" is not a Fides dataset file: expected a top-level \`dataset:\` list, found ${p.found}`,
     fix: "Pass Fides dataset YAML files (the ones with `dataset: - fides_key: …`).",
+  }),
+
+  // ── HTTP processor connectors (connectors/http/) ────────────────────────────────────────────────
+  STW_SPEC_NOT_FOUND: define<{ ref: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A processor spec named by `connection.spec` is neither a shipped spec nor a readable file.",
+    message: (p) =>
+      `processor spec "${p.ref}" is neither a shipped spec nor a readable .yml file; shipped: ${list(p.allowed)}`,
+    fix: "Use a shipped spec name, or a path to a spec file relative to the manifest folder (docs/processors.md).",
+  }),
+  STW_SPEC_YAML_SYNTAX: define<{ detail: string }>({
+    status: 400,
+    summary: "A processor spec file is not valid YAML.",
+    message: (p) => `processor spec YAML syntax error: ${p.detail}`,
+    fix: "Correct the YAML at the line and column given (indentation, a missing colon or an unclosed quote).",
+  }),
+  STW_SPEC_INVALID: define<{
+    key: string;
+    detail: string;
+    value?: string | undefined;
+    allowed?: readonly string[] | undefined;
+  }>({
+    status: 400,
+    summary: "A processor spec has an unknown key, a missing key or a value of the wrong form.",
+    message: (p) =>
+      `processor spec key "${p.key}" ${p.detail}${p.value ? ` (found ${p.value})` : ""}` +
+      (p.allowed && p.allowed.length > 0 ? `; allowed: ${list(p.allowed, 20)}` : ""),
+    fix: "Correct the key in the spec file; every key and its form is described in docs/processors.md.",
+  }),
+  STW_PROCESSOR_MISSING_SECRET: define<{ vendor: string; variable: string }>({
+    status: 500,
+    summary: "The environment variable that holds a processor's API key is not set.",
+    message: (p) => `the ${p.vendor} API key is read from the environment variable ${p.variable}, which is not set`,
+    fix: "Export the variable (e.g. from your secret store) where Steward runs; the spec only names it, never holds the key.",
+  }),
+  STW_PROCESSOR_FAILED: define<{
+    vendor: string;
+    method: string;
+    path: string;
+    status: string;
+    attempts: number;
+    hint: string;
+  }>({
+    status: 502,
+    summary: "A processor's API call failed, after retries where a retry could help (429, 5xx, no answer).",
+    message: (p) =>
+      `${p.vendor} ${p.method} ${p.path} failed with ${p.status} after ${p.attempts} attempt(s): ${p.hint}`,
+    fix: "Check the vendor's status page, the API key's permissions and the connection URL; the request can be run again, processor calls are idempotent.",
+  }),
+  STW_PROCESSOR_BAD_RESPONSE: define<{ vendor: string; method: string; path: string; detail: string }>({
+    status: 502,
+    summary: "A processor answered with a body that does not have the shape its spec describes.",
+    message: (p) => `${p.vendor} ${p.method} ${p.path} answered with an unexpected body: ${p.detail}`,
+    fix: "Check that the connection URL points at the vendor's API (not a web page or a proxy's error page) and that the spec matches the vendor's API version.",
+  }),
+  STW_PROCESSOR_UNSUPPORTED: define<{
+    vendor: string;
+    resource: string;
+    operation: string;
+    allowed: readonly string[];
+  }>({
+    status: 400,
+    summary:
+      "A request needs an operation the processor's spec does not offer (e.g. an update, or a lookup by a field).",
+    message: (p) => `the ${p.vendor} spec offers no ${p.operation} on "${p.resource}"; it offers: ${list(p.allowed)}`,
+    fix: "Add the operation to the spec if the vendor's API has one; otherwise change the collection's erasure setting (e.g. `{action: keep, reason: …}`) so that no request needs it.",
+  }),
+  STW_PROCESSOR_UNKNOWN_RESOURCE: define<{ vendor: string; value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A dataset's collection names a resource its processor spec does not describe.",
+    message: (p) => `the ${p.vendor} spec has no resource "${p.value}"; resources: ${list(p.allowed)}`,
+    fix: "Name the collection after one of the spec's resources, or add the resource to the spec.",
+  }),
+  STW_PROCESSOR_UNKNOWN_FIELD: define<{ vendor: string; resource: string; value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A dataset's field names a field its processor spec does not map.",
+    message: (p) =>
+      `the ${p.vendor} spec maps no field "${p.value}" of "${p.resource}"; fields: ${list(p.allowed, 30)}`,
+    fix: "Name the field after one of the spec's fields, or add it to the resource's `fields` with the JSON pointer where the vendor puts it.",
   }),
 
   // ── HTTP API ────────────────────────────────────────────────────────────────────────────────────

@@ -62,7 +62,9 @@ export function isMasked(current: unknown, column: ColumnShape, mask: MaskReques
   if (MARKED.test(text)) return true;
   if (mask.strategy === "fixed" && mask.value !== undefined) {
     const fixed = clip(mask.value, column.maxLength);
-    return text === fixed || text.startsWith(`${fixed}~`);
+    // On a UNIQUE column the fixed value is cut to leave room for "~" and 12 hex digits of the row.
+    const suffixed = /~[0-9a-f]{12}$/.test(text) && mask.value.startsWith(text.slice(0, -13));
+    return text === fixed || suffixed;
   }
   return false;
 }

@@ -103,7 +103,14 @@ export const purposeSchema = z.strictObject({
 export const connectionSchema = z.strictObject({
   kind: oneOf(CONNECTOR_KINDS),
   url: text,
-  spec: key.optional(),
+  /** For `http`: a shipped spec's name (`stripe`), or a relative path to a spec file (`../specs/acme.yml`). */
+  spec: z
+    .string()
+    .regex(
+      /^([a-z0-9][a-z0-9_.-]*|[^/\0][^\0]*\.ya?ml)$/,
+      "must be a shipped spec name such as stripe, or a relative path to a .yml spec file",
+    )
+    .optional(),
 });
 
 export const systemSchema = z.strictObject({

@@ -55,7 +55,8 @@ function schemaAt(root: unknown, path: readonly PropertyKey[]): ZodInternals | u
   return current;
 }
 
-function allowedKeys(root: unknown, path: readonly PropertyKey[]): string[] {
+/** The keys the object schema at `path` below `root` allows (for unknown-key messages). */
+export function allowedKeys(root: unknown, path: readonly PropertyKey[]): string[] {
   const schema = schemaAt(root, path);
   if (!schema) return [];
   if (schema._zod.def.type === "object") return Object.keys(schema._zod.def["shape"] as object);

@@ -15,6 +15,8 @@ import { portable, runAccess, runErasure, runRectification } from "../../src/eng
 import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
+import { type FakeFullStory, startFakeFullStory } from "../connectors/http/fake-fullstory.ts";
+import { type FakeStripe, STRIPE_FIXTURE, startFakeStripe } from "../connectors/http/fake-stripe.ts";
 import { demoDatabases } from "../demo/demo-databases.ts";
 
 const EXAMPLE = new URL("../../examples/learning-platform", import.meta.url).pathname;
@@ -22,6 +24,9 @@ const dbs = demoDatabases("engine");
 let manifest: Manifest;
 let pgc: pg.Client;
 let my: mysql.Connection;
+let stripe: FakeStripe;
+let fullstory: FakeFullStory;
+const SECRETS = { STRIPE_SECRET_KEY: "sk_test_reference", FULLSTORY_API_KEY: "fs-reference-key" };
 
 /** $1 = user id, $2 = e-mail, $3 = the account's mobile device id: the rows a learner owns, by the test's own SQL. */
 const OWNED_PG: Readonly<Record<string, string>> = {
@@ -109,8 +114,33 @@ async function learner(where: string): Promise<Learner> {
   return rows[0] as Learner;
 }
 
-const storesFor = () =>
-  new Stores(manifest, { connections: { learning_app: dbs.pgUrl, learning_analytics: dbs.myUrl } });
+const connections = () => ({
+  learning_app: dbs.pgUrl,
+  learning_analytics: dbs.myUrl,
+  stripe: stripe.url,
+  fullstory: fullstory.url,
+});
+const storesFor = () => new Stores(manifest, { connections: connections(), env: SECRETS });
+
+/** Gives the learner an account at both processors (Stripe: a customer without charges; FullStory: a user). */
+function atProcessors(l: Learner): { customer: string; user: string } {
+  const customer = `cus_ref${l.id}`;
+  stripe.customers.set(customer, {
+    ...structuredClone(STRIPE_FIXTURE.customers[0]),
+    id: customer,
+    email: l.email,
+    name: "Reference Learner",
+  });
+  const user = `90000${l.id}`;
+  fullstory.users.set(user, {
+    ...structuredClone([...fullstory.users.values()][0]),
+    id: user,
+    uid: l.id,
+    email: l.email,
+    display_name: "Reference Learner",
+  });
+  return { customer, user };
+}
 
 /** Runs one erasure and returns what changed: rows gone, rows changed (before, after), and the outcome. */
 async function erase(l: Learner | Learner[], stores = storesFor()) {
@@ -132,11 +162,15 @@ beforeAll(async () => {
   manifest = await loadManifestDir(EXAMPLE);
   pgc = await dbs.pg();
   my = await dbs.my();
+  stripe = await startFakeStripe(SECRETS.STRIPE_SECRET_KEY);
+  fullstory = await startFakeFullStory(SECRETS.FULLSTORY_API_KEY);
 }, 120_000);
 
 afterAll(async () => {
   await pgc?.end();
   await my?.end();
+  await stripe?.close();
+  await fullstory?.close();
   await dbs.drop();
 });
 
@@ -191,7 +225,19 @@ describe("erasure on the reference deployment", () => {
     );
     const mine = await owned(l);
     const ownedKeys = keysOf(mine);
+    const others = { customers: stripe.customers.size, users: fullstory.users.size };
+    const at = atProcessors(l);
     const { before, after, gone, changed, outcome } = await erase(l);
+
+    // The processors: the Stripe customer is deleted, the FullStory user is being deleted, nobody else is touched.
+    expect(stripe.customers.has(at.customer)).toBe(false);
+    expect(stripe.customers.size).toBe(others.customers);
+    expect(outcome.collections["stripe.customers"]).toMatchObject({ read: 1, deleted: 1 });
+    expect(outcome.collections["fullstory.users"]).toMatchObject({ read: 1, deleted: 1 });
+    expect(fullstory.users.get(at.user)?.["is_being_deleted"]).toBe(true);
+    expect([...fullstory.users.values()].filter((u) => u["is_being_deleted"] === true)).toHaveLength(1);
+    expect(outcome.unreached).toEqual([]);
+    expect(outcome.proof?.complete).toBe(true);
 
     // Nothing outside the learner's rows changed or went.
     expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
@@ -274,6 +320,22 @@ describe("erasure on the reference deployment", () => {
     expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
     expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 25, deleted: 25 });
     expect(gone.length).toBeGreaterThan(100);
+  });
+
+  it("a processor that does not answer is reported as unreached; the databases are still erased", async () => {
+    const l = await learner(
+      "NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id)",
+    );
+    const stores = new Stores(manifest, {
+      connections: { ...connections(), stripe: "http://127.0.0.1:9" },
+      env: SECRETS,
+    });
+    const { after, outcome } = await erase(l, stores);
+    expect(outcome.unreached.map((u) => u.collection)).toEqual(["stripe.customers", "stripe.charges"]);
+    expect(outcome.unreached[0]?.why).toMatch(/STW_PROCESSOR_FAILED|STW_DB_UNREACHABLE/);
+    expect(outcome.unreached[0]?.why).not.toContain(l.email);
+    expect(outcome.proof?.complete).toBe(false);
+    expect(after.has(`learning_app.users:${l.id}`)).toBe(false);
   });
 
   it("a crash in the second store rolls it back; running the request again finishes the job", async () => {

@@ -100,7 +100,8 @@ describe("plans on the reference deployment", async () => {
             if (child >= 0 && parent >= 0 && r.field.endsWith(".id") && !f.primary_key)
               expect(child).toBeLessThan(parent);
           }
-    expect(erasure.steps.at(-1)!.collection).toBe("learning_app.users");
+    // The account row goes last in its own database; processors reached by e-mail do not depend on it.
+    expect(erasure.steps.filter((s) => s.dataset === "learning_app").at(-1)!.collection).toBe("learning_app.users");
   });
 
   it("never follows a link into another person's rows (lecture views, peer reviews of someone else's submission)", () => {
