@@ -97,4 +97,10 @@ export const CHECK_RULES = {
     "The manifest has no organization or no notice",
     "Add `organization:` and `notice:` so Steward can render the notice and the records.",
   ),
+  suggestionNotReviewed: rule(
+    "SC014",
+    "error",
+    "A field's data category was suggested by `steward discover` and nobody has reviewed it yet",
+    "Check the suggested `data_categories` (and `fides_meta.identity`), correct them if needed, then delete `fides_meta.steward_review`.",
+  ),
 } as const satisfies Record<string, CheckRule>;

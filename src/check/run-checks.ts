@@ -2,6 +2,7 @@
  * Lints a loaded manifest: every finding has a stable code (src/check/rules.ts), a severity, a message naming the
  * offending resource and value, a location and the fix. Pure: it reads the Manifest only.
  */
+import { reviewNoteOf } from "../discover/review-note.ts";
 import type { SourceLocation } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Manifest } from "../manifest/types.ts";
@@ -57,6 +58,9 @@ export function runChecks(manifest: Manifest): CheckReport {
         if (f.fields.length > 0) continue; // an object field is classified through its children
         if (f.data_categories.length === 0 && f.personal !== false)
           report(R.unclassifiedField, `field "${d.fides_key}.${c.name}.${name}" has no data category`, f.at);
+        const note = reviewNoteOf(f);
+        if (note !== undefined)
+          report(R.suggestionNotReviewed, `field "${d.fides_key}.${c.name}.${name}" is not reviewed: ${note}`, f.at);
         for (const cat of f.data_categories) if (!stored.has(cat)) stored.set(cat, f.at);
       }
     }

@@ -16,6 +16,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/notice.ts"),
   () => import("./commands/ropa.ts"),
   () => import("./commands/demo.ts"),
+  () => import("./commands/discover.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

@@ -5,6 +5,7 @@ import { buildPlan } from "../../plan/build-plan.ts";
 import { explainPlan, planToDot } from "../../plan/explain-plan.ts";
 import { PLAN_ACTIONS } from "../../plan/plan.ts";
 import { buildReferenceGraph } from "../../plan/reference-graph.ts";
+import { dotToSvg } from "../../render/dot-to-svg.ts";
 import { oneOf, runAction } from "../run-action.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -23,11 +24,11 @@ export function register(program: Command): void {
     .option("--action <action>", "access | erasure | rectification", "access")
     .option("--category <key>", "limit access to a data category (repeatable)", collect, [])
     .option("--explain", "print the plan as readable text (the default format)")
-    .option("--format <format>", "text | json | dot", "text")
+    .option("--format <format>", "text | json | dot | svg", "text")
     .action(
       runAction(async (dir: string, o: { identity: string[]; action: string; category: string[]; format: string }) => {
         const action = oneOf("--action", o.action, PLAN_ACTIONS);
-        const format = oneOf("--format", o.format, ["text", "json", "dot"] as const);
+        const format = oneOf("--format", o.format, ["text", "json", "dot", "svg"] as const);
         const manifest = await loadManifestDir(dir);
         const known = [...new Set(buildReferenceGraph(manifest.datasets).seeds.map((s) => s.identity))];
         const types = o.identity.map((pair) => {
@@ -46,7 +47,9 @@ export function register(program: Command): void {
             ? `${JSON.stringify(plan, null, 2)}\n`
             : format === "dot"
               ? planToDot(plan)
-              : explainPlan(plan),
+              : format === "svg"
+                ? await dotToSvg(planToDot(plan))
+                : explainPlan(plan),
         );
         return undefined;
       }),
