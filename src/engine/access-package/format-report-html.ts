@@ -68,7 +68,7 @@ ${toc(entries)}
 <main id="content">
 ${summarySection(m, result)}
 ${controllerSection(m)}
-${dataSection(m, result)}
+${dataSection(m, result, new Set(categories.map((c) => c.category)))}
 ${categorySection(categories, titles, m.purposes.length > 0, askUs(m))}
 ${purposesSection(categories)}
 ${recipientsSection(categories)}

@@ -21,7 +21,7 @@ table.rows time, table.record time { white-space: nowrap; }
 .lines { white-space: pre-line; }
 table.rows tbody tr:nth-child(even) { background: var(--panel); }
 table.rows th[title] { text-decoration: underline dotted; text-underline-offset: 0.2em; cursor: help; }
-a.kind { display: inline-block; font-size: 0.8rem; padding: 0 0.45rem; margin: 0.1rem 0.2rem 0 0; border: 1px solid
+.kind { display: inline-block; font-size: 0.8rem; padding: 0 0.45rem; margin: 0.1rem 0.2rem 0 0; border: 1px solid
   var(--line); border-radius: 999px; text-decoration: none; white-space: nowrap; }
 details.columns { margin: 0 0 0.75rem; font-size: 0.9rem; }
 details.columns summary { cursor: pointer; color: var(--muted); font-weight: 600; }
@@ -34,5 +34,14 @@ dl.value-object dt { font-weight: 600; }
 .none { color: var(--muted); }
 code { font-size: 0.88em; background: var(--panel); padding: 0.05rem 0.3rem; border-radius: 4px; }
 .files li code { font-weight: 600; }
+@media (max-width: 36rem) {
+  table.record thead { display: none; }
+  table.record, table.record tbody, table.record tr, table.record th, table.record td { display: block; width: auto; }
+  table.record tr { border: 1px solid var(--line); border-radius: 6px; margin-bottom: 0.5rem; }
+  table.record caption { display: block; }
+  table.record th, table.record td { border: none; }
+  table.record th[scope="row"] { width: auto; border-radius: 6px 6px 0 0; }
+  table.record td.help { width: auto; padding-top: 0; }
+}
 @media print { details.columns summary { display: none; } }
 `;

@@ -24,24 +24,34 @@ export const csvPath = (c: CollectedCollection): string => `csv/${c.dataset}.${c
 /** "Users" for "users"; the person never needs to know the table's technical name to read the page. */
 export const collectionTitle = (c: CollectedCollection): string => humanize(c.name);
 
-const categoryLinks = (f: CollectedField, m: Manifest): string =>
+interface DataContext {
+  readonly m: Manifest;
+  /** Categories the page explains (found with a value); a field's other categories are named without a link. */
+  readonly explained: ReadonlySet<string>;
+}
+
+const categoryLinks = (f: CollectedField, ctx: DataContext): string =>
   f.data_categories
     .filter((k) => k === "user" || k.startsWith("user."))
-    .map((k) => `<a class="kind" href="#${esc(anchorId("category", k))}">${esc(categoryName(m, k))}</a>`)
+    .map((k) =>
+      ctx.explained.has(k)
+        ? `<a class="kind" href="#${esc(anchorId("category", k))}">${esc(categoryName(ctx.m, k))}</a>`
+        : `<span class="kind">${esc(categoryName(ctx.m, k))}</span>`,
+    )
     .join(" ");
 
-function help(f: CollectedField, m: Manifest): string {
+function help(f: CollectedField, ctx: DataContext): string {
   const text = f.description ? esc(withoutFinalStop(f.description)) : "";
-  const kinds = categoryLinks(f, m);
+  const kinds = categoryLinks(f, ctx);
   return [text, kinds].filter(Boolean).join(" ");
 }
 
-function oneRecord(c: CollectedCollection, m: Manifest): string {
+function oneRecord(c: CollectedCollection, ctx: DataContext): string {
   const [row] = c.rows;
   const rows = c.fields.map(
     (f) =>
       `<tr><th scope="row">${esc(label(f.name))}</th><td>${valueHtml(fieldValue(row!, f.name))}</td>` +
-      `<td class="help">${help(f, m)}</td></tr>`,
+      `<td class="help">${help(f, ctx)}</td></tr>`,
   );
   return table(
     `${collectionTitle(c)}: your record`,
@@ -51,10 +61,10 @@ function oneRecord(c: CollectedCollection, m: Manifest): string {
   );
 }
 
-function manyRecords(c: CollectedCollection, m: Manifest): string {
+function manyRecords(c: CollectedCollection, ctx: DataContext): string {
   const shown = c.rows.slice(0, ROWS_IN_PAGE);
   const columns = c.fields.map((f) => ({ text: label(f.name), ...(f.description ? { help: f.description } : {}) }));
-  const helpList = c.fields.map((f) => `<div><dt>${esc(label(f.name))}</dt><dd>${help(f, m) || "—"}</dd></div>`);
+  const helpList = c.fields.map((f) => `<div><dt>${esc(label(f.name))}</dt><dd>${help(f, ctx) || "—"}</dd></div>`);
   const rows = shown.map(
     (row) => `<tr>${c.fields.map((f) => `<td>${valueHtml(fieldValue(row, f.name))}</td>`).join("")}</tr>`,
   );
@@ -78,20 +88,21 @@ function manyRecords(c: CollectedCollection, m: Manifest): string {
   );
 }
 
-function collectionBlock(c: CollectedCollection, m: Manifest): string {
-  const dataset = m.datasets.find((d) => d.fides_key === c.dataset);
+function collectionBlock(c: CollectedCollection, ctx: DataContext): string {
+  const dataset = ctx.m.datasets.find((d) => d.fides_key === c.dataset);
   const declared = dataset?.collections.find((x) => x.name === c.name);
   const where = `${records(c.rows.length)} · kept in ${esc(dataset?.name ?? c.dataset)} (<code>${esc(c.collection)}</code>)`;
   const parts = [paragraph(where, "where")];
   if (declared?.description) parts.push(paragraph(esc(declared.description)));
   if (declared?.public)
     parts.push(paragraph("Other people can see these records: they are published on our services.", "note"));
-  parts.push(c.rows.length === 1 ? oneRecord(c, m) : manyRecords(c, m));
+  parts.push(c.rows.length === 1 ? oneRecord(c, ctx) : manyRecords(c, ctx));
   parts.push(paragraph(`The same data as a spreadsheet: <code>${esc(csvPath(c))}</code>.`, "file"));
   return section(anchorId("data", c.collection), 3, collectionTitle(c), parts.join("\n"), "collection");
 }
 
-export function dataSection(m: Manifest, result: AccessResult): string {
+export function dataSection(m: Manifest, result: AccessResult, explained: ReadonlySet<string>): string {
+  const ctx: DataContext = { m, explained };
   const found = result.collections.filter((c) => c.rows.length > 0);
   const empty = result.collections.filter((c) => c.rows.length === 0);
   const parts: string[] = [];
@@ -103,7 +114,7 @@ export function dataSection(m: Manifest, result: AccessResult): string {
           `${found.length === 1 ? "one place" : `${found.length} places`}.`,
       ),
     );
-  parts.push(...found.map((c) => collectionBlock(c, m)));
+  parts.push(...found.map((c) => collectionBlock(c, ctx)));
   if (empty.length > 0)
     parts.push(
       paragraph(

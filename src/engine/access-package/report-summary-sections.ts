@@ -19,6 +19,12 @@ const identityInWords = (type: string): string => IDENTITY_WORDS[type] ?? humani
 export function summarySection(m: Manifest, result: AccessResult): string {
   const found = result.collections.filter((c) => c.rows.length > 0).length;
   const searched = result.collections.length;
+  const outcome =
+    found === 0
+      ? "found nothing about you"
+      : searched === 1
+        ? "found data about you there"
+        : `found data about you in ${found === searched ? "all" : found} of them`;
   const parts = [
     paragraph(
       `This is a copy of the personal data we hold about you, as we found it on ${esc(textInWords(result.generated_at))}, ` +
@@ -26,8 +32,7 @@ export function summarySection(m: Manifest, result: AccessResult): string {
       "lead",
     ),
     paragraph(
-      `We searched ${searched === 1 ? "one place" : `${searched} places`} that can hold personal data and found data about ` +
-        `you in ${found === 0 ? "none" : found === searched ? "all of them" : found} of them` +
+      `We searched ${searched === 1 ? "one place" : `${searched} places`} that can hold personal data and ${outcome}` +
         (result.identities.length > 0
           ? `, looking for records linked to your ${listInWords(result.identities.map((i) => esc(identityInWords(i))))}.`
           : "."),
