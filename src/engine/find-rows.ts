@@ -17,6 +17,9 @@ import type { CollectionStep, Lookup, Plan } from "../plan/plan.ts";
 import type { EngineEvents } from "./events.ts";
 import type { Stores } from "./stores.ts";
 
+/** Errors that mean the store itself does not answer (not one collection's problem). */
+const UNANSWERED = new Set(["STW_DB_UNREACHABLE", "STW_PROCESSOR_FAILED", "STW_ENGINE_NO_CONNECTION"]);
+
 /** Identity type → the values the request carries. */
 export type IdentityValues = ReadonlyMap<string, readonly unknown[]>;
 
@@ -101,6 +104,12 @@ export async function findRows(
         if (fresh.length === 0) continue;
         for (const v of fresh) found.asked[i]!.add(String(v));
         asked = true;
+        const down = stores.downReason(step.dataset);
+        if (down) {
+          unreached.set(step.collection, down);
+          options.events?.emit({ kind: "collection_unreached", collection: step.collection, why: down });
+          break;
+        }
         try {
           const connector = await stores.get(step.dataset);
           const columns = found.columns;
@@ -124,6 +133,7 @@ export async function findRows(
           options.events?.emit({ kind: "collection_read", collection: step.collection, rows: read });
         } catch (error) {
           const why = reasonOf(error, step.collection, fresh);
+          if (isStewardError(error) && UNANSWERED.has(error.code)) stores.markDown(step.dataset, why);
           unreached.set(step.collection, why);
           options.events?.emit({ kind: "collection_unreached", collection: step.collection, why });
           break;

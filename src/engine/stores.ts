@@ -20,6 +20,7 @@ export interface StoreOptions {
 export class Stores {
   private readonly open = new Map<string, Promise<Connector>>();
   private readonly tables = new Map<string, Promise<Map<string, IntrospectedTable>>>();
+  private readonly down = new Map<string, string>();
 
   constructor(
     private readonly manifest: Manifest,
@@ -55,6 +56,19 @@ export class Stores {
       this.tables.set(dataset, tables);
     }
     return tables;
+  }
+
+  /**
+   * Records that a store did not answer (after its own retries), so that the rest of the request — the proof's
+   * second search included — reports it at once instead of waiting for it again.
+   */
+  markDown(dataset: string, why: string): void {
+    this.down.set(dataset, why);
+  }
+
+  /** Why a store was found not to answer during this request, if it was. */
+  downReason(dataset: string): string | undefined {
+    return this.down.get(dataset);
   }
 
   async closeAll(): Promise<void> {
