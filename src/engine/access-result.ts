@@ -21,6 +21,11 @@ export interface CollectedCollection {
   readonly fields: readonly CollectedField[];
   /** The subject's rows, each holding exactly `fields`. */
   readonly rows: readonly Row[];
+  /**
+   * Values left out (set to null) because they name another person — the reviewer of a review the subject received
+   * (GDPR Art. 15(4): a copy must not adversely affect the rights of others). Per field, how many rows.
+   */
+  readonly withheld?: readonly { readonly field: string; readonly rows: number }[];
 }
 
 export interface AccessResult {

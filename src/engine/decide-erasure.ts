@@ -18,7 +18,7 @@ import type { Manifest, MaskStrategy } from "../manifest/types.ts";
 import type { MaskTreatment } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import { columnShapes } from "./column-shapes.ts";
-import type { FoundCollection, FoundRows } from "./find-rows.ts";
+import { type FoundCollection, type FoundRows, otherPeoplesFields } from "./find-rows.ts";
 import { type ColumnShape, maskValue } from "./mask.ts";
 import type { Stores } from "./stores.ts";
 
@@ -96,7 +96,7 @@ export async function decideErasure(
     };
     collections.set(address, decision);
     c.rows.forEach((row, i) => {
-      decision.fates.push(initialFate(decision, row, c.foundBy[i]!, secret));
+      decision.fates.push(initialFate(decision, row, i, secret));
     });
   }
 
@@ -124,7 +124,7 @@ export async function decideErasure(
           action: "keep",
           why: `belongs to a ${link.parent} row kept: ${holder.why}`,
           ...(holder.exemption ? { exemption: holder.exemption } : {}),
-          set: masksOf(child, row, ownMasks(child.found, child.found.foundBy[i]!)),
+          set: masksOf(child, row, ownMasks(child.found, i)),
         };
         note(link.child, `kept: belongs to ${link.parent} rows kept under an exemption`);
         changed = true;
@@ -166,7 +166,7 @@ export async function decideErasure(
             action: "keep",
             why: `rows of ${link.child} kept under an exemption still refer to it`,
             held: true,
-            set: masksOf(parent, row, ownMasks(parent.found, parent.found.foundBy[i]!)),
+            set: masksOf(parent, row, ownMasks(parent.found, i)),
           };
           note(link.parent, `kept: rows of ${link.child} kept under an exemption still refer to it`);
         } else {
@@ -188,7 +188,8 @@ export async function decideErasure(
   return { collections, notes };
 }
 
-function initialFate(d: CollectionDecision, row: Row, foundBy: ReadonlySet<number>, secret: Uint8Array): RowFate {
+function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uint8Array): RowFate {
+  const foundBy = d.found.foundBy[index]!;
   const { step } = d.found;
   const t = step.treatment;
   if (!t || t.kind === "no_personal_data") return { action: "none" };
@@ -198,7 +199,7 @@ function initialFate(d: CollectionDecision, row: Row, foundBy: ReadonlySet<numbe
       action: "keep",
       why: exemption.reason,
       exemption: exemption.exemption,
-      set: computeMasks(d, row, ownMasks(d.found, foundBy), secret),
+      set: computeMasks(d, row, ownMasks(d.found, index), secret),
     };
   if (t.kind === "keep_rows") return { action: "keep", why: t.why, set: {} };
   const lookups = [...foundBy].map((i) => step.lookups[i]!);
@@ -239,9 +240,8 @@ function computeMasks(
  * except a field through which the request did not find the row: that one names someone else (the reviewer of a
  * review the subject received).
  */
-function ownMasks(found: FoundCollection, foundBy: ReadonlySet<number>): MaskSpec[] {
-  const others = new Set(found.step.lookups.filter((_, i) => !foundBy.has(i)).map((l) => l.field));
-  for (const i of foundBy) others.delete(found.step.lookups[i]!.field);
+function ownMasks(found: FoundCollection, row: number): MaskSpec[] {
+  const others = otherPeoplesFields(found, row);
   const out: MaskSpec[] = [];
   for (const [name, f] of found.fields) {
     const e = f.erasure;

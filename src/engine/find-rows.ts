@@ -199,6 +199,18 @@ function columnsToRead(
   return key && !columns.includes(key) ? [key, ...columns] : columns;
 }
 
+/**
+ * Fields of a row that name someone else: the lookup fields through which the request did NOT find the row (a
+ * review found through its reviewee names its reviewer in reviewer_id). Access leaves them out; erasure does not
+ * mask them.
+ */
+export function otherPeoplesFields(found: FoundCollection, row: number): Set<string> {
+  const by = found.foundBy[row] ?? new Set<number>();
+  const others = new Set(found.step.lookups.filter((_, i) => !by.has(i)).map((l) => l.field));
+  for (const i of by) others.delete(found.step.lookups[i]!.field);
+  return others;
+}
+
 function flattenFieldsOf(
   datasets: readonly { fides_key: string; collections: readonly { name: string; fields: readonly Field[] }[] }[],
   step: CollectionStep,

@@ -22,7 +22,7 @@ import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
 import { decideErasure, matches } from "./decide-erasure.ts";
 import type { EngineEvents } from "./events.ts";
-import { type FoundRows, findRows, type IdentityValues } from "./find-rows.ts";
+import { type FoundRows, findRows, type IdentityValues, otherPeoplesFields } from "./find-rows.ts";
 import { isMasked } from "./mask.ts";
 import type { Stores } from "./stores.ts";
 import { type CollectionChanges, type RowChange, writeChanges } from "./write-changes.ts";
@@ -99,6 +99,7 @@ export async function runAccess(
     const rows = c?.rows ?? [];
     counts[step.collection]!.read = rows.length;
     if (step.read.length === 0) continue;
+    const withheld = new Map<string, number>();
     collections.push({
       collection: step.collection,
       dataset: step.dataset,
@@ -111,7 +112,17 @@ export async function runAccess(
           ...(f?.description ? { description: f.description } : {}),
         };
       }),
-      rows: rows.map((r) => Object.fromEntries(step.read.map((n) => [n, portable(r[n])]))),
+      rows: rows.map((r, i) => {
+        const others = c ? otherPeoplesFields(c, i) : new Set<string>();
+        return Object.fromEntries(
+          step.read.map((n) => {
+            if (!others.has(n) || r[n] === null || r[n] === undefined) return [n, portable(r[n])];
+            withheld.set(n, (withheld.get(n) ?? 0) + 1);
+            return [n, null];
+          }),
+        );
+      }),
+      ...(withheld.size > 0 ? { withheld: [...withheld].map(([field, n]) => ({ field, rows: n })) } : {}),
     });
   }
   const unreached = unreachedOf(plan, found);

@@ -59,6 +59,15 @@ const OWNED_MY: Readonly<Record<string, string>> = {
   recommendation_features: "user_id = ?",
 };
 
+/** Columns that name a person, per collection, and the learner's own value for each. */
+const PERSON_COLUMNS = (l: Learner): Record<string, Record<string, string>> => ({
+  "learning_app.peer_reviews": { reviewer_id: l.id, reviewee_id: l.id },
+  "learning_app.support_chats": { user_id: l.id, contact_email: l.email },
+  "learning_app.lecture_student_contacts": { user_id: l.id, student_email: l.email },
+  "learning_app.session_replays": { user_id: l.id, device_id: l.device ?? "" },
+  "learning_analytics.clickstream_events": { user_id: l.id, device_id: l.device ?? "" },
+});
+
 interface Learner {
   readonly id: string;
   readonly email: string;
@@ -187,8 +196,17 @@ describe("access on the reference deployment", () => {
     for (const [collection, rows] of expected) {
       const got = access.collections.find((c) => c.collection === collection);
       const fields = got?.fields.map((f) => f.name) ?? [];
+      // A column that names a person is left out where it names someone else (Art. 15(4)).
+      const mineIn = PERSON_COLUMNS(l)[collection] ?? {};
       const project = (r: Record<string, unknown>) =>
-        JSON.stringify(Object.fromEntries(fields.map((f) => [f, portable(normalise(r[f]))])));
+        JSON.stringify(
+          Object.fromEntries(
+            fields.map((f) => [
+              f,
+              f in mineIn && r[f] !== null && String(r[f]) !== mineIn[f] ? null : portable(normalise(r[f])),
+            ]),
+          ),
+        );
       expect(outcome.collections[collection]?.read, collection).toBe(rows.length);
       if (!got) continue;
       expect(
@@ -198,6 +216,17 @@ describe("access on the reference deployment", () => {
       compared += rows.length;
     }
     expect(compared).toBeGreaterThan(10);
+    // Reviews name two people: the copy keeps the learner's side only, and says what it left out.
+    const reviews = access.collections.find((c) => c.collection === "learning_app.peer_reviews");
+    const all = expected.get("learning_app.peer_reviews")!;
+    const count = (f: string) => all.filter((r) => String(r[f]) !== l.id).length;
+    expect(count("reviewer_id") + count("reviewee_id")).toBeGreaterThan(0);
+    expect([...(reviews?.withheld ?? [])].sort((a, b) => a.field.localeCompare(b.field))).toEqual(
+      [
+        { field: "reviewee_id", rows: count("reviewee_id") },
+        { field: "reviewer_id", rows: count("reviewer_id") },
+      ].filter((w) => w.rows > 0),
+    );
     // Identity values found on rows about other people are never followed: nobody else's account is in the package.
     const users = access.collections.find((c) => c.collection === "learning_app.users");
     expect(users?.rows).toHaveLength(1);
@@ -312,14 +341,14 @@ describe("erasure on the reference deployment", () => {
 
   it("erases a batch of learners in one pass and nobody else's rows", async () => {
     const { rows } = await pgc.query<Learner>(
-      "SELECT id::text AS id, email, mobile_device_id AS device FROM users u WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id) ORDER BY id DESC LIMIT 25",
+      "SELECT id::text AS id, email, mobile_device_id AS device FROM users u WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id) ORDER BY id DESC LIMIT 12",
     );
     const ownedKeys = new Set<string>();
     for (const l of rows) for (const k of keysOf(await owned(l))) ownedKeys.add(k);
     const { gone, changed, outcome } = await erase(rows);
     expect([...gone, ...changed].filter((k) => !ownedKeys.has(k))).toEqual([]);
-    expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 25, deleted: 25 });
-    expect(gone.length).toBeGreaterThan(100);
+    expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 12, deleted: 12 });
+    expect(gone.length).toBeGreaterThan(50);
   });
 
   it("a processor that does not answer is reported as unreached; the databases are still erased", async () => {

@@ -97,6 +97,13 @@ function collectionBlock(c: CollectedCollection, ctx: DataContext): string {
   if (declared?.public)
     parts.push(paragraph("Other people can see these records: they are published on our services.", "note"));
   parts.push(c.rows.length === 1 ? oneRecord(c, ctx) : manyRecords(c, ctx));
+  for (const w of c.withheld ?? [])
+    parts.push(
+      paragraph(
+        `${esc(w.field)} is left empty in ${records(w.rows)}: there it names another person, whose data we may not hand out.`,
+        "note",
+      ),
+    );
   parts.push(paragraph(`The same data as a spreadsheet: <code>${esc(csvPath(c))}</code>.`, "file"));
   return section(anchorId("data", c.collection), 3, collectionTitle(c), parts.join("\n"), "collection");
 }
