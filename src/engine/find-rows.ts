@@ -200,15 +200,22 @@ function columnsToRead(
 }
 
 /**
- * Fields of a row that name someone else: the lookup fields through which the request did NOT find the row (a
- * review found through its reviewee names its reviewer in reviewer_id). Access leaves them out; erasure does not
- * mask them.
+ * Fields of a row that name someone else: a lookup field that did NOT find the row while another lookup from the
+ * same source did (a review found through reviewee_id ← users.id names another account in reviewer_id ← users.id).
+ * A field looked up from a different source (the person's device next to their account id) is the same person's.
+ * Access leaves these fields out; erasure does not mask them.
  */
 export function otherPeoplesFields(found: FoundCollection, row: number): Set<string> {
   const by = found.foundBy[row] ?? new Set<number>();
-  const others = new Set(found.step.lookups.filter((_, i) => !by.has(i)).map((l) => l.field));
-  for (const i of by) others.delete(found.step.lookups[i]!.field);
-  return others;
+  const origin = (l: Lookup) =>
+    l.source.kind === "identity" ? `identity:${l.source.identity}` : `${l.source.collection}.${l.source.field}`;
+  const matched = new Set([...by].map((i) => origin(found.step.lookups[i]!)));
+  const mine = new Set([...by].map((i) => found.step.lookups[i]!.field));
+  return new Set(
+    found.step.lookups
+      .filter((l, i) => !by.has(i) && matched.has(origin(l)) && !mine.has(l.field))
+      .map((l) => l.field),
+  );
 }
 
 function flattenFieldsOf(

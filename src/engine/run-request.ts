@@ -133,7 +133,13 @@ export async function runAccess(
     identities: plan.identities,
     categories: plan.categories,
     collections,
-    unreached,
+    // The package is read by the person: the operator's coded reasons stay in the outcome.
+    unreached: unreached.map((u) => ({
+      collection: u.collection,
+      why: u.why.startsWith("no identity")
+        ? "none of the details you gave us lead to it; tell us another one (for example a phone number) and we will search it too"
+        : "the system that holds it did not answer when we searched; we will search it again and send you what we find",
+    })),
   };
   return { request, action: "access", collections: counts, unreached, notes: {}, access };
 }

@@ -59,13 +59,12 @@ const OWNED_MY: Readonly<Record<string, string>> = {
   recommendation_features: "user_id = ?",
 };
 
-/** Columns that name a person, per collection, and the learner's own value for each. */
+/**
+ * Columns that name a person where two of them are looked up the same way (a review's reviewer and reviewee, both
+ * account ids), and the learner's own value: where such a column names someone else, access leaves it out.
+ */
 const PERSON_COLUMNS = (l: Learner): Record<string, Record<string, string>> => ({
   "learning_app.peer_reviews": { reviewer_id: l.id, reviewee_id: l.id },
-  "learning_app.support_chats": { user_id: l.id, contact_email: l.email },
-  "learning_app.lecture_student_contacts": { user_id: l.id, student_email: l.email },
-  "learning_app.session_replays": { user_id: l.id, device_id: l.device ?? "" },
-  "learning_analytics.clickstream_events": { user_id: l.id, device_id: l.device ?? "" },
 });
 
 interface Learner {
