@@ -131,6 +131,33 @@ describe("plans on the reference deployment", async () => {
     expect(planToDot(erasure)).toMatch(/^digraph plan \{/);
   });
 
+  it("expands identities found on the person's own account row, with their provenance, and never others", () => {
+    const access = buildPlan(manifest, { action: "access", identities: ["email"] });
+    const expansions = access.steps.flatMap((s) =>
+      s.lookups
+        .filter((l) => l.source.kind === "expansion")
+        .map((l) => `${s.collection}.${l.field} ← ${JSON.stringify(l.source)}`),
+    );
+    expect(expansions.sort()).toEqual([
+      `learning_analytics.clickstream_events.device_id ← {"kind":"expansion","identity":"device_id","collection":"learning_app.users","field":"mobile_device_id"}`,
+      `learning_app.session_replays.device_id ← {"kind":"expansion","identity":"device_id","collection":"learning_app.users","field":"mobile_device_id"}`,
+    ]);
+    // An e-mail a row holds about someone else (a lecture contact's student e-mail) is not marked as an expansion.
+    expect(expansions.some((e) => e.includes("student_email"))).toBe(false);
+    expect(explainPlan(access)).toContain("(same person's device_id)");
+  });
+
+  it("masks only the reviewer's id on reviews found through the reviewer alone", () => {
+    const reviews = erasure.steps.find((s) => s.collection === "learning_app.peer_reviews")!;
+    expect(reviews.treatment?.kind).toBe("delete_rows");
+    expect(reviews.lookups.find((l) => l.field === "reviewer_id")?.only).toMatchObject({
+      kind: "mask",
+      field: "reviewer_id",
+      strategy: "null",
+    });
+    expect(reviews.lookups.find((l) => l.field === "reviewee_id")?.only).toBeUndefined();
+  });
+
   it("`steward plan` prints text, JSON and DOT, and names the allowed identity types on a bad one", () => {
     const json = steward([
       "plan",
