@@ -15,7 +15,7 @@
  */
 import type { Row } from "../connectors/connector.ts";
 import type { Manifest, MaskStrategy } from "../manifest/types.ts";
-import type { MaskTreatment } from "../plan/plan.ts";
+import type { MaskTreatment, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import { columnShapes } from "./column-shapes.ts";
 import { type FoundCollection, type FoundRows, otherPeoplesFields } from "./find-rows.ts";
@@ -39,6 +39,8 @@ export type RowFate =
 
 export interface CollectionDecision {
   readonly found: FoundCollection;
+  /** Deleted straight by its lookups' keys, without reading its rows (see `directDeletes`). */
+  readonly direct: boolean;
   readonly fates: RowFate[];
   readonly shapes: ReadonlyMap<string, ColumnShape>;
   /** Why fields could not be masked, once per field. */
@@ -71,6 +73,7 @@ export async function decideErasure(
   found: FoundRows,
   stores: Stores,
   secret: Uint8Array,
+  direct: ReadonlySet<string> = new Set(),
 ): Promise<ErasureDecisions> {
   const links = keyLinks(manifest);
   const collections = new Map<string, CollectionDecision>();
@@ -90,6 +93,7 @@ export async function decideErasure(
       .catch(() => undefined);
     const decision: CollectionDecision = {
       found: c,
+      direct: direct.has(address),
       fates: [],
       shapes: columnShapes(c.fields, table, (name) => referencing.has(`${address}|${name}`)),
       retained: new Map(),
@@ -158,6 +162,17 @@ export async function decideErasure(
       if (found.unreached.has(link.child)) continue;
       for (const key of await othersReferencing(link, child, [...deleting.keys()], stores, checked))
         if (!referencedBy.has(key)) referencedBy.set(key, "other");
+      // Rows masked instead of deleted lose every personal field: read the ones erasure did not need to read.
+      const masked = [...referencedBy].filter(([, by]) => by === "other").map(([key]) => deleting.get(key)!);
+      const loaded = await loadColumns(
+        parent,
+        masked,
+        downgradeMasks(parent).map((m) => m.field),
+        stores,
+      ).then(
+        () => true,
+        () => false,
+      );
       for (const [key, by] of referencedBy) {
         const i = deleting.get(key)!;
         const row = parent.found.rows[i]!;
@@ -169,6 +184,9 @@ export async function decideErasure(
             set: masksOf(parent, row, ownMasks(parent.found, i)),
           };
           note(link.parent, `kept: rows of ${link.child} kept under an exemption still refer to it`);
+        } else if (!loaded) {
+          parent.fates[i] = { action: "keep", why: "could not read its personal fields to mask them", set: {} };
+          note(link.parent, "kept: still referenced, and its personal fields could not be read to mask them");
         } else {
           parent.fates[i] = {
             action: "mask",
@@ -279,6 +297,59 @@ export function matches(row: Row, where: Readonly<Record<string, string | number
   });
 }
 
+/**
+ * Collections an erasure can delete straight by their lookups' key values, without reading a row first: every row
+ * found is deleted (no exemption, no lookup that only masks, no exemption on a collection above them whose kept rows
+ * would keep theirs), no other lookup takes keys from them, and no row anywhere refers to their key.
+ */
+export function directDeletes(manifest: Manifest, plan: Plan): Set<string> {
+  const links = keyLinks(manifest);
+  const held = new Set(plan.steps.filter((s) => s.exemptions.length > 0).map((s) => s.collection));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const l of links)
+      if (held.has(l.parent) && !held.has(l.child)) {
+        held.add(l.child);
+        grew = true;
+      }
+  }
+  const sources = new Set(
+    plan.steps.flatMap((s) => s.lookups.flatMap((l) => (l.source.kind === "identity" ? [] : [l.source.collection]))),
+  );
+  const parents = new Set(links.map((l) => l.parent));
+  return new Set(
+    plan.steps
+      .filter(
+        (s) =>
+          s.treatment?.kind === "delete_rows" &&
+          !held.has(s.collection) &&
+          !sources.has(s.collection) &&
+          !parents.has(s.collection) &&
+          s.lookups.every((l) => !l.only),
+      )
+      .map((s) => s.collection),
+  );
+}
+
+/** Reads `columns` for the rows at `indices` (by the collection's key) where they were not read before. */
+async function loadColumns(
+  d: CollectionDecision,
+  indices: readonly number[],
+  columns: readonly string[],
+  stores: Stores,
+): Promise<void> {
+  const key = d.found.key;
+  const missing = columns.filter((c) => indices.some((i) => !(c in d.found.rows[i]!)));
+  if (key === undefined || missing.length === 0 || indices.length === 0) return;
+  const at = new Map(indices.map((i) => [String(d.found.rows[i]![key]), i]));
+  const connector = await stores.get(d.found.step.dataset);
+  for await (const batch of connector.readByKeys(d.found.step.name, key, [...at.keys()], [key, ...missing]))
+    for (const row of batch) {
+      const i = at.get(String(row[key]));
+      if (i !== undefined) Object.assign(d.found.rows[i]!, row);
+    }
+}
+
 /** References from a field to another collection's primary key: they order erasure and can block a delete. */
 function keyLinks(manifest: Manifest): Link[] {
   const keys = new Map<string, string>();
@@ -333,12 +404,19 @@ async function othersReferencing(
       child?.found.key !== undefined ? child.found.rows.map((r) => String(r[child.found.key!])) : [],
     );
     const childKey = child?.found.key;
+    // A collection deleted straight by its lookups was not read: its rows are those a lookup's keys match.
+    const direct = child?.direct
+      ? child.found.step.lookups.map((l, i) => [l.field, child.found.asked[i]!] as const)
+      : [];
+    const isMine = (row: Row) =>
+      direct.length > 0
+        ? direct.some(([field, keys]) => keys.has(String(row[field])))
+        : childKey !== undefined && mine.has(String(row[childKey]));
     try {
       const connector = await stores.get(link.childDataset);
-      const columns = childKey ? [childKey, link.field] : [link.field];
+      const columns = [...new Set([...(childKey ? [childKey] : []), link.field, ...direct.map(([f]) => f)])];
       for await (const batch of connector.readByKeys(link.childName, link.field, fresh, columns))
-        for (const row of batch)
-          if (!childKey || !mine.has(String(row[childKey]))) known.set(String(row[link.field]), true);
+        for (const row of batch) if (!isMine(row)) known.set(String(row[link.field]), true);
     } catch {
       for (const k of fresh) known.set(k, true); // cannot tell: assume referenced, mask instead of delete
     }

@@ -56,6 +56,11 @@ export interface FindOptions {
    * exemption conditions) and the step's personal fields: e.g. the fields erasure masks or rectification sets.
    */
   readonly extraColumns?: (step: CollectionStep, fields: ReadonlyMap<string, Field>) => readonly string[];
+  /**
+   * Collections not to read: erasure deletes them straight by their lookups' key values (nothing depends on their
+   * rows). Their key values are still gathered into `asked`, and their store's reachability is still checked.
+   */
+  readonly direct?: ReadonlySet<string>;
 }
 
 export async function findRows(
@@ -104,6 +109,18 @@ export async function findRows(
         if (fresh.length === 0) continue;
         for (const v of fresh) found.asked[i]!.add(String(v));
         asked = true;
+        if (options.direct?.has(step.collection)) {
+          const reachable = await stores.get(step.dataset).then(
+            () => undefined,
+            (error: unknown) => reasonOf(error, step.collection, fresh),
+          );
+          if (reachable) {
+            unreached.set(step.collection, reachable);
+            options.events?.emit({ kind: "collection_unreached", collection: step.collection, why: reachable });
+            break;
+          }
+          continue;
+        }
         const down = stores.downReason(step.dataset);
         if (down) {
           unreached.set(step.collection, down);
@@ -212,9 +229,7 @@ export function otherPeoplesFields(found: FoundCollection, row: number): Set<str
   const matched = new Set([...by].map((i) => origin(found.step.lookups[i]!)));
   const mine = new Set([...by].map((i) => found.step.lookups[i]!.field));
   return new Set(
-    found.step.lookups
-      .filter((l, i) => !by.has(i) && matched.has(origin(l)) && !mine.has(l.field))
-      .map((l) => l.field),
+    found.step.lookups.filter((l, i) => !by.has(i) && matched.has(origin(l)) && !mine.has(l.field)).map((l) => l.field),
   );
 }
 

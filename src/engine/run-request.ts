@@ -20,7 +20,7 @@ import { buildPlan } from "../plan/build-plan.ts";
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
-import { decideErasure, matches } from "./decide-erasure.ts";
+import { decideErasure, directDeletes, matches } from "./decide-erasure.ts";
 import type { EngineEvents } from "./events.ts";
 import { type FoundRows, findRows, type IdentityValues, otherPeoplesFields } from "./find-rows.ts";
 import { isMasked } from "./mask.ts";
@@ -152,14 +152,24 @@ export async function runErasure(
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
   const plan = buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
-  const personalOrReferencing = (_: CollectionStep, fields: ReadonlyMap<string, Field>) =>
-    [...fields].filter(([, f]) => isPersonalField(f) || f.references.length > 0).map(([n]) => n);
+  // Only what deciding needs is read: references, and the fields a mask may write (a row masked instead of deleted
+  // has the rest read when that is decided). Collections whose rows all go are deleted by key, without a read.
+  const toDecide = (step: CollectionStep, fields: ReadonlyMap<string, Field>) => [
+    ...[...fields]
+      .filter(([, f]) => f.references.length > 0 || (f.erasure?.action === "mask" && isPersonalField(f)))
+      .map(([n]) => n),
+    ...(step.treatment?.kind === "mask_fields"
+      ? step.treatment.fields.filter((f) => f.kind === "mask").map((f) => f.field)
+      : []),
+  ];
+  const direct = directDeletes(manifest, plan);
   const found = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
-    extraColumns: personalOrReferencing,
+    extraColumns: toDecide,
+    direct,
   });
   // A per-request secret for HMAC masks: never stored, so masked values cannot be linked back afterwards.
-  const decisions = await decideErasure(manifest, found, stores, randomBytes(32));
+  const decisions = await decideErasure(manifest, found, stores, randomBytes(32), direct);
 
   const counts = emptyCounts(plan);
   const changes: CollectionChanges[] = [];
@@ -167,6 +177,21 @@ export async function runErasure(
     const d = decisions.collections.get(step.collection);
     if (!d) continue;
     counts[step.collection]!.read = d.found.rows.length;
+    if (d.direct) {
+      const byField = new Map<string, Set<string>>();
+      for (const [i, l] of step.lookups.entries())
+        byField.set(l.field, new Set([...(byField.get(l.field) ?? []), ...d.found.asked[i]!]));
+      changes.push({
+        collection: step.collection,
+        dataset: step.dataset,
+        table: step.name,
+        rows: [],
+        changes: [],
+        direct: true,
+        byLookup: new Map([...byField].map(([f, v]) => [f, [...v]])),
+      });
+      continue;
+    }
     const list: (RowChange | undefined)[] = d.fates.map((fate) => {
       if (fate.action === "delete") return { kind: "delete" };
       if (fate.action === "keep") counts[step.collection]!.kept++;
@@ -188,12 +213,21 @@ export async function runErasure(
   for (const [collection, n] of written.counts) {
     counts[collection]!.deleted = n.deleted;
     counts[collection]!.masked = n.masked;
+    // A collection deleted by key was not read first: what it found is what went.
+    if (direct.has(collection)) counts[collection]!.read = n.deleted;
   }
 
   // Proof: search again with every key the erasure used, and check that only what was meant to stay is there.
+  const written_ = (step: CollectionStep) => [
+    ...new Set(
+      (decisions.collections.get(step.collection)?.fates ?? []).flatMap((f) =>
+        f.action === "mask" || f.action === "keep" ? Object.keys(f.set) : [],
+      ),
+    ),
+  ];
   const again = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
-    extraColumns: personalOrReferencing,
+    extraColumns: (step, fields) => [...toDecide(step, fields), ...written_(step)],
     extraKeys: new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])])),
   });
   const proof = proofOf(decisions, again);

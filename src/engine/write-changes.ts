@@ -31,6 +31,8 @@ export interface CollectionChanges {
   readonly changes: readonly (RowChange | undefined)[];
   /** Fallback addressing when there is no key: lookup field → values. */
   readonly byLookup?: ReadonlyMap<string, readonly unknown[]>;
+  /** Delete every row the lookups' values match, without rows read first (`byLookup` says which). */
+  readonly direct?: boolean;
 }
 
 export interface WriteCounts {
@@ -57,7 +59,7 @@ export async function writeChanges(
   const counts = new Map<string, WriteCounts>();
   const order = storeOrder(plan, changes);
   for (const [i, dataset] of order.entries()) {
-    const mine = changes.filter((c) => c.dataset === dataset && c.changes.some((x) => x));
+    const mine = changes.filter((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x)));
     if (mine.length === 0) continue;
     let current = "";
     try {
@@ -76,7 +78,10 @@ export async function writeChanges(
       }
       events?.emit({ kind: "store_committed", dataset });
     } catch (error) {
-      const keys = mine.flatMap((c) => c.rows.flatMap((r) => Object.values(r)));
+      const keys = mine.flatMap((c) => [
+        ...c.rows.flatMap((r) => Object.values(r)),
+        ...[...(c.byLookup?.values() ?? [])].flat(),
+      ]);
       const why = isStewardError(error)
         ? `${error.code}: ${error.message}`
         : `${
@@ -95,6 +100,10 @@ export async function writeChanges(
 
 async function writeCollection(tx: Connector, c: CollectionChanges): Promise<WriteCounts> {
   const counts: WriteCounts = { deleted: 0, masked: 0, keptChanged: 0 };
+  if (c.direct) {
+    for (const [field, values] of c.byLookup ?? []) counts.deleted += await tx.deleteByKeys(c.table, field, values);
+    return counts;
+  }
   const deletes: unknown[] = [];
   const groups = new Map<string, RowUpdate[]>();
   c.changes.forEach((change, i) => {

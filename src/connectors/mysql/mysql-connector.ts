@@ -53,7 +53,7 @@ export class MysqlConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
-    const size = batchSizeFor(opts?.batchSize, this.capabilities.maxParameters);
+    const size = batchSizeFor(opts?.batchSize ?? MAX_KEYS_PER_STATEMENT, this.capabilities.maxParameters);
     for (const chunk of chunkKeys(keys, size)) {
       const [rows] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, chunk as never[]);
       if ((rows as Row[]).length > 0) yield rows as Row[];

@@ -49,7 +49,10 @@ export class PostgresConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     const sql = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
-    for (const chunk of chunkKeys(keys, batchSizeFor(opts?.batchSize, MAX_KEYS_PER_STATEMENT))) {
+    // Without a batch size, one statement per MAX_KEYS_PER_STATEMENT keys: one array parameter costs the same at any size.
+    const size =
+      opts?.batchSize === undefined ? MAX_KEYS_PER_STATEMENT : batchSizeFor(opts.batchSize, MAX_KEYS_PER_STATEMENT);
+    for (const chunk of chunkKeys(keys, size)) {
       const { rows } = await this.db.query<Row>(sql, [chunk]);
       if (rows.length > 0) yield rows;
     }
