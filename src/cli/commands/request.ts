@@ -26,6 +26,7 @@ import { Stores } from "../../engine/stores.ts";
 import { stewardError } from "../../errors.ts";
 import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
 import type { Manifest } from "../../manifest/types.ts";
+import { isPersonalField } from "../../plan/reference-graph.ts";
 import { EXIT, oneOf, runAction } from "../run-action.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -68,7 +69,7 @@ export function register(program: Command): void {
         const options = {
           events,
           categories: o.category,
-          ...(o.batchSize ? { batchSize: Number.parseInt(o.batchSize, 10) } : {}),
+          ...(o.batchSize !== undefined ? { batchSize: positiveInteger("--batch-size", o.batchSize) } : {}),
         };
         try {
           let outcome: RequestOutcome;
@@ -87,6 +88,12 @@ export function register(program: Command): void {
         }
       }),
     );
+}
+
+function positiveInteger(option: string, value: string): number {
+  if (!/^[1-9]\d{0,6}$/.test(value))
+    throw stewardError("STW_CLI_BAD_OPTION", { option, value, allowed: ["a whole number from 1 to 9999999"] });
+  return Number(value);
 }
 
 async function peopleOf(o: RequestOptions, known: readonly string[]): Promise<Person[]> {
@@ -127,7 +134,9 @@ function setsOf(pairs: readonly string[], manifest: Manifest): Rectification[] {
   if (pairs.length === 0)
     throw stewardError("STW_CLI_USAGE", { detail: "rectification needs at least one --set FIELD=VALUE" });
   const examples = manifest.datasets.flatMap((d) =>
-    d.collections.flatMap((c) => c.fields.map((f) => `${d.fides_key}.${c.name}.${f.name}`)),
+    d.collections.flatMap((c) =>
+      c.fields.filter((f) => isPersonalField(f) && !f.primary_key).map((f) => `${d.fides_key}.${c.name}.${f.name}`),
+    ),
   );
   return pairs.map((pair) => {
     const at = pair.indexOf("=");
@@ -213,7 +222,10 @@ function report(o: RequestOutcome): string {
     ),
   ];
   for (const [c, notes] of Object.entries(o.notes)) for (const n of notes) lines.push(`note ${c}: ${n}`);
-  for (const u of o.unreached) lines.push(`unreached ${u.collection}: ${u.why}`);
+  // One line per reason: a store that does not answer is one problem, not one per collection.
+  const byWhy = new Map<string, string[]>();
+  for (const u of o.unreached) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.collection]);
+  for (const [why, list] of byWhy) lines.push(`unreached ${list.join(", ")}: ${why}`);
   if (o.failed)
     lines.push(
       `FAILED ${o.failed.dataset}: ${o.failed.why}${o.failed.skipped.length > 0 ? `; not started: ${o.failed.skipped.join(", ")}` : ""}`,
