@@ -297,19 +297,17 @@ export async function runRectification(
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
   const plan = buildPlan(manifest, { action: "rectification", identities: typesOf(identities) });
+  // The --set that applies to a field: named by its address, or by a category the field holds (or one below it).
+  const setFor = (step: CollectionStep, name: string, f: Field) =>
+    f.fields.length === 0 && isPersonalField(f)
+      ? sets.find(
+          (s) =>
+            s.target === `${step.collection}.${name}` ||
+            f.data_categories.some((c) => c === s.target || isWithin(c, s.target)),
+        )
+      : undefined;
   const targetsOf = (step: CollectionStep, fields: ReadonlyMap<string, Field>) =>
-    [...fields]
-      .filter(
-        ([name, f]) =>
-          f.fields.length === 0 &&
-          isPersonalField(f) &&
-          sets.some(
-            (s) =>
-              s.target === `${step.collection}.${name}` ||
-              f.data_categories.some((c) => c === s.target || isWithin(c, s.target)),
-          ),
-      )
-      .map(([n]) => n);
+    [...fields].filter(([name, f]) => setFor(step, name, f)).map(([n]) => n);
   const found = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: targetsOf,
@@ -329,12 +327,7 @@ export async function runRectification(
       }
       const set: Record<string, unknown> = {};
       for (const name of targets) {
-        const f = c.fields.get(name)!;
-        const s = sets.find(
-          (x) =>
-            x.target === `${step.collection}.${name}` ||
-            f.data_categories.some((cat) => cat === x.target || isWithin(cat, x.target)),
-        )!;
+        const s = setFor(step, name, c.fields.get(name)!)!;
         if (row[name] !== s.value) set[name] = s.value;
       }
       return Object.keys(set).length > 0 ? { kind: "set", set } : undefined;

@@ -174,7 +174,7 @@ describe("plans on the reference deployment", async () => {
     expect(json.stdout).not.toContain("someone@example.com");
     const bad = steward(["plan", example, "--identity", "phone=1"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('STW_CLI_BAD_OPTION: option --identity does not take "phone"');
+    expect(bad.stderr).toContain('STW_ENGINE_UNKNOWN_IDENTITY: identity type "phone" is not declared by any field');
     expect(bad.stderr).toContain('"phone_number"');
   });
 });

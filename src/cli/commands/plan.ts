@@ -1,10 +1,9 @@
 import type { Command } from "commander";
-import { stewardError } from "../../errors.ts";
+import { knownIdentityTypes, parseIdentityPairs } from "../../engine/identities.ts";
 import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
 import { buildPlan } from "../../plan/build-plan.ts";
 import { explainPlan, planToDot } from "../../plan/explain-plan.ts";
 import { PLAN_ACTIONS } from "../../plan/plan.ts";
-import { buildReferenceGraph } from "../../plan/reference-graph.ts";
 import { dotToSvg } from "../../render/dot-to-svg.ts";
 import { oneOf, runAction } from "../run-action.ts";
 
@@ -30,18 +29,9 @@ export function register(program: Command): void {
         const action = oneOf("--action", o.action, PLAN_ACTIONS);
         const format = oneOf("--format", o.format, ["text", "json", "dot", "svg"] as const);
         const manifest = await loadManifestDir(dir);
-        const known = [...new Set(buildReferenceGraph(manifest.datasets).seeds.map((s) => s.identity))];
-        const types = o.identity.map((pair) => {
-          const [type = "", ...value] = pair.split("=");
-          if (!type || value.join("=") === "")
-            throw stewardError("STW_CLI_BAD_OPTION", {
-              option: "--identity",
-              value: pair,
-              allowed: known.map((k) => `${k}=VALUE`),
-            });
-          return oneOf("--identity", type, known);
-        });
-        const plan = buildPlan(manifest, { action, identities: [...new Set(types)], categories: o.category });
+        // The same parsing as `steward request`; the plan keeps the types only.
+        const types = [...parseIdentityPairs(o.identity, knownIdentityTypes(manifest)).keys()];
+        const plan = buildPlan(manifest, { action, identities: types, categories: o.category });
         process.stdout.write(
           format === "json"
             ? `${JSON.stringify(plan, null, 2)}\n`

@@ -7,6 +7,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { redactUrl } from "../../connectors/connection-url.ts";
 import { EventLog } from "../../engine/events.ts";
 import {
   knownIdentityTypes,
@@ -122,7 +123,7 @@ function connectionsOf(pairs: readonly string[], manifest: Manifest): Record<str
     if (at <= 0)
       throw stewardError("STW_CLI_BAD_OPTION", {
         option: "--connection",
-        value: pair.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@"),
+        value: redactUrl(pair),
         allowed: manifest.datasets.map((d) => `${d.fides_key}=URL`),
       });
     out[pair.slice(0, at)] = pair.slice(at + 1);
