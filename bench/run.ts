@@ -11,13 +11,18 @@ export interface BenchResult {
   readonly name: string;
   readonly figures: Record<string, number | string>;
   readonly notes: string;
+  /** Anything more the benchmark records (targets, per-round figures, machine load), written as is. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   load: async () => (await import("./load-manifest.bench.ts")).run(),
+  dsr: async () => (await import("./dsr.ts")).run(),
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+// Options belong to the benchmarks (`--learners 1000000`): neither an option nor its value names a benchmark.
+const args = process.argv.slice(2);
+const names = args.filter((a, i) => !a.startsWith("-") && !/^--[^=]+$/.test(args[i - 1] ?? ""));
 const unknown = names.filter((n) => !(n in BENCHMARKS));
 if (unknown.length > 0) {
   process.stderr.write(

@@ -1,0 +1,226 @@
+/**
+ * `npm run bench -- dsr [--learners N] [--erase N] [--sample N] [--rounds N] [--access N]`: data-subject requests on
+ * the reference deployment (learning_app on PostgreSQL, learning_analytics on MariaDB), seeded with N learners
+ * (default 100,000). Three questions, each answered against a reference measured in the same run:
+ *
+ * 1. Erasure of `--erase` learners (default 10,000): Steward in batch mode (one runErasure call; with its default keys
+ *    per statement, and with `--batch-size 10000`) against a hand-written set-based SQL script that does exactly the
+ *    same thing. Interleaved rounds, each side on its own fresh copy of the seeded data; after every round the end
+ *    states are compared and the run fails if they differ. Target: Steward ≤ 1.25× the script.
+ * 2. Batch against per-subject execution (one request per learner, the way Fides runs): the per-subject way is measured
+ *    on a sample (`--sample`, default 500) and compared per learner. Target: batch ≥ 20× faster per learner.
+ * 3. Single-learner access (runAccess) over `--access` learners (default 200), interleaved with hand-written reads of
+ *    the same learner. Target: p50 < 50 ms at 1,000,000 learners.
+ *
+ * `--rounds 0` skips part 1 and `--sample 0` part 2 (e.g. to measure access alone at 1,000,000 learners).
+ * Every database it creates is named dsr_<pid>_… and dropped at the end, also on failure or Ctrl-C.
+ */
+import { cpus, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { hashName, Prng } from "../src/demo/prng.ts";
+import { seedDemo } from "../src/demo/seed-demo.ts";
+import { copyPair, type DemoPair, dropPair, pairNamed, rowCounts, withPg } from "./dsr-databases.ts";
+import { erasureRounds } from "./dsr-erasure-rounds.ts";
+import { HandAccess } from "./dsr-hand-access.ts";
+import { accessLatencies, type BatchRun, benchManifest, stewardPerSubject } from "./dsr-steward.ts";
+import type { BenchResult } from "./run.ts";
+
+const SEED = 1;
+const TARGETS = { erasure_ratio_max: 1.25, batch_speedup_min: 20, access_p50_ms_max: 50 } as const;
+
+/** `--name N` or `--name=N`; `min` 0 lets a part be skipped (`--rounds 0`, `--sample 0`). */
+function option(name: string, fallback: number, min = 1): number {
+  const args = process.argv;
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return fallback;
+  const raw = args[at]!.includes("=") ? args[at]!.split("=")[1] : args[at + 1];
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} must be a whole number of at least ${min}, got ${raw}`);
+  return value;
+}
+
+const median = (xs: readonly number[]) => percentile(xs, 50);
+function percentile(xs: readonly number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const since = (t: number) => Math.round(performance.now() - t);
+const log = (line: string) => process.stderr.write(`dsr: ${line}\n`);
+
+/** A seeded shuffle of the learner ids 1..n: erasure learners first, then access learners. */
+function learnerOrder(n: number, take: number): number[] {
+  const ids = Int32Array.from({ length: n }, (_, i) => i + 1);
+  const rng = new Prng(SEED, hashName("dsr"));
+  for (let i = 0; i < Math.min(take, n - 1); i++) {
+    const j = i + rng.int(n - i);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return [...ids.subarray(0, take)];
+}
+
+async function emailsOf(pair: DemoPair, ids: readonly number[]): Promise<string[]> {
+  const { rows } = await withPg(pair.pgUrl, (c) =>
+    c.query<{ id: string; email: string }>("SELECT id::text, email FROM users WHERE id = ANY($1::bigint[])", [ids]),
+  );
+  const byId = new Map(rows.map((r) => [Number(r.id), r.email]));
+  return ids.map((id) => byId.get(id)!);
+}
+
+export async function run(): Promise<BenchResult> {
+  const learners = option("learners", 100_000);
+  const erase = Math.min(option("erase", 10_000), learners);
+  const rounds = option("rounds", 3, 0);
+  const sample = Math.min(option("sample", 500, 0), erase);
+  const accessCount = option("access", 200);
+  const warmupCount = 20;
+  const loadBefore = loadavg().map(r2);
+
+  const created = new Set<DemoPair>();
+  const cleanup = async () => {
+    for (const pair of created) await dropPair(pair).catch(() => {});
+    created.clear();
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal);
+  try {
+    const manifest = await benchManifest();
+    const base = pairNamed("base");
+    created.add(base);
+    const t = performance.now();
+    log(`seeding ${learners} learners…`);
+    await seedDemo({ learners, seed: SEED, postgresUrl: base.pgUrl, mysqlUrl: base.myUrl });
+    const seedMs = since(t);
+    const tables = await rowCounts(base);
+    const rows = Object.values(tables).reduce((a, b) => a + b, 0);
+    const emails = await emailsOf(base, learnerOrder(learners, Math.min(learners, erase + warmupCount + accessCount)));
+    const eraseEmails = emails.slice(0, erase);
+    // Access runs on the untouched base, for learners other than the erased ones.
+    const warmupEmails = emails.slice(erase, erase + warmupCount);
+    const accessEmails = emails.slice(erase + warmupCount);
+
+    const figures: Record<string, number | string> = { learners, rows, erased: erase };
+    const details: Record<string, unknown> = {};
+    const targets: Record<string, unknown> = {};
+
+    // 1. Batch erasure against the hand-written script.
+    let batchPerLearner: number | undefined;
+    if (rounds > 0) {
+      const r = await erasureRounds(manifest, base, eraseEmails, rounds, created, log);
+      const hand = median(r.hand);
+      const steward = median(r.steward.map((b) => b.ms));
+      const tuned = median(r.tuned.map((b) => b.ms));
+      batchPerLearner = steward / erase;
+      Object.assign(figures, {
+        erase_hand_sql_ms_p50: hand,
+        erase_steward_ms_p50: steward,
+        erase_ratio: r2(steward / hand),
+        erase_steward_batch10k_ms_p50: tuned,
+        erase_ratio_batch10k: r2(tuned / hand),
+      });
+      targets["erase_ratio"] = target(
+        `≤ ${TARGETS.erasure_ratio_max}`,
+        steward / hand,
+        steward / hand <= TARGETS.erasure_ratio_max,
+      );
+      targets["erase_ratio_batch10k"] = target(
+        `≤ ${TARGETS.erasure_ratio_max}`,
+        tuned / hand,
+        tuned / hand <= TARGETS.erasure_ratio_max,
+      );
+      const medianOf = (runs: readonly BatchRun[], ms: number) => {
+        const run = runs.find((b) => b.ms === ms)!;
+        return { ms: run.ms, statements: run.statements, phases: run.phases, top_calls: run.top };
+      };
+      details["erasure_rounds"] = {
+        hand_sql_ms: r.hand,
+        steward_ms: r.steward.map((b) => b.ms),
+        steward_batch10k_ms: r.tuned.map((b) => b.ms),
+        steward_median_round: medianOf(r.steward, steward),
+        steward_batch10k_median_round: medianOf(r.tuned, tuned),
+      };
+    }
+
+    // 2. Per-subject execution on a sample, on a fresh copy.
+    if (sample > 0) {
+      const pair = pairNamed("per_subject");
+      created.add(pair);
+      await copyPair(base, pair);
+      log(`per-subject erasure of ${sample} learners…`);
+      const perSubject = await stewardPerSubject(manifest, pair, eraseEmails.slice(0, sample));
+      if (perSubject.incomplete > 0) throw new Error(`${perSubject.incomplete} per-subject erasures were incomplete`);
+      await dropPair(pair);
+      created.delete(pair);
+      const perLearner = perSubject.ms / sample;
+      Object.assign(figures, {
+        per_subject_sample: sample,
+        per_subject_ms: perSubject.ms,
+        per_subject_ms_per_learner: r2(perLearner),
+        per_subject_extrapolated_ms: Math.round(perLearner * erase),
+      });
+      if (batchPerLearner !== undefined) {
+        const speedup = perLearner / batchPerLearner;
+        Object.assign(figures, { batch_ms_per_learner: r2(batchPerLearner), batch_speedup: r2(speedup) });
+        targets["batch_speedup"] = target(
+          `≥ ${TARGETS.batch_speedup_min}×`,
+          speedup,
+          speedup >= TARGETS.batch_speedup_min,
+        );
+      }
+      details["per_subject"] = {
+        learners: sample,
+        ms: perSubject.ms,
+        extrapolation: `${r2(perLearner)} ms per learner × ${erase} learners ≈ ${Math.round((perLearner * erase) / 1000)} s, extrapolated linearly from ${sample} learners`,
+      };
+    }
+
+    // 3. Access latency on the untouched base.
+    log(`access requests for ${accessEmails.length} learners…`);
+    const handAccess = await HandAccess.open(base);
+    const access = await accessLatencies(manifest, base, accessEmails, warmupEmails, (e) =>
+      handAccess.read(e).then(() => {}),
+    ).finally(() => handAccess.close());
+    const p50 = median(access.steward);
+    Object.assign(figures, {
+      access_learners: access.steward.length,
+      access_p50_ms: r2(p50),
+      access_p99_ms: r2(percentile(access.steward, 99)),
+      access_hand_sql_p50_ms: r2(median(access.reference)),
+      access_hand_sql_p99_ms: r2(percentile(access.reference, 99)),
+      access_ratio_p50: r2(p50 / median(access.reference)),
+    });
+    targets["access_p50_ms"] = {
+      ...target(`< ${TARGETS.access_p50_ms_max} ms at 1,000,000 learners`, p50, p50 < TARGETS.access_p50_ms_max),
+      at_learners: learners,
+    };
+
+    return {
+      name: "dsr",
+      figures,
+      notes:
+        `learners ${learners} (seed ${SEED}). Erasure of ${erase}: median of ${rounds} rounds, order rotating, each ` +
+        `side on a fresh copy of the seeded data; end states identical after every round. ratio = Steward batch / ` +
+        `hand-written SQL; batch10k = Steward --batch-size 10000. Per-subject: one request per learner for ${sample} ` +
+        `of the ${erase} learners, extrapolated linearly. Access: ${access.steward.length} learners after ` +
+        `${warmupCount} warm-up, interleaved with hand-written reads of the same learner.`,
+      details: {
+        targets,
+        ...details,
+        data: { learners, seed: SEED, seed_ms: seedMs, rows, tables },
+        machine: {
+          cpu: cpus()[0]?.model ?? "unknown",
+          cores: cpus().length,
+          load_before: loadBefore,
+          load_after: loadavg().map(r2),
+          node: process.version,
+        },
+      },
+    };
+  } finally {
+    process.off("SIGINT", onSignal);
+    await cleanup();
+  }
+}
+
+const target = (wanted: string, value: number, met: boolean) => ({ target: wanted, value: r2(value), met });
