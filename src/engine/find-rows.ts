@@ -96,9 +96,19 @@ export async function findRows(
     return from.rows.map((r) => r[s.field]).filter((v) => v !== null && v !== undefined && v !== "");
   };
 
+  // Each store is read by its own sequence of statements, all stores at the same time; a lookup whose keys come from
+  // another store's rows gets them in the next pass.
+  const byDataset = new Map<string, FoundCollection[]>();
+  for (const found of collections.values())
+    byDataset.set(found.step.dataset, [...(byDataset.get(found.step.dataset) ?? []), found]);
   for (let pass = 0; ; pass++) {
+    const asked = await Promise.all([...byDataset.values()].map((list) => readPass(list, pass)));
+    if (!asked.includes(true)) break;
+  }
+
+  async function readPass(list: readonly FoundCollection[], pass: number): Promise<boolean> {
     let asked = false;
-    for (const found of collections.values()) {
+    for (const found of list) {
       const { step } = found;
       if (unreached.has(step.collection)) continue;
       for (const [i, lookup] of step.lookups.entries()) {
@@ -157,7 +167,7 @@ export async function findRows(
         }
       }
     }
-    if (!asked) break;
+    return asked;
   }
   // A collection whose every key source is unreached could not be searched either.
   for (const found of collections.values()) {

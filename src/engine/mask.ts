@@ -38,7 +38,9 @@ export type MaskOutcome =
   | { readonly kind: "set"; readonly value: unknown; readonly note?: string }
   | { readonly kind: "retain"; readonly why: string };
 
-const MARKED = /^~[rhk][0-9a-z]*$/;
+const MARKED = /^~([rhk][0-9a-z]*)?$/;
+/** Below this length a UNIQUE column cannot hold masks that stay distinct ("~r" + 8 random characters). */
+const SHORTEST_UNIQUE_MASK = 10;
 const DEFAULT_STRING_LENGTH = 24;
 const EPOCH = "1970-01-01";
 
@@ -89,6 +91,21 @@ export function maskValue(current: unknown, column: ColumnShape, mask: MaskReque
 
 function maskString(current: string, column: ColumnShape, mask: MaskRequest, rowKey: string): MaskOutcome {
   const max = column.maxLength;
+  if (max !== undefined && column.unique && max < SHORTEST_UNIQUE_MASK) {
+    // Too short for masks that stay distinct: NULL (which UNIQUE allows many times) where allowed, else kept.
+    if (column.nullable)
+      return {
+        kind: "set",
+        value: null,
+        ...noteIf(mask.strategy !== "null", "UNIQUE column too short for a distinct mask"),
+      };
+    return {
+      kind: "retain",
+      why: `NOT NULL and UNIQUE with ${max} characters: too short for masks that stay distinct`,
+    };
+  }
+  if (max !== undefined && max < 2 && mask.strategy !== "null")
+    return column.nullable ? { kind: "set", value: null } : { kind: "set", value: "~", note: "one-character column" };
   switch (mask.strategy) {
     case "null":
       if (column.nullable) return { kind: "set", value: null };
@@ -118,6 +135,7 @@ function maskString(current: string, column: ColumnShape, mask: MaskRequest, row
 }
 
 function randomMark(max: number | undefined): string {
+  if (max !== undefined && max < 2) return "~";
   const length = Math.max(2, Math.min(max ?? DEFAULT_STRING_LENGTH, DEFAULT_STRING_LENGTH));
   let body = "";
   while (body.length < length - 2) body += randomBytes(16).toString("hex");
