@@ -170,8 +170,13 @@ function isDefault(value: unknown, type: ColumnType): boolean {
     case "boolean":
       return value === false || value === 0 || value === "0" || value === "f";
     case "date": {
-      const time = value instanceof Date ? value.getTime() : Date.parse(String(value));
-      return time === 0 || String(value).startsWith(EPOCH);
+      // Drivers read a DATE as local midnight: the epoch day counts in UTC and in the process's time zone.
+      if (value instanceof Date)
+        return (
+          value.getTime() === 0 ||
+          (value.getFullYear() === 1970 && value.getMonth() === 0 && value.getDate() === 1 && value.getHours() === 0)
+        );
+      return Date.parse(String(value)) === 0 || String(value).startsWith(EPOCH);
     }
     case "json":
       return typeof value === "string"
