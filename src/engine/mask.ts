@@ -38,7 +38,10 @@ export type MaskOutcome =
   | { readonly kind: "set"; readonly value: unknown; readonly note?: string }
   | { readonly kind: "retain"; readonly why: string };
 
-const MARKED = /^~([rhk][0-9a-z]*)?$/;
+/** A Steward mark: "~r" (random), "~h" (hash) or "~k" (HMAC) and hex digits. */
+const MARK = /^~[rhk][0-9a-f]*$/;
+/** Shorter marks are taken for marks only when they fill the column (a mask cut to fit): "~rab" could be a name. */
+const SURE_MARK_LENGTH = 10;
 /** Below this length a UNIQUE column cannot hold masks that stay distinct ("~r" + 8 random characters). */
 const SHORTEST_UNIQUE_MASK = 10;
 const DEFAULT_STRING_LENGTH = 24;
@@ -61,7 +64,7 @@ export function isMasked(current: unknown, column: ColumnShape, mask: MaskReques
   if (current === null || current === undefined) return true;
   if (column.type !== "string") return isDefault(current, column.type);
   const text = String(current);
-  if (MARKED.test(text)) return true;
+  if (isMark(text, column.maxLength)) return true;
   if (mask.strategy === "fixed" && mask.value !== undefined) {
     const fixed = clip(mask.value, column.maxLength);
     // On a UNIQUE column the fixed value is cut to leave room for "~" and 12 hex digits of the row.
@@ -132,6 +135,12 @@ function maskString(current: string, column: ColumnShape, mask: MaskRequest, row
         value: clip(`~k${createHmac("sha256", mask.secret).update(current).digest("hex")}`, max),
       };
   }
+}
+
+/** True for a value Steward wrote as a mask — never for a value that merely starts like one ("~robert", "~rab"). */
+function isMark(text: string, max: number | undefined): boolean {
+  if (text === "~") return max === 1;
+  return MARK.test(text) && (text.length >= SURE_MARK_LENGTH || text.length === max);
 }
 
 function randomMark(max: number | undefined): string {

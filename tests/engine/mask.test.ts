@@ -66,6 +66,16 @@ describe("maskValue", () => {
     expect(maskValue(new Date(1970, 0, 1), date, mask("null"), "k")).toEqual({ kind: "unchanged" });
   });
 
+  it("a personal value that starts like a mask is still masked", () => {
+    for (const value of ["~robert", "~rab", "~h", "~k12"])
+      expect(maskValue(value, text(), mask("hash"), "k")).toMatchObject({ kind: "set" });
+    expect(maskValue("~", text({ maxLength: 5 }), mask("null"), "k")).toEqual({ kind: "set", value: null });
+    // A mask cut to fit a short column is recognised there.
+    expect(maskValue("~r3f9", text({ maxLength: 5, nullable: false }), mask("random"), "k")).toEqual({
+      kind: "unchanged",
+    });
+  });
+
   it("maps store and manifest type names to what masking needs", () => {
     expect(columnTypeOf("character varying(100)")).toBe("string");
     expect(columnTypeOf("tinyint(1)")).toBe("boolean");
