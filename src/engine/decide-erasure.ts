@@ -24,7 +24,13 @@ import type { Stores } from "./stores.ts";
 
 export type RowFate =
   | { readonly action: "delete" }
-  | { readonly action: "mask"; readonly set: Readonly<Record<string, unknown>>; readonly why: string }
+  | {
+      readonly action: "mask";
+      readonly set: Readonly<Record<string, unknown>>;
+      readonly why: string;
+      /** Masked because other rows still refer to it, though the manifest deletes it. */
+      readonly downgraded?: true;
+    }
   | {
       readonly action: "keep";
       readonly why: string;
@@ -138,9 +144,12 @@ export async function decideErasure(
     for (const link of links) {
       const parent = collections.get(link.parent);
       if (!parent) continue;
+      // Rows to delete, and rows already masked instead (a row held for an exempt row is kept, whichever link
+      // finds it first — links are looked at one by one).
       const deleting = new Map<string, number>();
       parent.fates.forEach((fate, i) => {
-        if (fate.action === "delete") deleting.set(String(parent.found.rows[i]![link.parentKey]), i);
+        if (fate.action === "delete" || (fate.action === "mask" && fate.downgraded))
+          deleting.set(String(parent.found.rows[i]![link.parentKey]), i);
       });
       if (deleting.size === 0) continue;
       const referencedBy = new Map<string, "exempt" | "other">();
@@ -160,8 +169,11 @@ export async function decideErasure(
       // A collection the request could not reach is reported as unreached (the proof stays incomplete until the
       // request is run again); it does not hold back the rest — that would fail the whole request on one outage.
       if (found.unreached.has(link.child)) continue;
-      for (const key of await othersReferencing(link, child, [...deleting.keys()], stores, checked))
+      const toDelete = [...deleting].filter(([, i]) => parent.fates[i]!.action === "delete").map(([key]) => key);
+      for (const key of await othersReferencing(link, child, toDelete, stores, checked))
         if (!referencedBy.has(key)) referencedBy.set(key, "other");
+      for (const [key, by] of referencedBy)
+        if (by === "other" && parent.fates[deleting.get(key)!]!.action !== "delete") referencedBy.delete(key);
       // Rows masked instead of deleted lose every personal field: read the ones erasure did not need to read.
       const masked = [...referencedBy].filter(([, by]) => by === "other").map(([key]) => deleting.get(key)!);
       const loaded = await loadColumns(
@@ -192,6 +204,7 @@ export async function decideErasure(
             action: "mask",
             set: masksOf(parent, row, downgradeMasks(parent)),
             why: `other rows of ${link.child} still refer to it`,
+            downgraded: true,
           };
           note(
             link.parent,
