@@ -144,11 +144,12 @@ export async function decideErasure(
     for (const link of links) {
       const parent = collections.get(link.parent);
       if (!parent) continue;
-      // Rows to delete, and rows already masked instead (a row held for an exempt row is kept, whichever link
-      // finds it first — links are looked at one by one).
+      // Rows to delete or mask. A row an exempt row refers to is kept whole, whatever link finds that first: masking
+      // it would cut the exempt row off from the person (and a second erasure would no longer know it as theirs).
+      // Only rows to delete can be masked instead when someone else's rows refer to them.
       const deleting = new Map<string, number>();
       parent.fates.forEach((fate, i) => {
-        if (fate.action === "delete" || (fate.action === "mask" && fate.downgraded))
+        if (fate.action === "delete" || fate.action === "mask")
           deleting.set(String(parent.found.rows[i]![link.parentKey]), i);
       });
       if (deleting.size === 0) continue;
