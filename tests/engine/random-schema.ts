@@ -1,0 +1,422 @@
+/**
+ * Random cases for the request-engine property test (property.test.ts): a schema (a `people` root and 1–5 tables that
+ * reference it or each other, as a tree or a DAG, with or without real foreign keys, NOT NULL or nullable, and now and
+ * then a link to any row of an earlier table), random columns (text, varchar(1–12), integer, date, boolean; NULL or
+ * not; some UNIQUE), the manifest that describes it (categories on every column, the identity, the references, random
+ * erasure settings per table and field, sometimes a legal-hold exemption), and data in which every row belongs to one
+ * person through its reference chain — or to nobody (a NULL reference). Who owns a row is kept here (`Row.owner`),
+ * never in the database.
+ *
+ * The generator draws plain numbers and flags and resolves them into a valid case deterministically, so fast-check
+ * shrinks the numbers and every shrunk case is still valid (a pick that names no row of the right owner drops the row
+ * or leaves a nullable reference NULL). A resolved case prints as DDL + manifest + data (`renderCase`).
+ */
+import fc from "fast-check";
+import { Document, isMap, isScalar, isSeq, visit } from "yaml";
+
+export type Dialect = "postgres" | "mariadb";
+export type ColumnType = "text" | "varchar" | "integer" | "date" | "boolean";
+export type Strategy = "null" | "fixed" | "random" | "hash" | "hmac";
+export type Erasure =
+  | { readonly action: "delete" }
+  | { readonly action: "mask"; readonly strategy: Strategy; readonly value?: string }
+  | { readonly action: "keep"; readonly reason: string };
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** varchar(n) */
+  readonly length?: number;
+  readonly nullable: boolean;
+  readonly unique: boolean;
+  /** One data category: `user.*` (personal) or `system.operations`. */
+  readonly category: string;
+  readonly primaryKey?: true;
+  readonly identity?: "email";
+  readonly erasure?: Erasure;
+  /** A reference to `table.id`: `from` = the owner chain (followed by lookups), `to` = a link to any row. */
+  readonly reference?: { readonly table: string; readonly direction: "from" | "to"; readonly foreignKey: boolean };
+}
+
+export interface Table {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly erasure?: Erasure;
+  /** Rows kept under the `legal_hold` exemption: every row, or those whose `hold` column is true. */
+  readonly exemption?: "all" | "hold";
+}
+
+export type Value = string | number | boolean | null;
+
+export interface Row {
+  readonly table: string;
+  readonly id: number;
+  /** The person (index) the row belongs to, or null for a row that belongs to nobody. */
+  readonly owner: number | null;
+  readonly values: Readonly<Record<string, Value>>;
+}
+
+export interface Case {
+  readonly dialect: Dialect;
+  /** `people` first; every table references only tables before it. */
+  readonly tables: readonly Table[];
+  /** In insertion order. */
+  readonly rows: readonly Row[];
+  readonly people: number;
+  /** The person the requests are for. */
+  readonly subject: number;
+}
+
+export const DATASET = "prop";
+/** Every table's key: personal, so that access returns it and rows can be told apart. */
+export const ID: Column = {
+  name: "id",
+  type: "integer",
+  nullable: false,
+  unique: true,
+  category: "user.unique_id",
+  primaryKey: true,
+};
+/** The column an exemption's `where` looks at. */
+const HOLD: Column = { name: "hold", type: "boolean", nullable: false, unique: false, category: "system.operations" };
+const EXEMPTION = "legal_hold";
+export const EMAIL: Column = {
+  name: "email",
+  type: "text",
+  nullable: false,
+  unique: true,
+  category: "user.contact.email",
+  identity: "email",
+};
+export const isPersonal = (c: Column) => c.category.startsWith("user");
+export const emailOf = (person: number) => `person${person}@example.org`;
+
+/** Data words: accents, quotes, control characters, blanks, a long one; now and then a handle that looks like a mask. */
+const WORDS = ["ada", "Grace Hopper", "Zoë Ø", "O'Brien", "", "line\nbreak", "  padded  ", "x".repeat(40)];
+const word = fc.oneof(
+  { arbitrary: fc.constantFrom(...WORDS), weight: 30 },
+  { arbitrary: fc.constant("~robert"), weight: 1 },
+);
+const FIXED = ["REDACTED", "[removed]", "gone"];
+const CODES = "abcdefghijklmnop";
+const CATEGORIES: Readonly<Record<ColumnType, readonly string[]>> = {
+  text: ["user.name", "user.content.private", "user.contact.address.city"],
+  varchar: ["user.job_title", "user.contact.address.postal_code", "user.device.cookie_id"],
+  integer: ["user.demographic.age_range", "user.financial"],
+  date: ["user.demographic.date_of_birth", "user.behavior"],
+  boolean: ["user.privacy_preferences", "user.demographic"],
+};
+
+const strategy = fc.constantFrom<Strategy>("null", "fixed", "random", "hash", "hmac");
+const mask = fc
+  .record({ strategy, value: fc.constantFrom(...FIXED) })
+  .map(({ strategy, value }): Erasure => ({ action: "mask", strategy, ...(strategy === "fixed" ? { value } : {}) }));
+const tableErasure = fc.option(fc.oneof(fc.constant<Erasure>({ action: "delete" }), mask), { freq: 3 });
+const fieldErasure = fc.option(
+  fc.oneof({ arbitrary: mask, weight: 3 }, { arbitrary: fc.constant<Erasure>(keep("kept on purpose")), weight: 1 }),
+  { freq: 4 },
+);
+const rare = fc.integer({ min: 0, max: 4 }).map((n) => n === 4);
+const cell = fc.record({
+  isNull: fc.boolean(),
+  word,
+  n: fc.integer({ min: -999, max: 999 }),
+});
+const cells = fc.array(cell, { minLength: 4, maxLength: 4 });
+const rawColumn = fc.record({
+  type: fc.constantFrom<ColumnType>("text", "varchar", "integer", "date", "boolean"),
+  length: fc.integer({ min: 1, max: 12 }),
+  nullable: fc.boolean(),
+  unique: fc.boolean(),
+  technical: rare,
+  erasure: fieldErasure,
+});
+// Small picks: they are taken modulo a handful of candidates, and small ranges shrink in a few steps.
+const pick = fc.nat({ max: 7 });
+const rawRow = fc.record({
+  hold: fc.boolean(),
+  owner: pick,
+  orphan: rare,
+  pick,
+  secondPick: pick,
+  secondNull: fc.boolean(),
+  link: fc.option(pick),
+  cells,
+});
+const rawReference = { parent: pick, nullable: fc.boolean(), foreignKey: fc.boolean(), personal: fc.boolean() };
+const rawTable = fc.record({
+  ...rawReference,
+  second: fc.option(fc.record(rawReference), { freq: 3 }),
+  link: fc.option(fc.record({ target: pick, foreignKey: fc.boolean() }), { freq: 3 }),
+  columns: fc.array(rawColumn, { maxLength: 4 }),
+  erasure: tableErasure,
+  exemption: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 11 },
+    { arbitrary: fc.constantFrom("hold" as const, "all" as const), weight: 1 },
+  ),
+  offset: fc.integer({ min: 1, max: 20 }),
+  rows: fc.array(rawRow, { maxLength: 8 }),
+});
+const rawPeople = fc.record({
+  count: fc.integer({ min: 2, max: 6 }),
+  nameNullable: fc.boolean(),
+  phone: fc.boolean(),
+  emailKept: rare,
+  columns: fc.array(rawColumn, { maxLength: 2 }),
+  erasure: tableErasure,
+  offset: fc.integer({ min: 1, max: 20 }),
+  rows: fc.array(cells, { minLength: 6, maxLength: 6 }),
+});
+
+type RawColumn = typeof rawColumn extends fc.Arbitrary<infer T> ? T : never;
+type RawCell = typeof cell extends fc.Arbitrary<infer T> ? T : never;
+type RawTable = typeof rawTable extends fc.Arbitrary<infer T> ? T : never;
+type RawPeople = typeof rawPeople extends fc.Arbitrary<infer T> ? T : never;
+
+function keep(reason: string): Erasure {
+  return { action: "keep", reason };
+}
+
+/** Random cases; `dialects` lists the stores to draw from (repeat one to weight it; shrinking prefers the first). */
+export function caseArbitrary(dialects: readonly Dialect[]): fc.Arbitrary<Case> {
+  return fc
+    .record({
+      dialect: fc.constantFrom(...dialects),
+      people: rawPeople,
+      tables: fc.array(rawTable, { minLength: 1, maxLength: 5 }),
+      subject: pick,
+    })
+    .map(({ dialect, people, tables, subject }) => {
+      const resolved = resolve(dialect, people, tables, subject % people.count);
+      return Object.assign(resolved, { [fc.toStringMethod]: () => renderCase(resolved) });
+    });
+}
+
+function resolve(dialect: Dialect, p: RawPeople, raw: readonly RawTable[], subject: number): Case {
+  const tables: Table[] = [];
+  const rows: Row[] = [];
+  const peopleColumns: Column[] = [
+    ID,
+    { ...EMAIL, ...(p.emailKept ? { erasure: keep("the address stays on the suppression list") } : {}) },
+    { name: "name", type: "text", nullable: p.nameNullable, unique: false, category: "user.name" },
+    ...(p.phone
+      ? [
+          {
+            name: "phone",
+            type: "varchar",
+            length: 20,
+            nullable: true,
+            unique: true,
+            category: "user.contact.phone_number",
+          },
+        ]
+      : []),
+    ...p.columns.map((c, j) => columnOf(c, `c${j + 1}`, j)),
+  ] as Column[];
+  tables.push({ name: "people", columns: peopleColumns, ...(p.erasure ? { erasure: p.erasure } : {}) });
+  for (let i = 0; i < p.count; i++) {
+    const values: Record<string, Value> = { id: p.offset + i, email: emailOf(i) };
+    peopleColumns.slice(2).forEach((c, j) => {
+      values[c.name] = c.name === "phone" ? phoneOf(i, p.rows[i]![j]!) : cellValue(c, p.rows[i]![j]!, i);
+    });
+    rows.push({ table: "people", id: p.offset + i, owner: i, values });
+  }
+
+  raw.forEach((t, k) => {
+    const name = `t${k + 1}`;
+    const earlier = tables.map((x) => x.name);
+    const parent = earlier[t.parent % earlier.length]!;
+    const second = t.second ? earlier[t.second.parent % earlier.length] : undefined;
+    const target = t.link ? earlier[t.link.target % earlier.length]! : undefined;
+    const refColumn = (table: string, r: typeof t | NonNullable<typeof t.second>): Column => ({
+      name: `${table}_id`,
+      type: "integer",
+      nullable: r.nullable,
+      unique: false,
+      category: r.personal ? "user.unique_id" : "system.operations",
+      reference: { table, direction: "from", foreignKey: r.foreignKey },
+    });
+    const main = refColumn(parent, t);
+    const extra = second && second !== parent && t.second ? refColumn(second, t.second) : undefined;
+    const link: Column | undefined =
+      target && t.link
+        ? {
+            name: `link_${target}`,
+            type: "integer",
+            nullable: true,
+            unique: false,
+            category: "system.operations",
+            reference: { table: target, direction: "to", foreignKey: t.link.foreignKey },
+          }
+        : undefined;
+    const own = t.columns.map((c, j) => columnOf(c, `c${j + 1}`, j));
+    const hold: Column[] = t.exemption === "hold" ? [HOLD] : [];
+    const columns: Column[] = [ID, main, ...(extra ? [extra] : []), ...(link ? [link] : []), ...hold, ...own];
+    tables.push({
+      name,
+      columns,
+      ...(t.erasure ? { erasure: t.erasure } : {}),
+      ...(t.exemption ? { exemption: t.exemption } : {}),
+    });
+
+    const owned = (table: string, owner: number, pick: number): number | undefined => {
+      const candidates = rows.filter((r) => r.table === table && r.owner === owner);
+      return candidates[pick % Math.max(1, candidates.length)]?.id;
+    };
+    t.rows.forEach((r, i) => {
+      const owner = r.owner % p.count;
+      const mainRef = main.nullable && r.orphan ? null : (owned(parent, owner, r.pick) ?? null);
+      if (mainRef === null && !main.nullable) return;
+      const extraRef = !extra
+        ? null
+        : extra.nullable && r.secondNull
+          ? null
+          : (owned(extra.reference!.table, owner, r.secondPick) ?? null);
+      if (extra && extraRef === null && !extra.nullable) return;
+      const targets = target ? rows.filter((x) => x.table === target) : [];
+      const id = t.offset + i;
+      const values: Record<string, Value> = { id, [main.name]: mainRef };
+      if (extra) values[extra.name] = extraRef;
+      if (link)
+        values[link.name] = r.link === null ? null : (targets[r.link % Math.max(1, targets.length)]?.id ?? null);
+      if (hold.length > 0) values.hold = r.hold;
+      own.forEach((c, j) => {
+        values[c.name] = cellValue(c, r.cells[j]!, i);
+      });
+      rows.push({ table: name, id, owner: mainRef === null && extraRef === null ? null : owner, values });
+    });
+  });
+  return { dialect, tables, rows, people: p.count, subject };
+}
+
+function columnOf(c: RawColumn, name: string, j: number): Column {
+  const category = c.technical ? "system.operations" : CATEGORIES[c.type][j % CATEGORIES[c.type].length]!;
+  return {
+    name,
+    type: c.type,
+    ...(c.type === "varchar" ? { length: c.length } : {}),
+    nullable: c.nullable,
+    // Booleans and dates cannot stay distinct over a few rows; a UNIQUE number is rarer than a UNIQUE string (the
+    // unused length roll decides: 1 in 4).
+    unique: c.unique && (c.type === "text" || c.type === "varchar" || (c.type === "integer" && c.length > 9)),
+    category,
+    ...(c.erasure && !c.technical ? { erasure: c.erasure } : {}),
+  };
+}
+
+/** A cell's value for a column; distinct per row index on UNIQUE columns (the last character differs). */
+function cellValue(c: Column, cell: RawCell, i: number): Value {
+  if (c.nullable && cell.isNull) return null;
+  switch (c.type) {
+    case "text":
+    case "varchar": {
+      const room = c.length === undefined ? undefined : c.unique ? c.length - 1 : c.length;
+      const word = room === undefined ? cell.word : cell.word.slice(0, room);
+      return c.unique ? `${word}${CODES[i]}` : word;
+    }
+    case "integer":
+      return c.unique ? cell.n * 10 + i : cell.n;
+    case "date":
+      return new Date(cell.n * 20 * 86_400_000).toISOString().slice(0, 10);
+    case "boolean":
+      return cell.n > 0;
+  }
+}
+
+const phoneOf = (i: number, cell: RawCell): Value => (cell.isNull ? null : `+3161234${String(i).padStart(4, "0")}`);
+
+/** The manifest's dataset file for a case: categories on every column, the reference chain, the erasure settings. */
+export function manifestYaml(c: Case): string {
+  const kind = c.dialect === "postgres" ? "postgres" : "mysql";
+  const dataset = {
+    fides_key: DATASET,
+    connection: { kind, url: "${PROP_DATABASE_URL}" },
+    collections: c.tables.map((t) => ({
+      name: t.name,
+      ...(t.erasure ? { erasure: t.erasure } : {}),
+      ...(t.exemption
+        ? { exemptions: [{ exemption: EXEMPTION, ...(t.exemption === "hold" ? { where: { hold: true } } : {}) }] }
+        : {}),
+      fields: t.columns.map((col) => {
+        const meta = {
+          ...(col.primaryKey ? { primary_key: true } : {}),
+          ...(col.identity ? { identity: col.identity } : {}),
+          ...(col.reference
+            ? {
+                references: [
+                  { dataset: DATASET, field: `${col.reference.table}.id`, direction: col.reference.direction },
+                ],
+              }
+            : {}),
+        };
+        return {
+          name: col.name,
+          data_categories: [col.category],
+          ...(col.erasure ? { erasure: col.erasure } : {}),
+          ...(Object.keys(meta).length > 0 ? { fides_meta: meta } : {}),
+        };
+      }),
+    })),
+  };
+  // Short mappings and lists of scalars on one line, so that a failing case stays readable.
+  const exemptions = [
+    {
+      key: EXEMPTION,
+      name: "Legal hold",
+      basis: "legal_hold",
+      reason: "Needed for a legal claim.",
+      applies_to: ["erasure"],
+    },
+  ];
+  const doc = new Document(
+    { ...(c.tables.some((t) => t.exemption) ? { exemptions } : {}), dataset: [dataset] },
+    { aliasDuplicateObjects: false },
+  );
+  visit(doc, {
+    Map(_, node) {
+      if (node.items.every((i) => isScalar(i.value) || (isSeq(i.value) && i.value.items.every(isScalar))))
+        node.flow = true;
+    },
+    Seq(_, node) {
+      if (node.items.every((i) => isScalar(i) || isMap(i))) node.flow = node.items.every(isScalar);
+    },
+  });
+  return doc.toString({ lineWidth: 140 });
+}
+
+/** CREATE TABLE statements, parents first. */
+export function ddl(c: Case): string[] {
+  const q = c.dialect === "postgres" ? (n: string) => `"${n}"` : (n: string) => `\`${n}\``;
+  return c.tables.map((t) => {
+    const columns = t.columns.map((col) => {
+      const type =
+        col.type === "varchar"
+          ? `varchar(${col.length})`
+          : col.type === "integer" && c.dialect === "mariadb"
+            ? "int"
+            : col.type;
+      const constraint = col.primaryKey ? "PRIMARY KEY" : col.nullable ? "NULL" : "NOT NULL";
+      return `${q(col.name)} ${type} ${constraint}${col.unique && !col.primaryKey ? " UNIQUE" : ""}`;
+    });
+    const keys = t.columns.flatMap((col) =>
+      col.reference?.foreignKey
+        ? [`FOREIGN KEY (${q(col.name)}) REFERENCES ${q(col.reference.table)} (${q("id")})`]
+        : [],
+    );
+    return `CREATE TABLE ${q(t.name)} (${[...columns, ...keys].join(", ")})`;
+  });
+}
+
+/** The case as a reader wants it in a failure: store, subject, DDL, manifest, and the rows with their owners. */
+export function renderCase(c: Case): string {
+  const data = c.rows.map(
+    (r) => `  ${r.table} ${JSON.stringify(r.values)}  owner=${r.owner === null ? "nobody" : `person${r.owner}`}`,
+  );
+  return [
+    `store: ${c.dialect}; ${c.people} people; subject: person${c.subject} (${emailOf(c.subject)})`,
+    ...ddl(c).map((s) => `${s};`),
+    manifestYaml(c).trimEnd(),
+    "rows:",
+    ...data,
+  ].join("\n");
+}
