@@ -17,6 +17,7 @@
  */
 import type mysql from "mysql2/promise";
 import type pg from "pg";
+import { ANALYTICS_TABLES } from "../src/demo/seed-plan.ts";
 import { withMy, withPg } from "./dsr-databases.ts";
 
 /** A random mark as Steward writes it into a NOT NULL text column: "~r" and 22 hex digits. */
@@ -85,16 +86,8 @@ DELETE FROM users WHERE id IN (SELECT id FROM erase_user)
   AND id NOT IN (SELECT user_id FROM credit_enrollment) AND id NOT IN (SELECT id FROM masked_user);
 `;
 
-/** Analytics tables keyed by the account id; clickstream events are also found by the account's mobile device id. */
-const ANALYTICS_BY_USER = [
-  "clickstream_events",
-  "email_engagement_events",
-  "partner_site_activity",
-  "ereader_usage",
-  "lecture_views",
-  "marketing_audience_members",
-  "recommendation_features",
-] as const;
+/** Analytics tables, every one keyed by the account id; clickstream events are also found by the mobile device id. */
+const ANALYTICS_BY_USER = ANALYTICS_TABLES;
 
 const resultsOf = (r: pg.QueryResult | pg.QueryResult[]) => (Array.isArray(r) ? r : [r]);
 
