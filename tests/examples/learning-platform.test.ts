@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -8,7 +8,15 @@ import { parseManifest } from "../../src/manifest/parse-manifest.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 
 const dir = join(import.meta.dirname, "..", "..", "examples", "learning-platform");
-const seedPath = join(import.meta.dirname, "..", "..", "..", "shared", "seed", "privacy-notice.md");
+/**
+ * The seed notice sits in the shared folder beside the checkout; a clone made elsewhere (e.g. in /tmp) finds it through
+ * STEWARD_SHARED_DIR or the machine's /work/shared.
+ */
+const seedPath =
+  [process.env["STEWARD_SHARED_DIR"], join(import.meta.dirname, "..", "..", "..", "shared"), "/work/shared"]
+    .filter((d): d is string => Boolean(d))
+    .map((d) => join(d, "seed", "privacy-notice.md"))
+    .find((p) => existsSync(p)) ?? join(import.meta.dirname, "..", "..", "..", "shared", "seed", "privacy-notice.md");
 
 let manifest: Manifest;
 beforeAll(async () => {
