@@ -6,7 +6,7 @@
  * way is finished by running it again. A record the vendor no longer has (404) counts 0 and is not an error.
  */
 import { stewardError } from "../../errors.ts";
-import { columnsOf } from "../columns-of.ts";
+import { columnsOf, columnsToSet } from "../columns-of.ts";
 import type { Connector, ConnectorCapabilities, IntrospectedTable, Row, RowUpdate } from "../connector.ts";
 import { findRecords } from "./find-records.ts";
 import type { HttpClient } from "./http-client.ts";
@@ -88,7 +88,7 @@ export class HttpConnector implements Connector {
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
-    if (Object.keys(set).length === 0) throw new RangeError("updateByKeys needs at least one column to set");
+    columnsToSet(set);
     const resource = this.resource(table);
     this.updateOp(table, resource, Object.keys(set));
     const ids = await this.ids(table, resource, keyColumn, keys);

@@ -4,7 +4,7 @@
  */
 import type mysql from "mysql2/promise";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
-import { columnsOf } from "../columns-of.ts";
+import { columnsOf, columnsToSet } from "../columns-of.ts";
 import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
 import { quoteMysql as q } from "./mysql-quote.ts";
@@ -76,8 +76,7 @@ export class MysqlConnector implements Connector {
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
-    const names = Object.keys(set);
-    if (names.length === 0) throw new RangeError("updateByKeys needs at least one column to set");
+    const names = columnsToSet(set);
     const head = `UPDATE ${q(table)} SET ${names.map((n) => `${q(n)} = ?`).join(", ")} WHERE ${q(keyColumn)} IN `;
     const values = names.map((name) => set[name] ?? null);
     let count = 0;

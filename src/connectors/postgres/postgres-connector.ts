@@ -4,7 +4,7 @@
  */
 import type pg from "pg";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
-import { columnsOf } from "../columns-of.ts";
+import { columnsOf, columnsToSet } from "../columns-of.ts";
 import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
@@ -72,8 +72,7 @@ export class PostgresConnector implements Connector {
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
-    const names = Object.keys(set);
-    if (names.length === 0) throw new RangeError("updateByKeys needs at least one column to set");
+    const names = columnsToSet(set);
     const assignments = names.map((name, i) => `${q(name)} = $${i + 1}`).join(", ");
     const sql = `UPDATE ${q(table)} SET ${assignments} WHERE ${q(keyColumn)} = ANY($${names.length + 1})`;
     const values = names.map((name) => set[name]);

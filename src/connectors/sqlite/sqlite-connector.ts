@@ -13,7 +13,7 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
-import { columnsOf } from "../columns-of.ts";
+import { columnsOf, columnsToSet } from "../columns-of.ts";
 import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
 import { introspectSqlite } from "./sqlite-introspector.ts";
 import { quoteSqlite as q } from "./sqlite-quote.ts";
@@ -125,8 +125,7 @@ export class SqliteConnector implements Connector {
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
-    const names = Object.keys(set);
-    if (names.length === 0) throw new RangeError("updateByKeys needs at least one column to set");
+    const names = columnsToSet(set);
     const head = `UPDATE ${q(table)} SET ${names.map((n) => `${q(n)} = ?`).join(", ")} WHERE ${q(keyColumn)} IN `;
     const values = names.map((name) => toSqlite(set[name]));
     return this.write((db) => {
