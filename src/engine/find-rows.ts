@@ -57,6 +57,11 @@ export interface FindOptions {
    */
   readonly extraColumns?: (step: CollectionStep, fields: ReadonlyMap<string, Field>) => readonly string[];
   /**
+   * Whether to read the step's personal fields (`step.read`; default true). Erasure reads only what it decides and
+   * masks with, except on collections without a key, where the whole row is what tells two rows apart.
+   */
+  readonly personalFields?: boolean;
+  /**
    * Collections not to read: erasure deletes them straight by their lookups' key values (nothing depends on their
    * rows). Their key values are still gathered into `asked`, and their store's reachability is still checked.
    */
@@ -219,7 +224,7 @@ function columnsToRead(
     for (const l of other.lookups)
       if (l.source.kind !== "identity" && l.source.collection === step.collection) wanted.add(l.source.field);
   for (const x of step.exemptions) for (const column of Object.keys(x.where ?? {})) wanted.add(column);
-  for (const name of step.read) wanted.add(name);
+  if (options.personalFields !== false || !key) for (const name of step.read) wanted.add(name);
   for (const name of options.extraColumns?.(step, fields) ?? []) wanted.add(name);
   // Manifest order, leaf fields only; an introspected key the manifest does not list goes first.
   const columns = [...fields].filter(([n, f]) => f.fields.length === 0 && wanted.has(n)).map(([n]) => n);

@@ -51,7 +51,10 @@ export interface RequestOutcome {
   /** Why rows were kept or masked instead of deleted, or fields retained. */
   readonly notes: Record<string, string[]>;
   readonly proof?: ErasureProof;
-  /** Set when a store could not be written: its changes were rolled back and later stores not started. */
+  /**
+   * Set when a store could not be written: its changes were rolled back, and so were those of the stores that commit
+   * after it (`skipped`). The same request, run again, finishes the job.
+   */
   readonly failed?: { readonly dataset: string; readonly why: string; readonly skipped: readonly string[] };
   readonly access?: AccessResult;
 }
@@ -166,6 +169,7 @@ export async function runErasure(
   const found = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: toDecide,
+    personalFields: false,
     direct,
   });
   // A per-request secret for HMAC masks: never stored, so masked values cannot be linked back afterwards.
@@ -228,6 +232,7 @@ export async function runErasure(
   const again = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: (step, fields) => [...toDecide(step, fields), ...written_(step)],
+    personalFields: false,
     extraKeys: new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])])),
   });
   const proof = proofOf(decisions, again);

@@ -17,6 +17,9 @@ export interface StoreOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** Names of this machine: the same server whichever one a URL uses. */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
 export class Stores {
   private readonly open = new Map<string, Promise<Connector>>();
   private readonly tables = new Map<string, Promise<Map<string, IntrospectedTable>>>();
@@ -69,6 +72,23 @@ export class Stores {
   /** Why a store was found not to answer during this request, if it was. */
   downReason(dataset: string): string | undefined {
     return this.down.get(dataset);
+  }
+
+  /**
+   * Where a dataset's data lives, without credentials: scheme, server and database (`postgres://127.0.0.1:5432/app`).
+   * Datasets with the same place share one database's locks, so they are never written at the same time. A dataset
+   * without a usable URL is its own place (it fails when it is opened).
+   */
+  placeOf(dataset: string): string {
+    const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
+    let url: URL;
+    try {
+      url = new URL(found ? this.urlOf(found) : "");
+    } catch {
+      return `dataset:${dataset}`;
+    }
+    const host = LOOPBACK.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
+    return `${url.protocol}//${host}:${url.port}${decodeURIComponent(url.pathname)}`;
   }
 
   async closeAll(): Promise<void> {

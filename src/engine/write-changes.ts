@@ -1,12 +1,15 @@
 /**
  * Writes decided changes to the data stores: one transaction per store, collections in the plan's order (children
- * before parents), one set-based statement per collection and chunk — deletes by key, masks by `updateEach` grouped
- * by the columns they set.
+ * before parents), one set-based statement per collection and chunk — deletes by key, masks grouped by the columns
+ * they set (one `updateByKeys` when every row gets the same values, else `updateEach`).
  *
- * Stores are written in an order that keeps a crash resumable: a store whose rows are found through another store's
- * rows (the analytics warehouse, found through the accounts' ids) is written first, so that re-running the request
- * after a failure can still find everything that is left. The first store that fails stops the run (its transaction
- * is rolled back); the stores after it are reported as not written, and the same request, run again, finishes them.
+ * The stores are written at the same time, each in its own transaction, but they commit one after the other in an
+ * order that keeps a crash resumable: a store whose rows are found through another store's rows (the analytics
+ * warehouse, found through the accounts' ids) commits first, so that re-running the request after a failure can still
+ * find everything that is left. A store commits only once every store before it has committed; the first store that
+ * fails is rolled back and so is every store after it (reported as not written), while the stores before it commit.
+ * The same request, run again, finishes the job. Datasets that live in the same database (same server and database
+ * name) share locks, so they are written one after the other, never at the same time.
  */
 import type { Connector, Row, RowUpdate } from "../connectors/connector.ts";
 import { isStewardError, stewardError } from "../errors.ts";
@@ -46,7 +49,7 @@ export interface WriteCounts {
 export interface WriteOutcome {
   readonly counts: Map<string, WriteCounts>;
   readonly failed?: { readonly dataset: string; readonly why: string };
-  /** Datasets left unwritten because an earlier store failed. */
+  /** Datasets left unwritten (rolled back, or not started) because a store that commits before them failed. */
   readonly skipped: readonly string[];
 }
 
@@ -56,47 +59,93 @@ export async function writeChanges(
   stores: Stores,
   events?: EngineEvents,
 ): Promise<WriteOutcome> {
+  const order = storeOrder(plan, changes).filter((dataset) =>
+    changes.some((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x))),
+  );
   const counts = new Map<string, WriteCounts>();
-  const order = storeOrder(plan, changes);
-  for (const [i, dataset] of order.entries()) {
+  let failed: { dataset: string; why: string } | undefined;
+  const skipped: string[] = [];
+  // Settles true once the store has committed, false when it did not (failed, or rolled back for an earlier failure);
+  // `settled` holds the same answer once known, for a store to check between collections without waiting.
+  const committed: Promise<boolean>[] = [];
+  const settled: (boolean | undefined)[] = [];
+  // The last store written in each database: a store waits for it before it starts (shared locks, see above).
+  const lanes = new Map<string, Promise<unknown>>();
+  const runs = order.map((dataset, i) => {
     const mine = changes.filter((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x)));
-    if (mine.length === 0) continue;
-    let current = "";
-    try {
-      const connector = await stores.get(dataset);
-      const written = await connector.transaction(async (tx) => {
-        const local = new Map<string, WriteCounts>();
-        for (const c of mine) {
-          current = c.collection;
-          local.set(c.collection, await writeCollection(tx, c));
-        }
-        return local;
-      });
-      for (const [collection, n] of written) {
+    const place = stores.placeOf(dataset);
+    const run = (lanes.get(place) ?? Promise.resolve()).then(() => writeStore(dataset, mine, i));
+    lanes.set(place, run);
+    committed.push(
+      run.then((outcome) => {
+        settled[i] = outcome.kind === "committed";
+        return settled[i];
+      }),
+    );
+    return run;
+  });
+  // Outcomes are reported in commit order, whatever order the stores finished their work in.
+  for (const [i, outcome] of (await Promise.all(runs)).entries()) {
+    const dataset = order[i]!;
+    if (outcome.kind === "committed") {
+      for (const [collection, n] of outcome.counts) {
         counts.set(collection, n);
         events?.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
       }
       events?.emit({ kind: "store_committed", dataset });
+    } else if (outcome.kind === "failed" && !failed) {
+      failed = { dataset, why: outcome.why };
+      events?.emit({ kind: "store_failed", dataset, why: outcome.why });
+    } else skipped.push(dataset);
+  }
+  return { counts, ...(failed ? { failed } : {}), skipped };
+
+  async function writeStore(dataset: string, mine: readonly CollectionChanges[], i: number): Promise<StoreOutcome> {
+    let current = "";
+    try {
+      const connector = await stores.get(dataset);
+      // Without transactions every call is final at once: such a store is written only after the stores before it
+      // committed, as if the stores were written one after the other.
+      if (!connector.capabilities.supportsTransactions && i > 0 && !(await committed[i - 1]))
+        return { kind: "rolled_back" };
+      return await connector.transaction(async (tx) => {
+        const local = new Map<string, WriteCounts>();
+        for (const c of mine) {
+          // An earlier store failed: this one is rolled back anyway, so stop writing.
+          if (settled.slice(0, i).includes(false)) throw new RolledBack();
+          current = c.collection;
+          local.set(c.collection, await writeCollection(tx, c));
+        }
+        // Commit only after every store before this one has committed.
+        if (i > 0 && !(await committed[i - 1])) throw new RolledBack();
+        return { kind: "committed", counts: local } as const;
+      });
     } catch (error) {
+      if (error instanceof RolledBack) return { kind: "rolled_back" };
       const keys = mine.flatMap((c) => [
         ...c.rows.flatMap((r) => Object.values(r)),
         ...[...(c.byLookup?.values() ?? [])].flat(),
       ]);
-      const why = isStewardError(error)
-        ? `${error.code}: ${error.message}`
-        : `${
-            stewardError("STW_ENGINE_WRITE_FAILED", {
-              dataset,
-              collection: current,
-              detail: scrub(error instanceof Error ? error.message : String(error), keys),
-            }).message
-          }`;
-      events?.emit({ kind: "store_failed", dataset, why });
-      return { counts, failed: { dataset, why }, skipped: order.slice(i + 1) };
+      const coded = isStewardError(error)
+        ? error
+        : stewardError("STW_ENGINE_WRITE_FAILED", {
+            dataset,
+            collection: current,
+            detail: scrub(error instanceof Error ? error.message : String(error), keys),
+          });
+      const why = `${coded.code}: ${coded.message}`;
+      return { kind: "failed", why };
     }
   }
-  return { counts, skipped: [] };
 }
+
+type StoreOutcome =
+  | { readonly kind: "committed"; readonly counts: Map<string, WriteCounts> }
+  | { readonly kind: "failed"; readonly why: string }
+  | { readonly kind: "rolled_back" };
+
+/** Thrown inside a store's transaction to roll it back because a store before it did not commit. */
+class RolledBack extends Error {}
 
 async function writeCollection(tx: Connector, c: CollectionChanges): Promise<WriteCounts> {
   const counts: WriteCounts = { deleted: 0, masked: 0, keptChanged: 0 };
@@ -120,7 +169,17 @@ async function writeCollection(tx: Connector, c: CollectionChanges): Promise<Wri
     groups.set(columns, list);
   });
   for (const [columns, updates] of groups) {
-    const n = await tx.updateEach(c.table, c.key!, updates);
+    // The same values on every row (a reference cleared to NULL, a fixed mask): one plain UPDATE by key, which a
+    // database runs as index lookups; per-row values travel as a joined list.
+    const first = updates[0]!.set;
+    const n = updates.every((u) => sameValues(u.set, first))
+      ? await tx.updateByKeys(
+          c.table,
+          c.key!,
+          updates.map((u) => u.key),
+          first,
+        )
+      : await tx.updateEach(c.table, c.key!, updates);
     if (columns.startsWith("kept")) counts.keptChanged += n;
     else counts.masked += n;
   }
@@ -128,6 +187,20 @@ async function writeCollection(tx: Connector, c: CollectionChanges): Promise<Wri
   else if (c.changes.some((x) => x?.kind === "delete"))
     for (const [field, values] of c.byLookup ?? []) counts.deleted += await tx.deleteByKeys(c.table, field, values);
   return counts;
+}
+
+/** Whether two sets of new values are the same (same columns, and values that bind the same). */
+function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  if (a === b) return true;
+  const names = Object.keys(a);
+  return (
+    names.length === Object.keys(b).length &&
+    names.every((n) => {
+      const x = a[n];
+      const y = b[n];
+      return x === y || (x instanceof Date && y instanceof Date && x.getTime() === y.getTime());
+    })
+  );
 }
 
 /**

@@ -229,7 +229,7 @@ function report(o: RequestOutcome): string {
   for (const [why, list] of byWhy) lines.push(`unreached ${list.join(", ")}: ${why}`);
   if (o.failed)
     lines.push(
-      `FAILED ${o.failed.dataset}: ${o.failed.why}${o.failed.skipped.length > 0 ? `; not started: ${o.failed.skipped.join(", ")}` : ""}`,
+      `FAILED ${o.failed.dataset}: ${o.failed.why}${o.failed.skipped.length > 0 ? `; rolled back as well, not written: ${o.failed.skipped.join(", ")}` : ""}`,
     );
   if (o.proof) {
     const residual = Object.values(o.proof.collections).reduce((n, c) => n + c.residual, 0);
