@@ -78,7 +78,8 @@ export async function findRows(
   const collections = new Map<string, FoundCollection>();
   const unreached = new Map<string, string>();
   // Read in dependency order (identity lookups first), so each lookup's keys arrive in as few waves as possible.
-  for (const step of readOrder(plan)) {
+  const depths = readDepths(plan);
+  for (const step of readOrder(plan, depths)) {
     const fields = flattenFieldsOf(datasets, step);
     const key = [...fields].find(([, f]) => f.primary_key)?.[0] ?? (await introspectedKey(stores, step));
     collections.set(step.collection, {
@@ -111,65 +112,74 @@ export async function findRows(
     if (!asked.includes(true)) break;
   }
 
+  // One store's collections, level by level (as far from an identity as each other): the collections of one level are
+  // read at the same time, a few at once, so that the next level gets their keys in the same pass.
   async function readPass(list: readonly FoundCollection[], pass: number): Promise<boolean> {
     let asked = false;
-    for (const found of list) {
-      const { step } = found;
-      if (unreached.has(step.collection)) continue;
-      for (const [i, lookup] of step.lookups.entries()) {
-        const extra = options.extraKeys?.get(step.collection)?.[i] ?? [];
-        const fresh = dedupe([...valuesOf(lookup), ...(pass === 0 ? extra : [])]).filter(
-          (v) => !found.asked[i]!.has(String(v)),
+    for (const level of levelsOf(list, depths)) {
+      const read = await mapLimit(level, READS_AT_ONCE, (found) => readCollection(found, pass));
+      if (read.includes(true)) asked = true;
+    }
+    return asked;
+  }
+
+  async function readCollection(found: FoundCollection, pass: number): Promise<boolean> {
+    let asked = false;
+    const { step } = found;
+    if (unreached.has(step.collection)) return false;
+    for (const [i, lookup] of step.lookups.entries()) {
+      const extra = options.extraKeys?.get(step.collection)?.[i] ?? [];
+      const fresh = dedupe([...valuesOf(lookup), ...(pass === 0 ? extra : [])]).filter(
+        (v) => !found.asked[i]!.has(String(v)),
+      );
+      if (fresh.length === 0) continue;
+      for (const v of fresh) found.asked[i]!.add(String(v));
+      asked = true;
+      if (options.direct?.has(step.collection)) {
+        const reachable = await stores.get(step.dataset).then(
+          () => undefined,
+          (error: unknown) => reasonOf(error, step.collection, fresh),
         );
-        if (fresh.length === 0) continue;
-        for (const v of fresh) found.asked[i]!.add(String(v));
-        asked = true;
-        if (options.direct?.has(step.collection)) {
-          const reachable = await stores.get(step.dataset).then(
-            () => undefined,
-            (error: unknown) => reasonOf(error, step.collection, fresh),
-          );
-          if (reachable) {
-            unreached.set(step.collection, reachable);
-            options.events?.emit({ kind: "collection_unreached", collection: step.collection, why: reachable });
-            break;
-          }
-          continue;
-        }
-        const down = stores.downReason(step.dataset);
-        if (down) {
-          unreached.set(step.collection, down);
-          options.events?.emit({ kind: "collection_unreached", collection: step.collection, why: down });
+        if (reachable) {
+          unreached.set(step.collection, reachable);
+          options.events?.emit({ kind: "collection_unreached", collection: step.collection, why: reachable });
           break;
         }
-        try {
-          const connector = await stores.get(step.dataset);
-          const columns = found.columns;
-          const index = rowIndex.get(step.collection) ?? new Map<string, number>();
-          rowIndex.set(step.collection, index);
-          let read = 0;
-          for await (const batch of connector.readByKeys(step.name, lookup.field, fresh, columns, {
-            ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-          })) {
-            for (const row of batch) {
-              const id = found.key !== undefined ? String(row[found.key]) : JSON.stringify(row, jsonSafe);
-              const at = index.get(id);
-              if (at === undefined) {
-                index.set(id, found.rows.length);
-                found.rows.push(row);
-                found.foundBy.push(new Set([i]));
-              } else found.foundBy[at]!.add(i);
-            }
-            read += batch.length;
+        continue;
+      }
+      const down = stores.downReason(step.dataset);
+      if (down) {
+        unreached.set(step.collection, down);
+        options.events?.emit({ kind: "collection_unreached", collection: step.collection, why: down });
+        break;
+      }
+      try {
+        const connector = await stores.get(step.dataset);
+        const columns = found.columns;
+        const index = rowIndex.get(step.collection) ?? new Map<string, number>();
+        rowIndex.set(step.collection, index);
+        let read = 0;
+        for await (const batch of connector.readByKeys(step.name, lookup.field, fresh, columns, {
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        })) {
+          for (const row of batch) {
+            const id = found.key !== undefined ? String(row[found.key]) : JSON.stringify(row, jsonSafe);
+            const at = index.get(id);
+            if (at === undefined) {
+              index.set(id, found.rows.length);
+              found.rows.push(row);
+              found.foundBy.push(new Set([i]));
+            } else found.foundBy[at]!.add(i);
           }
-          options.events?.emit({ kind: "collection_read", collection: step.collection, rows: read });
-        } catch (error) {
-          const why = reasonOf(error, step.collection, fresh);
-          if (isStewardError(error) && UNANSWERED.has(error.code)) stores.markDown(step.dataset, why);
-          unreached.set(step.collection, why);
-          options.events?.emit({ kind: "collection_unreached", collection: step.collection, why });
-          break;
+          read += batch.length;
         }
+        options.events?.emit({ kind: "collection_read", collection: step.collection, rows: read });
+      } catch (error) {
+        const why = reasonOf(error, step.collection, fresh);
+        if (isStewardError(error) && UNANSWERED.has(error.code)) stores.markDown(step.dataset, why);
+        unreached.set(step.collection, why);
+        options.events?.emit({ kind: "collection_unreached", collection: step.collection, why });
+        break;
       }
     }
     return asked;
@@ -188,8 +198,44 @@ export async function findRows(
   return { collections, unreached };
 }
 
+/** Collections read at the same time from one store: enough to keep a database's cores busy, few for its pool. */
+const READS_AT_ONCE = 3;
+
+/** Runs `fn` on every item, at most `limit` at once; results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Consecutive runs of collections at the same depth (the list is in read order, so each depth is one run). */
+function levelsOf(list: readonly FoundCollection[], depths: ReadonlyMap<string, number>): FoundCollection[][] {
+  const levels: FoundCollection[][] = [];
+  let depth: number | undefined;
+  for (const found of list) {
+    const d = depths.get(found.step.collection) ?? Number.POSITIVE_INFINITY;
+    if (levels.length === 0 || d !== depth) levels.push([]);
+    levels.at(-1)!.push(found);
+    depth = d;
+  }
+  return levels;
+}
+
 /** Steps sorted by how far their keys are from an identity (0 = looked up by an identity); plan order breaks ties. */
-function readOrder(plan: Plan): CollectionStep[] {
+function readOrder(plan: Plan, depth: ReadonlyMap<string, number>): CollectionStep[] {
+  const at = (s: CollectionStep) => depth.get(s.collection) ?? Number.POSITIVE_INFINITY;
+  return plan.steps
+    .map((s, i) => [s, i] as const)
+    .sort(([a, i], [b, j]) => at(a) - at(b) || i - j)
+    .map(([s]) => s);
+}
+
+/** How far each collection's keys are from an identity: 0 when a lookup takes an identity, else 1 + its nearest source. */
+function readDepths(plan: Plan): Map<string, number> {
   const depth = new Map<string, number>();
   for (let changed = true; changed; ) {
     changed = false;
@@ -203,11 +249,7 @@ function readOrder(plan: Plan): CollectionStep[] {
       }
     }
   }
-  const at = (s: CollectionStep) => depth.get(s.collection) ?? Number.POSITIVE_INFINITY;
-  return plan.steps
-    .map((s, i) => [s, i] as const)
-    .sort(([a, i], [b, j]) => at(a) - at(b) || i - j)
-    .map(([s]) => s);
+  return depth;
 }
 
 function columnsToRead(
