@@ -78,25 +78,25 @@ export async function writeChanges(
     lanes.set(place, run);
     committed.push(
       run.then((outcome) => {
+        // Events as each store ends: commits come in commit order, since each waits for the one before.
+        if (outcome.kind === "committed") {
+          for (const [collection, n] of outcome.counts)
+            events?.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
+          events?.emit({ kind: "store_committed", dataset });
+        } else if (outcome.kind === "failed") events?.emit({ kind: "store_failed", dataset, why: outcome.why });
         settled[i] = outcome.kind === "committed";
         return settled[i];
       }),
     );
     return run;
   });
-  // Outcomes are reported in commit order, whatever order the stores finished their work in.
+  // The first store in commit order that failed is the failure; every other store that did not commit was rolled
+  // back with it (or failed too, and would have been rolled back anyway).
   for (const [i, outcome] of (await Promise.all(runs)).entries()) {
     const dataset = order[i]!;
-    if (outcome.kind === "committed") {
-      for (const [collection, n] of outcome.counts) {
-        counts.set(collection, n);
-        events?.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
-      }
-      events?.emit({ kind: "store_committed", dataset });
-    } else if (outcome.kind === "failed" && !failed) {
-      failed = { dataset, why: outcome.why };
-      events?.emit({ kind: "store_failed", dataset, why: outcome.why });
-    } else skipped.push(dataset);
+    if (outcome.kind === "committed") for (const [collection, n] of outcome.counts) counts.set(collection, n);
+    else if (outcome.kind === "failed" && !failed) failed = { dataset, why: outcome.why };
+    else skipped.push(dataset);
   }
   return { counts, ...(failed ? { failed } : {}), skipped };
 
