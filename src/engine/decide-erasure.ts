@@ -111,6 +111,17 @@ export async function decideErasure(
   }
 
   const masksOf = (d: CollectionDecision, row: Row, specs: readonly MaskSpec[]) => computeMasks(d, row, specs, secret);
+  // A column of a collection's rows as strings, made once: the loops below compare keys over and over.
+  const textColumns = new Map<string, string[]>();
+  const textOf = (d: CollectionDecision, field: string): string[] => {
+    const id = `${d.found.step.collection}\u0000${field}`;
+    let column = textColumns.get(id);
+    if (!column) {
+      column = d.found.rows.map((r) => String(r[field]));
+      textColumns.set(id, column);
+    }
+    return column;
+  };
   const checked = new Map<Link, Map<string, boolean>>();
 
   for (let changed = true; changed; ) {
@@ -121,14 +132,15 @@ export async function decideErasure(
       const child = collections.get(link.child);
       if (!parent || !child) continue;
       const held = new Map<string, RowFate & { action: "keep" }>();
-      parent.found.rows.forEach((row, i) => {
-        const fate = parent.fates[i]!;
-        if (fate.action === "keep" && fate.exemption) held.set(String(row[link.parentKey]), fate);
+      const parentKeys = textOf(parent, link.parentKey);
+      parent.fates.forEach((fate, i) => {
+        if (fate.action === "keep" && fate.exemption) held.set(parentKeys[i]!, fate);
       });
       if (held.size === 0) continue;
+      const childRefs = textOf(child, link.field);
       child.found.rows.forEach((row, i) => {
         const fate = child.fates[i]!;
-        const holder = held.get(String(row[link.field]));
+        const holder = held.get(childRefs[i]!);
         if (!holder || fate.action === "keep" || fate.action === "none") return;
         child.fates[i] = {
           action: "keep",
@@ -148,18 +160,18 @@ export async function decideErasure(
       // it would cut the exempt row off from the person (and a second erasure would no longer know it as theirs).
       // Only rows to delete can be masked instead when someone else's rows refer to them.
       const deleting = new Map<string, number>();
+      const parentKeys = textOf(parent, link.parentKey);
       parent.fates.forEach((fate, i) => {
-        if (fate.action === "delete" || fate.action === "mask")
-          deleting.set(String(parent.found.rows[i]![link.parentKey]), i);
+        if (fate.action === "delete" || fate.action === "mask") deleting.set(parentKeys[i]!, i);
       });
       if (deleting.size === 0) continue;
       const referencedBy = new Map<string, "exempt" | "other">();
       const child = collections.get(link.child);
       if (child) {
-        child.found.rows.forEach((row, i) => {
-          const key = String(row[link.field]);
+        const childRefs = textOf(child, link.field);
+        child.fates.forEach((fate, i) => {
+          const key = childRefs[i]!;
           if (!deleting.has(key)) return;
-          const fate = child.fates[i]!;
           if (fate.action === "delete") return;
           if (fate.action === "mask" && link.field in fate.set) return;
           if (fate.action === "keep" && link.field in fate.set) return;

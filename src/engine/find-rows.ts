@@ -66,6 +66,11 @@ export interface FindOptions {
    * rows). Their key values are still gathered into `asked`, and their store's reachability is still checked.
    */
   readonly direct?: ReadonlySet<string>;
+  /**
+   * Only these datasets' collections are read (default: all). A lookup whose keys come from another dataset's rows
+   * then asks only its `extraKeys` — how the erasure proof searches one store again as soon as it has committed.
+   */
+  readonly datasets?: ReadonlySet<string>;
 }
 
 export async function findRows(
@@ -80,6 +85,7 @@ export async function findRows(
   // Read in dependency order (identity lookups first), so each lookup's keys arrive in as few waves as possible.
   const depths = readDepths(plan);
   for (const step of readOrder(plan, depths)) {
+    if (options.datasets && !options.datasets.has(step.dataset)) continue;
     const fields = flattenFieldsOf(datasets, step);
     const key = [...fields].find(([, f]) => f.primary_key)?.[0] ?? (await introspectedKey(stores, step));
     collections.set(step.collection, {

@@ -58,6 +58,8 @@ export async function writeChanges(
   changes: readonly CollectionChanges[],
   stores: Stores,
   events?: EngineEvents,
+  /** Called as each store commits (the erasure proof of that store starts there). */
+  onCommitted?: (dataset: string) => void,
 ): Promise<WriteOutcome> {
   const order = storeOrder(plan, changes).filter((dataset) =>
     changes.some((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x))),
@@ -83,6 +85,7 @@ export async function writeChanges(
           for (const [collection, n] of outcome.counts)
             events?.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
           events?.emit({ kind: "store_committed", dataset });
+          onCommitted?.(dataset);
         } else if (outcome.kind === "failed") events?.emit({ kind: "store_failed", dataset, why: outcome.why });
         settled[i] = outcome.kind === "committed";
         return settled[i];
