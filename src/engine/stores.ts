@@ -24,6 +24,8 @@ export class Stores {
   private readonly open = new Map<string, Promise<Connector>>();
   private readonly tables = new Map<string, Promise<Map<string, IntrospectedTable>>>();
   private readonly down = new Map<string, string>();
+  /** The distinct database URLs seen, for `connectionOf`. */
+  private readonly connections: string[] = [];
 
   constructor(
     private readonly manifest: Manifest,
@@ -89,6 +91,25 @@ export class Stores {
     }
     const host = LOOPBACK.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
     return `${url.protocol}//${host}:${url.port}${decodeURIComponent(url.pathname)}`;
+  }
+
+  /**
+   * Which connection a dataset uses, as an opaque name (never the URL, which may carry a password): datasets of
+   * databases reached by the very same URL get the same name, and their writes share one transaction (a foreign key
+   * may run between them). A processor, or a dataset without a usable URL, has its own.
+   */
+  connectionOf(dataset: string): string {
+    const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
+    let url: string;
+    try {
+      if (!found || found.connection?.kind === "http") return `dataset:${dataset}`;
+      url = this.urlOf(found);
+    } catch {
+      return `dataset:${dataset}`;
+    }
+    let n = this.connections.indexOf(url);
+    if (n < 0) n = this.connections.push(url) - 1;
+    return `connection:${n}`;
   }
 
   async closeAll(): Promise<void> {

@@ -61,32 +61,36 @@ export async function writeChanges(
   /** Called as each store commits (the erasure proof of that store starts there). */
   onCommitted?: (dataset: string) => void,
 ): Promise<WriteOutcome> {
-  const order = storeOrder(plan, changes).filter((dataset) =>
-    changes.some((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x))),
-  );
+  const pending = (dataset: string) =>
+    changes.some((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x)));
+  const units = storeOrder(plan, changes, (dataset) => stores.connectionOf(dataset)).flatMap((unit) => {
+    const datasets = unit.filter(pending);
+    return datasets.length > 0 ? [datasets] : [];
+  });
   const counts = new Map<string, WriteCounts>();
   let failed: { dataset: string; why: string } | undefined;
   const skipped: string[] = [];
-  // Settles true once the store has committed, false when it did not (failed, or rolled back for an earlier failure);
-  // `settled` holds the same answer once known, for a store to check between collections without waiting.
+  // Settles true once the unit has committed, false when it did not (failed, or rolled back for an earlier failure);
+  // `settled` holds the same answer once known, for a unit to check between collections without waiting.
   const committed: Promise<boolean>[] = [];
   const settled: (boolean | undefined)[] = [];
-  // The last store written in each database: a store waits for it before it starts (shared locks, see above).
+  // The last unit written in each database: a unit waits for it before it starts (shared locks, see above).
   const lanes = new Map<string, Promise<unknown>>();
-  const runs = order.map((dataset, i) => {
-    const mine = changes.filter((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x)));
-    const place = stores.placeOf(dataset);
-    const run = (lanes.get(place) ?? Promise.resolve()).then(() => writeStore(dataset, mine, i));
+  const runs = units.map((datasets, i) => {
+    const mine = changes.filter((c) => datasets.includes(c.dataset) && (c.direct || c.changes.some((x) => x)));
+    const place = stores.placeOf(datasets[0]!);
+    const run = (lanes.get(place) ?? Promise.resolve()).then(() => writeUnit(datasets, mine, i));
     lanes.set(place, run);
     committed.push(
       run.then((outcome) => {
-        // Events as each store ends: commits come in commit order, since each waits for the one before.
+        // Events as each unit ends: commits come in commit order, since each waits for the one before.
         if (outcome.kind === "committed") {
           for (const [collection, n] of outcome.counts)
             events?.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
-          events?.emit({ kind: "store_committed", dataset });
-          onCommitted?.(dataset);
-        } else if (outcome.kind === "failed") events?.emit({ kind: "store_failed", dataset, why: outcome.why });
+          for (const dataset of datasets) events?.emit({ kind: "store_committed", dataset });
+          for (const dataset of datasets) onCommitted?.(dataset);
+        } else if (outcome.kind === "failed")
+          events?.emit({ kind: "store_failed", dataset: outcome.dataset, why: outcome.why });
         settled[i] = outcome.kind === "committed";
         return settled[i];
       }),
@@ -96,17 +100,24 @@ export async function writeChanges(
   // The first store in commit order that failed is the failure; every other store that did not commit was rolled
   // back with it (or failed too, and would have been rolled back anyway).
   for (const [i, outcome] of (await Promise.all(runs)).entries()) {
-    const dataset = order[i]!;
+    const datasets = units[i]!;
     if (outcome.kind === "committed") for (const [collection, n] of outcome.counts) counts.set(collection, n);
-    else if (outcome.kind === "failed" && !failed) failed = { dataset, why: outcome.why };
-    else skipped.push(dataset);
+    else if (outcome.kind === "failed" && !failed) {
+      failed = { dataset: outcome.dataset, why: outcome.why };
+      skipped.push(...datasets.filter((d) => d !== outcome.dataset));
+    } else skipped.push(...datasets);
   }
   return { counts, ...(failed ? { failed } : {}), skipped };
 
-  async function writeStore(dataset: string, mine: readonly CollectionChanges[], i: number): Promise<StoreOutcome> {
-    let current = "";
+  /** One transaction for datasets that share a connection, their collections in the plan's order. */
+  async function writeUnit(
+    datasets: readonly string[],
+    mine: readonly CollectionChanges[],
+    i: number,
+  ): Promise<StoreOutcome> {
+    let current: CollectionChanges | undefined;
     try {
-      const connector = await stores.get(dataset);
+      const connector = await stores.get(datasets[0]!);
       // Without transactions every call is final at once: such a store is written only after the stores before it
       // committed, as if the stores were written one after the other.
       if (!connector.capabilities.supportsTransactions && i > 0 && !(await committed[i - 1]))
@@ -116,7 +127,7 @@ export async function writeChanges(
         for (const c of mine) {
           // An earlier store failed: this one is rolled back anyway, so stop writing.
           if (settled.slice(0, i).includes(false)) throw new RolledBack();
-          current = c.collection;
+          current = c;
           local.set(c.collection, await writeCollection(tx, c));
         }
         // Commit only after every store before this one has committed.
@@ -125,6 +136,7 @@ export async function writeChanges(
       });
     } catch (error) {
       if (error instanceof RolledBack) return { kind: "rolled_back" };
+      const dataset = current?.dataset ?? datasets[0]!;
       const keys = mine.flatMap((c) => [
         ...c.rows.flatMap((r) => Object.values(r)),
         ...[...(c.byLookup?.values() ?? [])].flat(),
@@ -133,18 +145,17 @@ export async function writeChanges(
         ? error
         : stewardError("STW_ENGINE_WRITE_FAILED", {
             dataset,
-            collection: current,
+            collection: current?.collection ?? "",
             detail: scrub(error instanceof Error ? error.message : String(error), keys),
           });
-      const why = `${coded.code}: ${coded.message}`;
-      return { kind: "failed", why };
+      return { kind: "failed", dataset, why: `${coded.code}: ${coded.message}` };
     }
   }
 }
 
 type StoreOutcome =
   | { readonly kind: "committed"; readonly counts: Map<string, WriteCounts> }
-  | { readonly kind: "failed"; readonly why: string }
+  | { readonly kind: "failed"; readonly dataset: string; readonly why: string }
   | { readonly kind: "rolled_back" };
 
 /** Thrown inside a store's transaction to roll it back because a store before it did not commit. */
@@ -207,30 +218,38 @@ function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<str
 }
 
 /**
- * Datasets in write order: a store whose lookups take keys from another store's rows comes before that store.
- * Cycles between stores fall back to the plan's order.
+ * Stores in write order, as units of datasets that share one connection (one transaction for the unit): a unit whose
+ * lookups take keys from another unit's rows comes before that unit. Cycles between units fall back to the plan's
+ * order. `unitOf` names a dataset's connection (default: its own).
  */
-export function storeOrder(plan: Plan, changes: readonly CollectionChanges[]): string[] {
+export function storeOrder(
+  plan: Plan,
+  changes: readonly CollectionChanges[],
+  unitOf: (dataset: string) => string = (dataset) => dataset,
+): string[][] {
   const datasets = [...new Set([...plan.steps.map((s) => s.dataset), ...changes.map((c) => c.dataset)])];
-  const datasetOf = new Map(plan.steps.map((s) => [s.collection, s.dataset]));
-  const before = new Map<string, Set<string>>(datasets.map((d) => [d, new Set<string>()]));
+  const members = new Map<string, string[]>();
+  for (const d of datasets) members.set(unitOf(d), [...(members.get(unitOf(d)) ?? []), d]);
+  const unitOfCollection = new Map(plan.steps.map((s) => [s.collection, unitOf(s.dataset)]));
+  const before = new Map<string, Set<string>>([...members.keys()].map((u) => [u, new Set<string>()]));
   // "a before b" when a's rows are found through b's rows.
   for (const s of plan.steps)
     for (const l of s.lookups) {
       if (l.source.kind === "identity") continue;
-      const from = datasetOf.get(l.source.collection);
-      if (from && from !== s.dataset) before.get(from)!.add(s.dataset);
+      const from = unitOfCollection.get(l.source.collection);
+      const to = unitOf(s.dataset);
+      if (from && from !== to) before.get(from)!.add(to);
     }
   const out: string[] = [];
   const visiting = new Set<string>();
-  const visit = (d: string) => {
-    if (out.includes(d) || visiting.has(d)) return;
-    visiting.add(d);
-    for (const dependant of before.get(d) ?? []) visit(dependant);
-    visiting.delete(d);
-    out.push(d);
+  const visit = (u: string) => {
+    if (out.includes(u) || visiting.has(u)) return;
+    visiting.add(u);
+    for (const dependant of before.get(u) ?? []) visit(dependant);
+    visiting.delete(u);
+    out.push(u);
   };
-  for (const d of datasets) visit(d);
-  // `visit` appends a dataset after everything that must be written before it.
-  return out;
+  for (const u of members.keys()) visit(u);
+  // `visit` appends a unit after everything that must be written before it.
+  return out.map((u) => members.get(u)!);
 }

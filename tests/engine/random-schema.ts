@@ -7,6 +7,11 @@
  * person through its reference chain — or to nobody (a NULL reference). Who owns a row is kept here (`Row.owner`),
  * never in the database.
  *
+ * Half the cases are split over two datasets: some tables move to a second store — the other server, another database
+ * on the same server, or the same database as a second dataset (then foreign keys may cross them; between databases
+ * a reference is the manifest's alone) — so that writing several stores at once, their commit order and the proof of
+ * each store are under test too.
+ *
  * The generator draws plain numbers and flags and resolves them into a valid case deterministically, so fast-check
  * shrinks the numbers and every shrunk case is still valid (a pick that names no row of the right owner drops the row
  * or leaves a nullable reference NULL). A resolved case prints as DDL + manifest + data (`renderCase`).
@@ -44,6 +49,8 @@ export interface Table {
   readonly erasure?: Erasure;
   /** Rows kept under the `legal_hold` exemption: every row, or those whose `hold` column is true. */
   readonly exemption?: "all" | "hold";
+  /** In the second dataset (`OTHER_DATASET`), stored where `Case.split` says. */
+  readonly elsewhere?: true;
 }
 
 export type Value = string | number | boolean | null;
@@ -56,8 +63,17 @@ export interface Row {
   readonly values: Readonly<Record<string, Value>>;
 }
 
+/** Where the second dataset lives: a store of that kind, in its own database or in the first dataset's. */
+export interface Split {
+  readonly dialect: Dialect;
+  /** Only with the first dataset's dialect: both datasets in one database (they share its locks and foreign keys). */
+  readonly sameDatabase: boolean;
+}
+
 export interface Case {
   readonly dialect: Dialect;
+  /** Set when some tables are `elsewhere`. */
+  readonly split?: Split;
   /** `people` first; every table references only tables before it. */
   readonly tables: readonly Table[];
   /** In insertion order. */
@@ -68,6 +84,14 @@ export interface Case {
 }
 
 export const DATASET = "prop";
+export const OTHER_DATASET = "prop_other";
+/** Which database holds a table: the first dataset's, or the second dataset's own (`other`). */
+export type Place = "main" | "other";
+export const datasetOf = (t: Table) => (t.elsewhere ? OTHER_DATASET : DATASET);
+export const placeOf = (c: Case, t: Table): Place =>
+  t.elsewhere && c.split && !c.split.sameDatabase ? "other" : "main";
+export const dialectOf = (c: Case, place: Place): Dialect =>
+  place === "other" && c.split ? c.split.dialect : c.dialect;
 /** Every table's key: personal, so that access returns it and rows can be told apart. */
 export const ID: Column = {
   name: "id",
@@ -156,6 +180,7 @@ const rawTable = fc.record({
   ),
   offset: fc.integer({ min: 1, max: 20 }),
   rows: fc.array(rawRow, { maxLength: 8 }),
+  elsewhere: fc.boolean(),
 });
 const rawPeople = fc.record({
   count: fc.integer({ min: 2, max: 6 }),
@@ -182,17 +207,19 @@ export function caseArbitrary(dialects: readonly Dialect[]): fc.Arbitrary<Case> 
   return fc
     .record({
       dialect: fc.constantFrom(...dialects),
+      split: fc.option(fc.record({ dialect: fc.constantFrom(...dialects), sameDatabase: fc.boolean() }), { freq: 2 }),
       people: rawPeople,
       tables: fc.array(rawTable, { minLength: 1, maxLength: 5 }),
       subject: pick,
     })
-    .map(({ dialect, people, tables, subject }) => {
-      const resolved = resolve(dialect, people, tables, subject % people.count);
+    .map(({ dialect, split, people, tables, subject }) => {
+      const where = split && { ...split, sameDatabase: split.sameDatabase && split.dialect === dialect };
+      const resolved = resolve(dialect, where, people, tables, subject % people.count);
       return Object.assign(resolved, { [fc.toStringMethod]: () => renderCase(resolved) });
     });
 }
 
-function resolve(dialect: Dialect, p: RawPeople, raw: readonly RawTable[], subject: number): Case {
+function resolve(dialect: Dialect, split: Split | null, p: RawPeople, raw: readonly RawTable[], subject: number): Case {
   const tables: Table[] = [];
   const rows: Row[] = [];
   const peopleColumns: Column[] = [
@@ -228,13 +255,17 @@ function resolve(dialect: Dialect, p: RawPeople, raw: readonly RawTable[], subje
     const parent = earlier[t.parent % earlier.length]!;
     const second = t.second ? earlier[t.second.parent % earlier.length] : undefined;
     const target = t.link ? earlier[t.link.target % earlier.length]! : undefined;
+    const elsewhere = split !== null && t.elsewhere;
+    // A foreign key only within one database.
+    const sameDatabase = (table: string) =>
+      split?.sameDatabase === true || elsewhere === (tables.find((x) => x.name === table)?.elsewhere === true);
     const refColumn = (table: string, r: typeof t | NonNullable<typeof t.second>): Column => ({
       name: `${table}_id`,
       type: "integer",
       nullable: r.nullable,
       unique: false,
       category: r.personal ? "user.unique_id" : "system.operations",
-      reference: { table, direction: "from", foreignKey: r.foreignKey },
+      reference: { table, direction: "from", foreignKey: r.foreignKey && sameDatabase(table) },
     });
     const main = refColumn(parent, t);
     const extra = second && second !== parent && t.second ? refColumn(second, t.second) : undefined;
@@ -246,7 +277,7 @@ function resolve(dialect: Dialect, p: RawPeople, raw: readonly RawTable[], subje
             nullable: true,
             unique: false,
             category: "system.operations",
-            reference: { table: target, direction: "to", foreignKey: t.link.foreignKey },
+            reference: { table: target, direction: "to", foreignKey: t.link.foreignKey && sameDatabase(target) },
           }
         : undefined;
     const own = t.columns.map((c, j) => columnOf(c, `c${j + 1}`, j));
@@ -257,6 +288,7 @@ function resolve(dialect: Dialect, p: RawPeople, raw: readonly RawTable[], subje
       columns,
       ...(t.erasure ? { erasure: t.erasure } : {}),
       ...(t.exemption ? { exemption: t.exemption } : {}),
+      ...(elsewhere ? { elsewhere: true as const } : {}),
     });
 
     const owned = (table: string, owner: number, pick: number): number | undefined => {
@@ -286,7 +318,8 @@ function resolve(dialect: Dialect, p: RawPeople, raw: readonly RawTable[], subje
       rows.push({ table: name, id, owner: mainRef === null && extraRef === null ? null : owner, values });
     });
   });
-  return { dialect, tables, rows, people: p.count, subject };
+  const used = split !== null && tables.some((t) => t.elsewhere);
+  return { dialect, ...(used ? { split } : {}), tables, rows, people: p.count, subject };
 }
 
 function columnOf(c: RawColumn, name: string, j: number): Column {
@@ -327,11 +360,12 @@ const phoneOf = (i: number, cell: RawCell): Value => (cell.isNull ? null : `+316
 
 /** The manifest's dataset file for a case: categories on every column, the reference chain, the erasure settings. */
 export function manifestYaml(c: Case): string {
-  const kind = c.dialect === "postgres" ? "postgres" : "mysql";
-  const dataset = {
-    fides_key: DATASET,
-    connection: { kind, url: "${PROP_DATABASE_URL}" },
-    collections: c.tables.map((t) => ({
+  const kind = (d: Dialect) => (d === "postgres" ? "postgres" : "mysql");
+  const tablesByName = new Map(c.tables.map((t) => [t.name, t]));
+  const datasetFor = (fides_key: string, dialect: Dialect, variable: string, tables: readonly Table[]) => ({
+    fides_key,
+    connection: { kind: kind(dialect), url: `\${${variable}}` },
+    collections: tables.map((t) => ({
       name: t.name,
       ...(t.erasure ? { erasure: t.erasure } : {}),
       ...(t.exemption
@@ -344,7 +378,11 @@ export function manifestYaml(c: Case): string {
           ...(col.reference
             ? {
                 references: [
-                  { dataset: DATASET, field: `${col.reference.table}.id`, direction: col.reference.direction },
+                  {
+                    dataset: datasetOf(tablesByName.get(col.reference.table)!),
+                    field: `${col.reference.table}.id`,
+                    direction: col.reference.direction,
+                  },
                 ],
               }
             : {}),
@@ -357,7 +395,24 @@ export function manifestYaml(c: Case): string {
         };
       }),
     })),
-  };
+  });
+  const datasets = [
+    datasetFor(
+      DATASET,
+      c.dialect,
+      "PROP_DATABASE_URL",
+      c.tables.filter((t) => !t.elsewhere),
+    ),
+  ];
+  if (c.split)
+    datasets.push(
+      datasetFor(
+        OTHER_DATASET,
+        c.split.dialect,
+        "PROP_OTHER_DATABASE_URL",
+        c.tables.filter((t) => t.elsewhere),
+      ),
+    );
   // Short mappings and lists of scalars on one line, so that a failing case stays readable.
   const exemptions = [
     {
@@ -369,7 +424,7 @@ export function manifestYaml(c: Case): string {
     },
   ];
   const doc = new Document(
-    { ...(c.tables.some((t) => t.exemption) ? { exemptions } : {}), dataset: [dataset] },
+    { ...(c.tables.some((t) => t.exemption) ? { exemptions } : {}), dataset: datasets },
     { aliasDuplicateObjects: false },
   );
   visit(doc, {
@@ -384,27 +439,30 @@ export function manifestYaml(c: Case): string {
   return doc.toString({ lineWidth: 140 });
 }
 
-/** CREATE TABLE statements, parents first. */
-export function ddl(c: Case): string[] {
-  const q = c.dialect === "postgres" ? (n: string) => `"${n}"` : (n: string) => `\`${n}\``;
-  return c.tables.map((t) => {
-    const columns = t.columns.map((col) => {
-      const type =
-        col.type === "varchar"
-          ? `varchar(${col.length})`
-          : col.type === "integer" && c.dialect === "mariadb"
-            ? "int"
-            : col.type;
-      const constraint = col.primaryKey ? "PRIMARY KEY" : col.nullable ? "NULL" : "NOT NULL";
-      return `${q(col.name)} ${type} ${constraint}${col.unique && !col.primaryKey ? " UNIQUE" : ""}`;
+/** CREATE TABLE statements of the tables in one database (default: the first dataset's), parents first. */
+export function ddl(c: Case, place: Place = "main"): string[] {
+  const dialect = dialectOf(c, place);
+  const q = dialect === "postgres" ? (n: string) => `"${n}"` : (n: string) => `\`${n}\``;
+  return c.tables
+    .filter((t) => placeOf(c, t) === place)
+    .map((t) => {
+      const columns = t.columns.map((col) => {
+        const type =
+          col.type === "varchar"
+            ? `varchar(${col.length})`
+            : col.type === "integer" && dialect === "mariadb"
+              ? "int"
+              : col.type;
+        const constraint = col.primaryKey ? "PRIMARY KEY" : col.nullable ? "NULL" : "NOT NULL";
+        return `${q(col.name)} ${type} ${constraint}${col.unique && !col.primaryKey ? " UNIQUE" : ""}`;
+      });
+      const keys = t.columns.flatMap((col) =>
+        col.reference?.foreignKey
+          ? [`FOREIGN KEY (${q(col.name)}) REFERENCES ${q(col.reference.table)} (${q("id")})`]
+          : [],
+      );
+      return `CREATE TABLE ${q(t.name)} (${[...columns, ...keys].join(", ")})`;
     });
-    const keys = t.columns.flatMap((col) =>
-      col.reference?.foreignKey
-        ? [`FOREIGN KEY (${q(col.name)}) REFERENCES ${q(col.reference.table)} (${q("id")})`]
-        : [],
-    );
-    return `CREATE TABLE ${q(t.name)} (${[...columns, ...keys].join(", ")})`;
-  });
 }
 
 /** The case as a reader wants it in a failure: store, subject, DDL, manifest, and the rows with their owners. */
@@ -412,9 +470,16 @@ export function renderCase(c: Case): string {
   const data = c.rows.map(
     (r) => `  ${r.table} ${JSON.stringify(r.values)}  owner=${r.owner === null ? "nobody" : `person${r.owner}`}`,
   );
+  const split = c.split
+    ? `; ${OTHER_DATASET}: ${c.tables
+        .filter((t) => t.elsewhere)
+        .map((t) => t.name)
+        .join(", ")} on ${c.split.sameDatabase ? "the same database" : `its own ${c.split.dialect} database`}`
+    : "";
   return [
-    `store: ${c.dialect}; ${c.people} people; subject: person${c.subject} (${emailOf(c.subject)})`,
+    `store: ${c.dialect}${split}; ${c.people} people; subject: person${c.subject} (${emailOf(c.subject)})`,
     ...ddl(c).map((s) => `${s};`),
+    ...(c.split && !c.split.sameDatabase ? ["-- the second database:", ...ddl(c, "other").map((s) => `${s};`)] : []),
     manifestYaml(c).trimEnd(),
     "rows:",
     ...data,

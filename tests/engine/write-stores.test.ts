@@ -1,8 +1,9 @@
 /**
  * How an erasure writes several stores: each in its own transaction, the stores at the same time, the commits one
- * after the other (a store found through another store's rows commits first), and stores in the same database one
- * after the other. A real failure (a MariaDB trigger that refuses the delete) in the store that commits first rolls
- * back every store after it; the same request, run again, finishes the job.
+ * after the other (a store found through another store's rows commits first); datasets in the same database but
+ * reached by different URLs one after the other, and datasets reached by the same URL in one transaction. A real
+ * failure (a MariaDB trigger that refuses the delete) in the store that commits first rolls back every store after
+ * it; the same request, run again, finishes the job.
  *
  * Three Fides datasets: `shop` (customers, PostgreSQL), `shop_notes` (notes about customers, in the same PostgreSQL
  * database, with a real foreign key) and `shop_events` (events, MariaDB, referring to the customers across servers).
@@ -23,7 +24,8 @@ import type { Manifest } from "../../src/manifest/types.ts";
 const NAME = `stw_write_stores_${process.pid}_${Date.now().toString(36)}`;
 const PG_URL = `postgres://postgres@127.0.0.1:5432/${NAME}`;
 const MY_URL = `mysql://root@127.0.0.1:3306/${NAME}`;
-const CONNECTIONS = { shop: PG_URL, shop_notes: PG_URL, shop_events: MY_URL };
+/** The notes' URL names the same database another way: same locks, another connection. */
+const CONNECTIONS = { shop: PG_URL, shop_notes: `${PG_URL}?application_name=notes`, shop_events: MY_URL };
 
 const DATASETS = `dataset:
   - fides_key: shop
@@ -176,6 +178,21 @@ describe("writing several stores", () => {
     expect(events.end).toBeGreaterThan(Math.min(shop.start, notes.start));
     // The two datasets in one PostgreSQL database never had transactions open at the same time.
     expect(shop.start).toBeGreaterThanOrEqual(notes.end);
+  });
+
+  it("writes datasets reached by the same URL in one transaction, children first across them", async () => {
+    const stores = new RecordingStores(manifest, { connections: { ...CONNECTIONS, shop_notes: PG_URL } });
+    const outcome = await erase(stores);
+    expect(outcome.failed).toBeUndefined();
+    expect(outcome.proof?.complete).toBe(true);
+    expect(await rows()).toEqual(["customers:2", "notes:11", "events:22"]);
+    // One PostgreSQL transaction wrote both datasets (the notes, which the foreign key needs gone first, then the
+    // customers), and one MariaDB transaction the events.
+    const datasets = stores.transactions.map((t) => t.dataset);
+    expect(datasets).toHaveLength(2);
+    expect(datasets.filter((d) => d !== "shop_events")).toEqual([expect.stringMatching(/^shop(_notes)?$/)]);
+    expect(outcome.collections["shop_notes.notes"]).toMatchObject({ deleted: 1 });
+    expect(outcome.collections["shop.customers"]).toMatchObject({ deleted: 1 });
   });
 
   it("a store that fails rolls back every store that commits after it; running the request again finishes the job", async () => {
