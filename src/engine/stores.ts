@@ -79,7 +79,7 @@ export class Stores {
   /**
    * Where a dataset's data lives, without credentials: scheme, server and database (`postgres://127.0.0.1:5432/app`).
    * Datasets with the same place share one database's locks, so they are never written at the same time. A dataset
-   * without a usable URL is its own place (it fails when it is opened).
+   * without a usable URL, or in a `sqlite::memory:` database, is its own place.
    */
   placeOf(dataset: string): string {
     const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
@@ -89,6 +89,7 @@ export class Stores {
     } catch {
       return `dataset:${dataset}`;
     }
+    if (/^sqlite::memory:/i.test(url.href)) return `dataset:${dataset}`;
     const host = LOOPBACK.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
     return `${url.protocol}//${host}:${url.port}${decodeURIComponent(url.pathname)}`;
   }
@@ -107,6 +108,8 @@ export class Stores {
     } catch {
       return `dataset:${dataset}`;
     }
+    // Every `sqlite::memory:` connection opens a database of its own.
+    if (/^sqlite::memory:/i.test(url)) return `dataset:${dataset}`;
     let n = this.connections.indexOf(url);
     if (n < 0) n = this.connections.push(url) - 1;
     return `connection:${n}`;

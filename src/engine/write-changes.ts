@@ -8,8 +8,12 @@
  * warehouse, found through the accounts' ids) commits first, so that re-running the request after a failure can still
  * find everything that is left. A store commits only once every store before it has committed; the first store that
  * fails is rolled back and so is every store after it (reported as not written), while the stores before it commit.
- * The same request, run again, finishes the job. Datasets that live in the same database (same server and database
- * name) share locks, so they are written one after the other, never at the same time.
+ * The same request, run again, finishes the job.
+ *
+ * Datasets reached by the very same URL are one store here: one transaction, their collections in the plan's order, so
+ * that a foreign key from one into the other is honoured. Datasets in the same database reached by different URLs
+ * (another user, other options) share its locks without sharing a transaction: they are written one after the other.
+ * A processor without transactions is written only once the stores before it have committed.
  */
 import type { Connector, Row, RowUpdate } from "../connectors/connector.ts";
 import { isStewardError, stewardError } from "../errors.ts";

@@ -215,3 +215,32 @@ describe("writing several stores", () => {
     expect(await rows()).toEqual(["customers:2", "notes:11", "events:22"]);
   });
 });
+
+describe("which stores share a database, and which a connection", () => {
+  const of = (connections: Record<string, string>) => new Stores(manifest, { connections });
+
+  it("the same URL is one connection and one place; another URL to the same database is the same place only", () => {
+    const stores = of({
+      shop: "postgres://app:s3cret@127.0.0.1:5432/shop",
+      shop_notes: "postgres://app:s3cret@127.0.0.1:5432/shop",
+      shop_events: "postgres://reader:0ther@localhost:5432/shop?application_name=events",
+    });
+    expect(stores.connectionOf("shop")).toBe(stores.connectionOf("shop_notes"));
+    expect(stores.connectionOf("shop_events")).not.toBe(stores.connectionOf("shop"));
+    expect(new Set(["shop", "shop_notes", "shop_events"].map((d) => stores.placeOf(d))).size).toBe(1);
+    for (const d of ["shop", "shop_notes", "shop_events"])
+      expect(`${stores.placeOf(d)} ${stores.connectionOf(d)}`).not.toMatch(/s3cret|0ther|app:|reader/);
+  });
+
+  it("another database, another server or a private SQLite database is another place", () => {
+    const stores = of({
+      shop: "postgres://postgres@127.0.0.1:5432/shop",
+      shop_notes: "postgres://postgres@127.0.0.1:5432/notes",
+      shop_events: "mysql://root@127.0.0.1:3306/shop",
+    });
+    expect(new Set(["shop", "shop_notes", "shop_events"].map((d) => stores.placeOf(d))).size).toBe(3);
+    const memory = of({ shop: "sqlite::memory:", shop_notes: "sqlite::memory:", shop_events: MY_URL });
+    expect(memory.placeOf("shop")).not.toBe(memory.placeOf("shop_notes"));
+    expect(memory.connectionOf("shop")).not.toBe(memory.connectionOf("shop_notes"));
+  });
+});
