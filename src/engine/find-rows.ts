@@ -66,11 +66,6 @@ export interface FindOptions {
    * rows). Their key values are still gathered into `asked`, and their store's reachability is still checked.
    */
   readonly direct?: ReadonlySet<string>;
-  /**
-   * Only these datasets' collections are read (default: all). A lookup whose keys come from another dataset's rows
-   * then asks only its `extraKeys` — how the erasure proof searches one store again as soon as it has committed.
-   */
-  readonly datasets?: ReadonlySet<string>;
 }
 
 export async function findRows(
@@ -82,10 +77,9 @@ export async function findRows(
 ): Promise<FoundRows> {
   const collections = new Map<string, FoundCollection>();
   const unreached = new Map<string, string>();
-  // Read in dependency order (identity lookups first), so each lookup's keys arrive in as few waves as possible.
+  // Read in dependency order within each store, so each lookup's keys arrive in as few waves as possible.
   const depths = readDepths(plan);
   for (const step of readOrder(plan, depths)) {
-    if (options.datasets && !options.datasets.has(step.dataset)) continue;
     const fields = flattenFieldsOf(datasets, step);
     const key = [...fields].find(([, f]) => f.primary_key)?.[0] ?? (await introspectedKey(stores, step));
     collections.set(step.collection, {
@@ -118,8 +112,8 @@ export async function findRows(
     if (!asked.includes(true)) break;
   }
 
-  // One store's collections, level by level (as far from an identity as each other): the collections of one level are
-  // read at the same time, a few at once, so that the next level gets their keys in the same pass.
+  // One store's collections, level by level: the collections of one level are read at the same time, a few at once,
+  // and the next level gets their keys in the same pass.
   async function readPass(list: readonly FoundCollection[], pass: number): Promise<boolean> {
     let asked = false;
     for (const level of levelsOf(list, depths)) {
@@ -231,7 +225,7 @@ function levelsOf(list: readonly FoundCollection[], depths: ReadonlyMap<string, 
   return levels;
 }
 
-/** Steps sorted by how far their keys are from an identity (0 = looked up by an identity); plan order breaks ties. */
+/** Steps sorted by their level in their store (see `readDepths`); plan order breaks ties. */
 function readOrder(plan: Plan, depth: ReadonlyMap<string, number>): CollectionStep[] {
   const at = (s: CollectionStep) => depth.get(s.collection) ?? Number.POSITIVE_INFINITY;
   return plan.steps
@@ -240,20 +234,26 @@ function readOrder(plan: Plan, depth: ReadonlyMap<string, number>): CollectionSt
     .map(([s]) => s);
 }
 
-/** How far each collection's keys are from an identity: 0 when a lookup takes an identity, else 1 + its nearest source. */
+/**
+ * Each collection's level in its store: 0 when no lookup takes keys from the same store's rows, else one more than the
+ * deepest such source (capped, so that a cycle ends) — a collection is read after every collection of its store that
+ * its keys come from, in the same pass. Keys from another store's rows arrive in the next pass anyway.
+ */
 function readDepths(plan: Plan): Map<string, number> {
-  const depth = new Map<string, number>();
+  const datasetOf = new Map(plan.steps.map((s) => [s.collection, s.dataset]));
+  const depth = new Map(plan.steps.map((s) => [s.collection, 0]));
   for (let changed = true; changed; ) {
     changed = false;
-    for (const step of plan.steps) {
+    for (const step of plan.steps)
       for (const l of step.lookups) {
-        const d = l.source.kind === "identity" ? 0 : (depth.get(l.source.collection) ?? Number.POSITIVE_INFINITY) + 1;
-        if (d < (depth.get(step.collection) ?? Number.POSITIVE_INFINITY)) {
+        if (l.source.kind === "identity" || l.source.collection === step.collection) continue;
+        if (datasetOf.get(l.source.collection) !== step.dataset) continue;
+        const d = Math.min(plan.steps.length, (depth.get(l.source.collection) ?? 0) + 1);
+        if (d > depth.get(step.collection)!) {
           depth.set(step.collection, d);
           changed = true;
         }
       }
-    }
   }
   return depth;
 }

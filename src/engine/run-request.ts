@@ -213,32 +213,7 @@ export async function runErasure(
       byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
     });
   }
-  // Proof: search again with every key the erasure used, and check that only what was meant to stay is there. Each
-  // store is searched as soon as it has committed (while later stores are still writing); the stores that had nothing
-  // to write, or did not commit, afterwards.
-  const written_ = (step: CollectionStep) => [
-    ...new Set(
-      (decisions.collections.get(step.collection)?.fates ?? []).flatMap((f) =>
-        f.action === "mask" || f.action === "keep" ? Object.keys(f.set) : [],
-      ),
-    ),
-  ];
-  const searchAgain = (datasets: ReadonlySet<string>) =>
-    findRows(plan, identities, stores, manifest.datasets, {
-      ...findOptions(options),
-      extraColumns: (step, fields) => [...toDecide(step, fields), ...written_(step)],
-      personalFields: false,
-      extraKeys: new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])])),
-      datasets,
-    });
-  const searches = new Map<string, Promise<FoundRows>>();
-  const written = await writeChanges(plan, changes, stores, options.events, (dataset) => {
-    const search = searchAgain(new Set([dataset]));
-    search.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
-    searches.set(dataset, search);
-  });
-  const rest = new Set(plan.steps.map((s) => s.dataset).filter((d) => !searches.has(d)));
-  const again = mergeFound(await Promise.all([...searches.values(), ...(rest.size > 0 ? [searchAgain(rest)] : [])]));
+  const written = await writeChanges(plan, changes, stores, options.events);
   for (const [collection, n] of written.counts) {
     counts[collection]!.deleted = n.deleted;
     counts[collection]!.masked = n.masked;
@@ -246,6 +221,20 @@ export async function runErasure(
     if (direct.has(collection)) counts[collection]!.read = n.deleted;
   }
 
+  // Proof: search again with every key the erasure used, and check that only what was meant to stay is there.
+  const written_ = (step: CollectionStep) => [
+    ...new Set(
+      (decisions.collections.get(step.collection)?.fates ?? []).flatMap((f) =>
+        f.action === "mask" || f.action === "keep" ? Object.keys(f.set) : [],
+      ),
+    ),
+  ];
+  const again = await findRows(plan, identities, stores, manifest.datasets, {
+    ...findOptions(options),
+    extraColumns: (step, fields) => [...toDecide(step, fields), ...written_(step)],
+    personalFields: false,
+    extraKeys: new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])])),
+  });
   const proof = proofOf(decisions, again);
   options.events?.emit({
     kind: "proof_checked",
@@ -261,14 +250,6 @@ export async function runErasure(
     notes,
     proof,
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
-  };
-}
-
-/** The searches of several stores as one (each collection and unreached collection appears in one of them). */
-function mergeFound(parts: readonly FoundRows[]): FoundRows {
-  return {
-    collections: new Map(parts.flatMap((p) => [...p.collections])),
-    unreached: new Map(parts.flatMap((p) => [...p.unreached])),
   };
 }
 

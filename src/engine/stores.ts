@@ -5,6 +5,7 @@
  * request goes on without it.
  */
 
+import { resolve } from "node:path";
 import type { Connector, IntrospectedTable } from "../connectors/connector.ts";
 import { openConnector } from "../connectors/open-connector.ts";
 import { stewardError } from "../errors.ts";
@@ -19,6 +20,36 @@ export interface StoreOptions {
 
 /** Names of this machine: the same server whichever one a URL uses. */
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+const KINDS: Readonly<Record<string, { kind: string; port: string }>> = {
+  "postgres:": { kind: "postgres", port: "5432" },
+  "postgresql:": { kind: "postgres", port: "5432" },
+  "mysql:": { kind: "mysql", port: "3306" },
+  "mariadb:": { kind: "mysql", port: "3306" },
+};
+
+/** The place of a database URL (see `Stores.placeOf`); undefined when it names none that can be shared. */
+export function placeOfUrl(text: string): string | undefined {
+  if (/^sqlite:/i.test(text)) {
+    const path = /^sqlite:(?:\/\/)?([^?#]*)/i.exec(text)?.[1] ?? "";
+    if (path === "" || path === ":memory:") return undefined;
+    try {
+      return `sqlite:${resolve(decodeURIComponent(path))}`;
+    } catch {
+      return undefined;
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const known = KINDS[url.protocol];
+  if (!known) return undefined;
+  const host = LOOPBACK.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
+  const server = `${known.kind}://${host}:${url.port || known.port}`;
+  return known.kind === "mysql" ? server : `${server}${decodeURIComponent(url.pathname)}`;
+}
 
 export class Stores {
   private readonly open = new Map<string, Promise<Connector>>();
@@ -77,21 +108,20 @@ export class Stores {
   }
 
   /**
-   * Where a dataset's data lives, without credentials: scheme, server and database (`postgres://127.0.0.1:5432/app`).
-   * Datasets with the same place share one database's locks, so they are never written at the same time. A dataset
-   * without a usable URL, or in a `sqlite::memory:` database, is its own place.
+   * Where a dataset's data lives, without credentials: a PostgreSQL server and database, a MySQL/MariaDB server (its
+   * databases share its locks, and a foreign key may cross them), a SQLite file. Datasets with the same place are never
+   * written at the same time. Scheme aliases, default ports and this machine's names are taken for the same; a host
+   * named once by name and once by address is not. A processor, a dataset without a usable URL, or a
+   * `sqlite::memory:` database is its own place.
    */
   placeOf(dataset: string): string {
     const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
-    let url: URL;
     try {
-      url = new URL(found ? this.urlOf(found) : "");
+      if (found && found.connection?.kind !== "http") return placeOfUrl(this.urlOf(found)) ?? `dataset:${dataset}`;
     } catch {
-      return `dataset:${dataset}`;
+      // no usable URL: opening the dataset reports it
     }
-    if (/^sqlite::memory:/i.test(url.href)) return `dataset:${dataset}`;
-    const host = LOOPBACK.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
-    return `${url.protocol}//${host}:${url.port}${decodeURIComponent(url.pathname)}`;
+    return `dataset:${dataset}`;
   }
 
   /**

@@ -3,17 +3,18 @@
  * before parents), one set-based statement per collection and chunk — deletes by key, masks grouped by the columns
  * they set (one `updateByKeys` when every row gets the same values, else `updateEach`).
  *
- * The stores are written at the same time, each in its own transaction, but they commit one after the other in an
- * order that keeps a crash resumable: a store whose rows are found through another store's rows (the analytics
- * warehouse, found through the accounts' ids) commits first, so that re-running the request after a failure can still
- * find everything that is left. A store commits only once every store before it has committed; the first store that
- * fails is rolled back and so is every store after it (reported as not written), while the stores before it commit.
- * The same request, run again, finishes the job.
+ * The stores are written at the same time, each in its own transaction, and commit in an order that keeps a crash
+ * resumable: a store whose rows are found through another store's rows (the analytics warehouse, found through the
+ * accounts' ids) commits before that store, so that re-running the request after a failure can still find everything
+ * that is left. A store that fails is rolled back, and so is every store that had to wait for it (reported as not
+ * written); the stores that did not depend on it commit. The same request, run again, finishes the job.
  *
- * Datasets reached by the very same URL are one store here: one transaction, their collections in the plan's order, so
- * that a foreign key from one into the other is honoured. Datasets in the same database reached by different URLs
- * (another user, other options) share its locks without sharing a transaction: they are written one after the other.
- * A processor without transactions is written only once the stores before it have committed.
+ * A processor's API has no transactions — each call is final — so it is written only once the stores found through
+ * its rows have committed, and a store that must wait for a processor starts writing only when the processor is done
+ * (no locks held while an API works through its calls). Datasets reached by the very same URL are one store here: one
+ * transaction, their collections in the plan's order, so that a foreign key from one into the other is honoured.
+ * Datasets in the same database reached by different URLs share its locks without sharing a transaction: they are
+ * written one after the other.
  */
 import type { Connector, Row, RowUpdate } from "../connectors/connector.ts";
 import { isStewardError, stewardError } from "../errors.ts";
@@ -62,49 +63,54 @@ export async function writeChanges(
   changes: readonly CollectionChanges[],
   stores: Stores,
   events?: EngineEvents,
-  /** Called as each store commits (the erasure proof of that store starts there). */
-  onCommitted?: (dataset: string) => void,
 ): Promise<WriteOutcome> {
-  const pending = (dataset: string) =>
-    changes.some((c) => c.dataset === dataset && (c.direct || c.changes.some((x) => x)));
-  const units = storeOrder(plan, changes, (dataset) => stores.connectionOf(dataset)).flatMap((unit) => {
-    const datasets = unit.filter(pending);
-    return datasets.length > 0 ? [datasets] : [];
-  });
-  const counts = new Map<string, WriteCounts>();
-  let failed: { dataset: string; why: string } | undefined;
-  const skipped: string[] = [];
-  // Settles true once the unit has committed, false when it did not (failed, or rolled back for an earlier failure);
-  // `settled` holds the same answer once known, for a unit to check between collections without waiting.
+  const units = storeOrder(plan, changes, (dataset) => stores.connectionOf(dataset)).map((unit) => ({
+    ...unit,
+    changes: changes.filter((c) => unit.datasets.includes(c.dataset) && (c.direct || c.changes.some((x) => x))),
+  }));
+  // Per unit, in order: whether it committed (a unit with nothing to write counts as committed), known once settled;
+  // and whether its store has transactions (a store that cannot be opened fails when it is written).
   const committed: Promise<boolean>[] = [];
   const settled: (boolean | undefined)[] = [];
+  const transactional = units.map((u) =>
+    u.changes.length === 0
+      ? Promise.resolve(true)
+      : stores.get(u.datasets[0]!).then(
+          (c) => c.capabilities.supportsTransactions,
+          () => true,
+        ),
+  );
   // The last unit written in each database: a unit waits for it before it starts (shared locks, see above).
   const lanes = new Map<string, Promise<unknown>>();
-  const runs = units.map((datasets, i) => {
-    const mine = changes.filter((c) => datasets.includes(c.dataset) && (c.direct || c.changes.some((x) => x)));
-    const place = stores.placeOf(datasets[0]!);
-    const run = (lanes.get(place) ?? Promise.resolve()).then(() => writeUnit(datasets, mine, i));
+  const runs = units.map((unit, i): Promise<StoreOutcome> => {
+    if (unit.changes.length === 0) {
+      settled[i] = true;
+      committed.push(Promise.resolve(true));
+      return Promise.resolve({ kind: "committed", counts: new Map() });
+    }
+    const place = stores.placeOf(unit.datasets[0]!);
+    const run = (lanes.get(place) ?? Promise.resolve()).then(() => writeUnit(unit));
     lanes.set(place, run);
     committed.push(
       run.then((outcome) => {
-        // Events as each unit ends: commits come in commit order, since each waits for the one before.
-        if (outcome.kind === "committed") {
-          for (const [collection, n] of outcome.counts)
-            events?.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
-          for (const dataset of datasets) events?.emit({ kind: "store_committed", dataset });
-          for (const dataset of datasets) onCommitted?.(dataset);
-        } else if (outcome.kind === "failed")
-          events?.emit({ kind: "store_failed", dataset: outcome.dataset, why: outcome.why });
         settled[i] = outcome.kind === "committed";
+        try {
+          report(unit.datasets, outcome);
+        } catch {
+          // A listener that fails changes nothing of what was written, nor when the next store commits.
+        }
         return settled[i];
       }),
     );
     return run;
   });
+  const counts = new Map<string, WriteCounts>();
+  let failed: { dataset: string; why: string } | undefined;
+  const skipped: string[] = [];
   // The first store in commit order that failed is the failure; every other store that did not commit was rolled
-  // back with it (or failed too, and would have been rolled back anyway).
+  // back because of it (or failed too, and would have been rolled back anyway).
   for (const [i, outcome] of (await Promise.all(runs)).entries()) {
-    const datasets = units[i]!;
+    const datasets = units[i]!.datasets;
     if (outcome.kind === "committed") for (const [collection, n] of outcome.counts) counts.set(collection, n);
     else if (outcome.kind === "failed" && !failed) {
       failed = { dataset: outcome.dataset, why: outcome.why };
@@ -113,35 +119,48 @@ export async function writeChanges(
   }
   return { counts, ...(failed ? { failed } : {}), skipped };
 
+  /** Events as each unit ends: a store's commit comes after the commits of the stores found through its rows. */
+  function report(datasets: readonly string[], outcome: StoreOutcome): void {
+    if (!events) return;
+    if (outcome.kind === "committed") {
+      for (const [collection, n] of outcome.counts)
+        events.emit({ kind: "collection_written", collection, deleted: n.deleted, masked: n.masked, updated: 0 });
+      for (const dataset of datasets) events.emit({ kind: "store_committed", dataset });
+    } else if (outcome.kind === "failed")
+      events.emit({ kind: "store_failed", dataset: outcome.dataset, why: outcome.why });
+  }
+
   /** One transaction for datasets that share a connection, their collections in the plan's order. */
-  async function writeUnit(
-    datasets: readonly string[],
-    mine: readonly CollectionChanges[],
-    i: number,
-  ): Promise<StoreOutcome> {
+  async function writeUnit(unit: (typeof units)[number]): Promise<StoreOutcome> {
+    // Whether every store that must commit before this one did.
+    const cleared = () => Promise.all(unit.after.map((j) => committed[j]!)).then((all) => all.every(Boolean));
     let current: CollectionChanges | undefined;
     try {
-      const connector = await stores.get(datasets[0]!);
-      // Without transactions every call is final at once: such a store is written only after the stores before it
-      // committed, as if the stores were written one after the other.
-      if (!connector.capabilities.supportsTransactions && i > 0 && !(await committed[i - 1]))
-        return { kind: "rolled_back" };
+      const connector = await stores.get(unit.datasets[0]!);
+      if (!connector.capabilities.supportsTransactions) {
+        // Every call is final at once.
+        if (!(await cleared())) return { kind: "rolled_back" };
+      } else
+        await Promise.all(
+          unit.after.map(async (j) => {
+            if (!(await transactional[j])) await committed[j];
+          }),
+        );
       return await connector.transaction(async (tx) => {
         const local = new Map<string, WriteCounts>();
-        for (const c of mine) {
-          // An earlier store failed: this one is rolled back anyway, so stop writing.
-          if (settled.slice(0, i).includes(false)) throw new RolledBack();
+        for (const c of unit.changes) {
+          // A store this one waits for failed: this one is rolled back anyway, so stop writing.
+          if (unit.after.some((j) => settled[j] === false)) throw new RolledBack();
           current = c;
           local.set(c.collection, await writeCollection(tx, c));
         }
-        // Commit only after every store before this one has committed.
-        if (i > 0 && !(await committed[i - 1])) throw new RolledBack();
+        if (!(await cleared())) throw new RolledBack();
         return { kind: "committed", counts: local } as const;
       });
     } catch (error) {
       if (error instanceof RolledBack) return { kind: "rolled_back" };
-      const dataset = current?.dataset ?? datasets[0]!;
-      const keys = mine.flatMap((c) => [
+      const dataset = current?.dataset ?? unit.datasets[0]!;
+      const keys = unit.changes.flatMap((c) => [
         ...c.rows.flatMap((r) => Object.values(r)),
         ...[...(c.byLookup?.values() ?? [])].flat(),
       ]);
@@ -221,39 +240,50 @@ function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<str
   );
 }
 
+/** Datasets written in one transaction, and the units that must commit before them. */
+export interface WriteUnit {
+  readonly datasets: readonly string[];
+  /** Indexes (in `storeOrder`'s list, all before this one) of the units found through this unit's rows. */
+  readonly after: readonly number[];
+}
+
 /**
- * Stores in write order, as units of datasets that share one connection (one transaction for the unit): a unit whose
- * lookups take keys from another unit's rows comes before that unit. Cycles between units fall back to the plan's
- * order. `unitOf` names a dataset's connection (default: its own).
+ * Stores in write order, as units of datasets that share one connection (`unitOf` names a dataset's connection;
+ * default: its own): a unit found through another unit's rows comes before it, and names it in `after`. Where units
+ * depend on each other both ways (a cycle), the edge that closes the cycle is dropped: those units then commit in
+ * the order of the plan's collections, and a crash between their commits may leave rows a second run cannot find.
  */
 export function storeOrder(
   plan: Plan,
   changes: readonly CollectionChanges[],
   unitOf: (dataset: string) => string = (dataset) => dataset,
-): string[][] {
+): WriteUnit[] {
   const datasets = [...new Set([...plan.steps.map((s) => s.dataset), ...changes.map((c) => c.dataset)])];
   const members = new Map<string, string[]>();
   for (const d of datasets) members.set(unitOf(d), [...(members.get(unitOf(d)) ?? []), d]);
   const unitOfCollection = new Map(plan.steps.map((s) => [s.collection, unitOf(s.dataset)]));
-  const before = new Map<string, Set<string>>([...members.keys()].map((u) => [u, new Set<string>()]));
-  // "a before b" when a's rows are found through b's rows.
+  // source unit → the units found through its rows (they commit first).
+  const dependants = new Map<string, Set<string>>([...members.keys()].map((u) => [u, new Set<string>()]));
   for (const s of plan.steps)
     for (const l of s.lookups) {
       if (l.source.kind === "identity") continue;
       const from = unitOfCollection.get(l.source.collection);
       const to = unitOf(s.dataset);
-      if (from && from !== to) before.get(from)!.add(to);
+      if (from && from !== to) dependants.get(from)!.add(to);
     }
   const out: string[] = [];
   const visiting = new Set<string>();
   const visit = (u: string) => {
     if (out.includes(u) || visiting.has(u)) return;
     visiting.add(u);
-    for (const dependant of before.get(u) ?? []) visit(dependant);
+    for (const dependant of dependants.get(u) ?? []) visit(dependant);
     visiting.delete(u);
     out.push(u);
   };
   for (const u of members.keys()) visit(u);
-  // `visit` appends a unit after everything that must be written before it.
-  return out.map((u) => members.get(u)!);
+  // `visit` appends a unit after every unit found through its rows.
+  return out.map((u, i) => ({
+    datasets: members.get(u)!,
+    after: [...dependants.get(u)!].map((d) => out.indexOf(d)).filter((j) => j < i),
+  }));
 }

@@ -5,6 +5,7 @@
  * before and after. The named cases of the notice (peer reviews, forum posts, for-credit enrolments, the photo ID,
  * instructors' lectures) are checked one by one, and a second erasure, a batch and a resumed crash are covered.
  */
+import { performance } from "node:perf_hooks";
 import type mysql from "mysql2/promise";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -366,6 +367,27 @@ describe("erasure on the reference deployment", () => {
     expect(after.has(`learning_app.users:${l.id}`)).toBe(false);
   });
 
+  it("writes the processor that is found through the accounts before the accounts' store starts writing", async () => {
+    const l = await learner(
+      "NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id)",
+    );
+    const at = atProcessors(l);
+    const stores = new TimelineStores(manifest, { connections: connections(), env: SECRETS });
+    const { outcome } = await erase(l, stores);
+    expect(outcome.failed).toBeUndefined();
+    expect(fullstory.users.get(at.user)?.["is_being_deleted"]).toBe(true);
+    const first = (dataset: string, what: string) =>
+      Math.min(...stores.timeline.filter((t) => t.dataset === dataset && t.what === what).map((t) => t.start));
+    const last = (dataset: string, what: string) =>
+      Math.max(...stores.timeline.filter((t) => t.dataset === dataset && t.what === what).map((t) => t.end));
+    // FullStory's users are found through the accounts' ids, and its API has no transactions: its deletes are final,
+    // so they go before the accounts' store commits — and that store opens its transaction only once they are done,
+    // so that it holds no row locks while the API works.
+    expect(last("fullstory", "deleteByKeys")).toBeLessThanOrEqual(first("learning_app", "transaction"));
+    // The analytics store, also found through the accounts, does not wait for the processor.
+    expect(first("learning_analytics", "transaction")).toBeLessThan(last("fullstory", "deleteByKeys"));
+  });
+
   it("a crash in the second store rolls it back; running the request again finishes the job", async () => {
     const l = await learner(
       "NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) AND NOT EXISTS (SELECT 1 FROM recorded_lectures r WHERE r.instructor_id = u.id) AND EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id)",
@@ -407,6 +429,38 @@ describe("rectification on the reference deployment", () => {
     expect(outcome.collections["learning_app.users"]).toMatchObject({ read: 1, updated: 1 });
   });
 });
+
+/** Stores whose connectors note when each transaction and each delete ran (the real connectors do the work). */
+class TimelineStores extends Stores {
+  readonly timeline: { dataset: string; what: string; start: number; end: number }[] = [];
+
+  override async get(dataset: string): Promise<Connector> {
+    const real = await super.get(dataset);
+    const timeline = this.timeline;
+    const noted =
+      <A extends unknown[], R>(what: string, fn: (...a: A) => Promise<R>) =>
+      async (...a: A): Promise<R> => {
+        const start = performance.now();
+        try {
+          return await fn(...a);
+        } finally {
+          timeline.push({ dataset, what, start, end: performance.now() });
+        }
+      };
+    const wrap = (c: Connector): Connector =>
+      new Proxy(c, {
+        get(target, property, receiver) {
+          if (property === "deleteByKeys") return noted("deleteByKeys", target.deleteByKeys.bind(target));
+          if (property === "transaction")
+            return noted("transaction", <T>(fn: (tx: Connector) => Promise<T>) =>
+              target.transaction((tx) => fn(tx === target ? receiver : wrap(tx))),
+            );
+          return Reflect.get(target, property, receiver);
+        },
+      });
+    return wrap(real);
+  }
+}
 
 /** Stores whose learning_app connector fails in the middle of its erasure transaction, after a first delete. */
 class CrashingStores extends Stores {

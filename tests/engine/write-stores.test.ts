@@ -232,6 +232,19 @@ describe("which stores share a database, and which a connection", () => {
       expect(`${stores.placeOf(d)} ${stores.connectionOf(d)}`).not.toMatch(/s3cret|0ther|app:|reader/);
   });
 
+  it("scheme aliases and default ports name the same place; a MySQL server's databases are one place", () => {
+    const stores = of({
+      shop: "postgresql://postgres@127.0.0.1/shop",
+      shop_notes: "postgres://postgres@localhost:5432/shop",
+      shop_events: "mysql://root@127.0.0.1:3306/events",
+    });
+    expect(stores.placeOf("shop")).toBe(stores.placeOf("shop_notes"));
+    const maria = of({ shop: "mariadb://root@localhost/shop", shop_notes: PG_URL, shop_events: MY_URL });
+    expect(maria.placeOf("shop")).toBe(maria.placeOf("shop_events"));
+    const files = of({ shop: "sqlite:shop.db", shop_notes: `sqlite://${process.cwd()}/shop.db`, shop_events: MY_URL });
+    expect(files.placeOf("shop")).toBe(files.placeOf("shop_notes"));
+  });
+
   it("another database, another server or a private SQLite database is another place", () => {
     const stores = of({
       shop: "postgres://postgres@127.0.0.1:5432/shop",
