@@ -226,18 +226,10 @@ async function writeCollection(tx: Connector, c: CollectionChanges): Promise<Wri
   return counts;
 }
 
-/** Whether two sets of new values are the same (same columns, and values that bind the same). */
+/** Whether two sets of new values are the same: same columns, each the same primitive (masks and rectified values are). */
 function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  if (a === b) return true;
   const names = Object.keys(a);
-  return (
-    names.length === Object.keys(b).length &&
-    names.every((n) => {
-      const x = a[n];
-      const y = b[n];
-      return x === y || (x instanceof Date && y instanceof Date && x.getTime() === y.getTime());
-    })
-  );
+  return names.length === Object.keys(b).length && names.every((n) => a[n] === b[n]);
 }
 
 /** Datasets written in one transaction, and the units that must commit before them. */
