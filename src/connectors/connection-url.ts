@@ -4,6 +4,9 @@
  */
 import { stewardError } from "../errors.ts";
 
+/** This machine's names, as `URL.hostname` spells them. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
 /** The URL with its password replaced by `***`; unparsable text is returned with anything like `:pw@` hidden. */
 export function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");

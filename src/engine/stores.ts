@@ -6,6 +6,7 @@
  */
 
 import { resolve } from "node:path";
+import { LOOPBACK_HOSTS } from "../connectors/connection-url.ts";
 import type { Connector, IntrospectedTable } from "../connectors/connector.ts";
 import { openConnector } from "../connectors/open-connector.ts";
 import { stewardError } from "../errors.ts";
@@ -18,8 +19,6 @@ export interface StoreOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Names of this machine: the same server whichever one a URL uses. */
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 const KINDS: Readonly<Record<string, { kind: string; port: string }>> = {
   "postgres:": { kind: "postgres", port: "5432" },
   "postgresql:": { kind: "postgres", port: "5432" },
@@ -46,7 +45,7 @@ export function placeOfUrl(text: string): string | undefined {
   }
   const known = KINDS[url.protocol];
   if (!known) return undefined;
-  const host = LOOPBACK.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
+  const host = LOOPBACK_HOSTS.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
   const server = `${known.kind}://${host}:${url.port || known.port}`;
   return known.kind === "mysql" ? server : `${server}${decodeURIComponent(url.pathname)}`;
 }

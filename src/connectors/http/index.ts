@@ -20,7 +20,7 @@
  */
 
 import { stewardError } from "../../errors.ts";
-import { parseConnectionUrl, redactUrl } from "../connection-url.ts";
+import { LOOPBACK_HOSTS, parseConnectionUrl, redactUrl } from "../connection-url.ts";
 import type { Connector } from "../connector.ts";
 import { authorizationHeader, type Env, secretVariables } from "./http-auth.ts";
 import { HttpClient } from "./http-client.ts";
@@ -39,8 +39,6 @@ export interface HttpConnectorOptions {
   readonly env?: Env;
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 export async function createHttpConnector(
   url: string,
   specRef: string,
@@ -48,7 +46,7 @@ export async function createHttpConnector(
 ): Promise<Connector> {
   const spec = await loadHttpSpec(specRef, opts.root);
   const base = parseConnectionUrl(url || spec.base_url, ["https:", "http:"], spec.base_url);
-  if (base.protocol === "http:" && !LOOPBACK.has(base.hostname))
+  if (base.protocol === "http:" && !LOOPBACK_HOSTS.has(base.hostname))
     throw stewardError("STW_DB_BAD_URL", {
       value: redactUrl(url),
       allowed: ["https://", "http://localhost or http://127.0.0.1 (a local fake: the key would travel unencrypted)"],
