@@ -227,10 +227,11 @@ function report(o: RequestOutcome): string {
   const byWhy = new Map<string, string[]>();
   for (const u of o.unreached) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.collection]);
   for (const [why, list] of byWhy) lines.push(`unreached ${list.join(", ")}: ${why}`);
-  if (o.failed)
-    lines.push(
-      `FAILED ${o.failed.dataset}: ${o.failed.why}${o.failed.skipped.length > 0 ? `; rolled back as well, not written: ${o.failed.skipped.join(", ")}` : ""}`,
-    );
+  if (o.failed) {
+    lines.push(`FAILED ${o.failed.dataset}: ${o.failed.why}`);
+    if (o.failed.skipped.length > 0)
+      lines.push(`not written (rolled back with it, or not started): ${o.failed.skipped.join(", ")}`);
+  }
   if (o.proof) {
     const residual = Object.values(o.proof.collections).reduce((n, c) => n + c.residual, 0);
     lines.push(
