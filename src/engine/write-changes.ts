@@ -54,7 +54,7 @@ export interface WriteCounts {
 export interface WriteOutcome {
   readonly counts: Map<string, WriteCounts>;
   readonly failed?: { readonly dataset: string; readonly why: string };
-  /** Datasets left unwritten (rolled back, or not started) because a store that commits before them failed. */
+  /** Datasets left unwritten (rolled back, or not started) because a store they wait for failed, or they failed too. */
   readonly skipped: readonly string[];
 }
 
@@ -181,7 +181,7 @@ type StoreOutcome =
   | { readonly kind: "failed"; readonly dataset: string; readonly why: string }
   | { readonly kind: "rolled_back" };
 
-/** Thrown inside a store's transaction to roll it back because a store before it did not commit. */
+/** Thrown inside a store's transaction to roll it back because a store it waits for did not commit. */
 class RolledBack extends Error {}
 
 async function writeCollection(tx: Connector, c: CollectionChanges): Promise<WriteCounts> {
