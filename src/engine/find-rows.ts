@@ -217,7 +217,7 @@ function levelsOf(list: readonly FoundCollection[], depths: ReadonlyMap<string, 
   const levels: FoundCollection[][] = [];
   let depth: number | undefined;
   for (const found of list) {
-    const d = depths.get(found.step.collection) ?? Number.POSITIVE_INFINITY;
+    const d = depths.get(found.step.collection)!;
     if (levels.length === 0 || d !== depth) levels.push([]);
     levels.at(-1)!.push(found);
     depth = d;
@@ -227,7 +227,7 @@ function levelsOf(list: readonly FoundCollection[], depths: ReadonlyMap<string, 
 
 /** Steps sorted by their level in their store (see `readDepths`); plan order breaks ties. */
 function readOrder(plan: Plan, depth: ReadonlyMap<string, number>): CollectionStep[] {
-  const at = (s: CollectionStep) => depth.get(s.collection) ?? Number.POSITIVE_INFINITY;
+  const at = (s: CollectionStep) => depth.get(s.collection)!;
   return plan.steps
     .map((s, i) => [s, i] as const)
     .sort(([a, i], [b, j]) => at(a) - at(b) || i - j)
@@ -248,7 +248,7 @@ function readDepths(plan: Plan): Map<string, number> {
       for (const l of step.lookups) {
         if (l.source.kind === "identity" || l.source.collection === step.collection) continue;
         if (datasetOf.get(l.source.collection) !== step.dataset) continue;
-        const d = Math.min(plan.steps.length, (depth.get(l.source.collection) ?? 0) + 1);
+        const d = Math.min(plan.steps.length, depth.get(l.source.collection)! + 1);
         if (d > depth.get(step.collection)!) {
           depth.set(step.collection, d);
           changed = true;

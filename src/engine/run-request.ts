@@ -52,8 +52,8 @@ export interface RequestOutcome {
   readonly notes: Record<string, string[]>;
   readonly proof?: ErasureProof;
   /**
-   * Set when a store could not be written: its changes were rolled back, and so were those of the stores that commit
-   * after it (`skipped`). The same request, run again, finishes the job.
+   * Set when a store could not be written: its changes were rolled back, and so were those of the stores waiting for
+   * it (`skipped`). The same request, run again, finishes the job.
    */
   readonly failed?: { readonly dataset: string; readonly why: string; readonly skipped: readonly string[] };
   readonly access?: AccessResult;

@@ -114,34 +114,33 @@ export class Stores {
    * `sqlite::memory:` database is its own place.
    */
   placeOf(dataset: string): string {
-    const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
-    try {
-      if (found && found.connection?.kind !== "http") return placeOfUrl(this.urlOf(found)) ?? `dataset:${dataset}`;
-    } catch {
-      // no usable URL: opening the dataset reports it
-    }
-    return `dataset:${dataset}`;
+    const url = this.databaseUrlOf(dataset);
+    return (url !== undefined && placeOfUrl(url)) || `dataset:${dataset}`;
   }
 
   /**
    * Which connection a dataset uses, as an opaque name (never the URL, which may carry a password): datasets of
    * databases reached by the very same URL get the same name, and their writes share one transaction (a foreign key
-   * may run between them). A processor, or a dataset without a usable URL, has its own.
+   * may run between them). A processor, a dataset without a usable URL, or a `sqlite::memory:` database (each
+   * connection opens one of its own) has its own.
    */
   connectionOf(dataset: string): string {
-    const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
-    let url: string;
-    try {
-      if (!found || found.connection?.kind === "http") return `dataset:${dataset}`;
-      url = this.urlOf(found);
-    } catch {
-      return `dataset:${dataset}`;
-    }
-    // Every `sqlite::memory:` connection opens a database of its own.
-    if (/^sqlite::memory:/i.test(url)) return `dataset:${dataset}`;
+    const url = this.databaseUrlOf(dataset);
+    if (url === undefined || /^sqlite::memory:/i.test(url)) return `dataset:${dataset}`;
     let n = this.connections.indexOf(url);
     if (n < 0) n = this.connections.push(url) - 1;
     return `connection:${n}`;
+  }
+
+  /** The URL of a dataset kept in a database; undefined for a processor or a dataset without a usable URL. */
+  private databaseUrlOf(dataset: string): string | undefined {
+    const found = this.manifest.datasets.find((d) => d.fides_key === dataset);
+    if (!found || found.connection?.kind === "http") return undefined;
+    try {
+      return this.urlOf(found);
+    } catch {
+      return undefined; // opening the dataset reports it
+    }
   }
 
   async closeAll(): Promise<void> {
