@@ -362,6 +362,168 @@ export const ERRORS = {
     fix: "Name the field after one of the spec's fields, or add it to the resource's `fields` with the JSON pointer where the vendor puts it.",
   }),
 
+  // ── request service ─────────────────────────────────────────────────────────────────────────────
+  STW_SECRET_INVALID: define<{ source: string }>({
+    status: 500,
+    summary: "The service's secret is not 32 bytes.",
+    message: (p) => `the secret in ${p.source} is not 32 bytes written as 64 hex characters or base64`,
+    fix: "Set STEWARD_SECRET to the output of `openssl rand -hex 32` (or delete a damaged secret.key on a store that holds no request yet).",
+  }),
+  STW_SECRET_MISMATCH: define<{ source: string }>({
+    status: 500,
+    summary: "The secret differs from the one the store was first used with.",
+    message: (p) =>
+      `the secret from ${p.source} is not the one this store was first used with, so it could not open what the store holds`,
+    fix: "Give every Steward process of this store the same STEWARD_SECRET (copy it from the first host's setting or its <data dir>/secret.key).",
+  }),
+  STW_SECRET_CANNOT_OPEN: define<{ what: string }>({
+    status: 500,
+    summary: "A sealed value could not be opened: another secret sealed it, or it was changed.",
+    message: (p) => `the sealed data of ${p.what} could not be opened (wrong secret, or changed in the store)`,
+    fix: "Run with the secret the data was sealed with; if the store was edited by hand, restore it from a backup.",
+  }),
+  STW_MAIL_BAD_URL: define<{ value: string; detail: string }>({
+    status: 500,
+    summary: "STEWARD_SMTP_URL is not a mail server URL.",
+    message: (p) => `STEWARD_SMTP_URL "${p.value}" cannot be used: ${p.detail}`,
+    fix: "Write it as smtp://user:password@host:587 (or smtps://… for TLS from the start), or unset it to write mail to the outbox folder.",
+  }),
+  STW_MAIL_FAILED: define<{ target: string; detail: string }>({
+    status: 503,
+    summary: "The mail server did not take a message.",
+    message: (p) => `the mail server ${p.target} did not take the message: ${p.detail}`,
+    fix: "Check that the SMTP server answers and accepts the sender (STEWARD_MAIL_FROM); the person can ask for the code again.",
+  }),
+  STW_REQUEST_NOT_FOUND: define<{ id: string }>({
+    status: 404,
+    summary: "No request has this id.",
+    message: (p) => `no request has the id "${p.id}"`,
+    fix: "Use the id the request was given when it was made (`steward requests list` shows them).",
+  }),
+  STW_REQUEST_WRONG_STATE: define<{ id: string; action: string; status: string; allowed: readonly string[] }>({
+    status: 409,
+    summary: "The action does not apply to a request in its current state.",
+    message: (p) =>
+      `cannot ${p.action} request ${p.id}: it is ${p.status}; ${p.action} applies to requests that are ${list(p.allowed)}`,
+    fix: "Look at the request (`steward requests show ID`) and choose an action its state allows.",
+  }),
+  STW_REQUEST_UNKNOWN_JURISDICTION: define<{ value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "The request names a jurisdiction the manifest does not declare.",
+    message: (p) => `unknown jurisdiction "${p.value}"; allowed: ${list(p.allowed)}`,
+    fix: "Send one of the manifest's `rights[].jurisdiction` keys, or leave it out to use the one for the person's country.",
+  }),
+  STW_REQUEST_TYPE_NOT_OFFERED: define<{ type: string; jurisdiction: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "The request type is not one the jurisdiction offers.",
+    message: (p) =>
+      `request type "${p.type}" is not offered in jurisdiction "${p.jurisdiction}"; allowed: ${list(p.allowed)}`,
+    fix: "Choose one of the allowed types, or add the type to that jurisdiction's `requests` in the manifest.",
+  }),
+  STW_REQUEST_BAD_IDENTITY: define<{ detail: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "The request's identity is missing, of an unknown type, or malformed.",
+    message: (p) => `identity: ${p.detail}; identity types: ${list(p.allowed)}`,
+    fix: 'Send `identity` as an object of type → value, e.g. {"email": "ada@example.com"}.',
+  }),
+  STW_REQUEST_BAD_DETAILS: define<{ detail: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "The request's details do not fit its type.",
+    message: (p) => `details: ${p.detail}; allowed: ${list(p.allowed, 20)}`,
+    fix: 'For rectification send `details.set`, e.g. {"learning_app.users.first_name": "Ada"}; for portability optionally `details.destination` (an https URL).',
+  }),
+  STW_REQUEST_BAD_CODE: define<{ tries_left: number }>({
+    status: 422,
+    summary: "The verification code is wrong.",
+    message: (p) =>
+      `the code is not right; ${p.tries_left} ${p.tries_left === 1 ? "try" : "tries"} left before the request is locked`,
+    fix: "Enter the code from the newest message we sent, or ask for a new code.",
+  }),
+  STW_REQUEST_CODE_EXPIRED: define<{ minutes: number }>({
+    status: 410,
+    summary: "The verification code has expired.",
+    message: (p) => `the code has expired (codes work for ${p.minutes} minutes)`,
+    fix: "Ask for a new code (POST /api/requests/{id}/resend) and enter it.",
+  }),
+  STW_REQUEST_LOCKED: define<{ tries: number }>({
+    status: 423,
+    summary: "The request was locked after too many wrong codes.",
+    message: (p) => `the request is locked: the code was entered wrongly ${p.tries} times`,
+    fix: "Make a new request; nothing was done with the locked one.",
+  }),
+  STW_REQUEST_RESEND_TOO_SOON: define<{ seconds: number }>({
+    status: 429,
+    summary: "A new code was asked for too soon, or too often.",
+    message: (p) => `a new code can be sent in ${p.seconds} s`,
+    fix: "Wait, then ask again; the code already sent still works until it expires.",
+  }),
+  STW_REQUEST_TOKEN_INVALID: define<Record<string, never>>({
+    status: 403,
+    summary: "The request token is missing or does not belong to this request.",
+    message: () => "this request token does not open this request",
+    fix: "Send the token you received when you made or confirmed the request, as `Authorization: Bearer TOKEN` or `?token=`.",
+  }),
+  STW_REQUEST_LINK_INVALID: define<Record<string, never>>({
+    status: 403,
+    summary: "A download link's signature is wrong.",
+    message: () => "this download link is not valid",
+    fix: "Use the link from the message we sent, unchanged.",
+  }),
+  STW_REQUEST_LINK_EXPIRED: define<{ expired: string }>({
+    status: 410,
+    summary: "A download link has expired.",
+    message: (p) => `this download link expired on ${p.expired}`,
+    fix: "Make a new access request; links work for a limited time so that an old message cannot expose your data.",
+  }),
+  STW_REQUEST_NO_PACKAGE: define<{ id: string }>({
+    status: 404,
+    summary: "The request has no package to download (yet, or any more).",
+    message: (p) => `request ${p.id} has no package to download`,
+    fix: "Wait for the message that says your data is ready; packages are deleted when their link expires.",
+  }),
+  STW_REQUEST_REASON_REQUIRED: define<{ action: string }>({
+    status: 400,
+    summary: "An admin action that needs a reason was given none.",
+    message: (p) => `${p.action} needs a reason; it is shown to the person and kept in the audit trail`,
+    fix: 'Send {"reason": "…"} (CLI: --reason "…").',
+  }),
+  STW_HOST_TOKEN_INVALID: define<{ detail: string }>({
+    status: 401,
+    summary: "The signed-in user's token from the host application was refused.",
+    message: (p) => `the account token was refused: ${p.detail}`,
+    fix: "Send a fresh token signed with the key configured in STEWARD_HOST_JWT_KEY or STEWARD_HOST_JWKS_URL, or make the request with an e-mail code instead.",
+  }),
+  STW_AUTH_REQUIRED: define<Record<string, never>>({
+    status: 401,
+    summary: "An admin route was called without a valid API key.",
+    message: () => "this route needs an API key (Authorization: Bearer KEY), and none valid was sent",
+    fix: "Create one with `steward keys create --role admin|approver|viewer --name NAME` and send it as a Bearer token.",
+  }),
+  STW_AUTH_FORBIDDEN: define<{ role: string; allowed: readonly string[] }>({
+    status: 403,
+    summary: "The API key's role does not allow the action.",
+    message: (p) => `a key with role "${p.role}" cannot do this; roles that can: ${list(p.allowed)}`,
+    fix: "Use a key with one of those roles.",
+  }),
+  STW_KEY_NOT_FOUND: define<{ value: string; allowed: readonly string[] }>({
+    status: 404,
+    summary: "No active API key has this name or id.",
+    message: (p) => `no active API key "${p.value}"; active keys: ${list(p.allowed)}`,
+    fix: "Name a key from `steward keys list`.",
+  }),
+  STW_API_RATE_LIMITED: define<{ seconds: number }>({
+    status: 429,
+    summary: "Too many requests from one client in a short time.",
+    message: (p) => `too many requests from this client; try again in ${p.seconds} s`,
+    fix: "Wait and try again; the limits protect people's requests from being guessed or flooded.",
+  }),
+  STW_HOLD_NOT_FOUND: define<Record<string, never>>({
+    status: 404,
+    summary: "The subject has no legal hold to lift.",
+    message: () => "this subject has no active legal hold",
+    fix: "List the holds of the request's subject with `GET /api/admin/requests/{id}`.",
+  }),
+
   // ── HTTP API ────────────────────────────────────────────────────────────────────────────────────
   STW_API_NOT_FOUND: define<{ path: string; allowed: readonly string[] }>({
     status: 404,
@@ -374,6 +536,27 @@ export const ERRORS = {
     summary: "An unexpected failure inside Steward (a bug).",
     message: (p) => `internal error: ${p.detail}`,
     fix: "Please report it with the command you ran; nothing was changed by the failed step.",
+  }),
+  // ── deadlines ───────────────────────────────────────────────────────────────────────────────────
+  STW_DEADLINE_UNKNOWN_JURISDICTION: define<{ jurisdiction: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A jurisdiction has no deadline rule pack and the manifest gives no rights to take its deadline from.",
+    message: (p) =>
+      `no deadline rule for jurisdiction "${p.jurisdiction}": no rule pack covers it and no \`rights\` entry was given; rule packs: ${list(p.allowed)}`,
+    fix: "Add a `rights` entry for the jurisdiction with its `deadline` (and `extension`), or use a rule pack's key.",
+  }),
+  STW_DEADLINE_BAD_INPUT: define<{ field: string; value: string; detail: string }>({
+    status: 400,
+    summary: "A date, time zone or holiday given to the deadline calculation is not valid.",
+    message: (p) => `invalid ${p.field} ${p.value}: ${p.detail}`,
+    fix: "Pass valid dates, an IANA time zone such as Europe/Amsterdam and holidays written YYYY-MM-DD; a pause must end after it starts.",
+  }),
+  STW_DEADLINE_NO_EXTENSION: define<{ jurisdiction: string; law: string }>({
+    status: 409,
+    summary: "A request was extended under a law that allows no extension.",
+    message: (p) =>
+      `a request under ${p.law} (jurisdiction "${p.jurisdiction}") cannot be extended: the law gives no more time`,
+    fix: "Answer by the first due date; only a rule with an `extension` can be extended.",
   }),
 } as const;
 

@@ -7,19 +7,24 @@
  *   const app = await buildServer({ manifest, store, logger: false });
  *   const res = await app.inject({ url: "/health" });
  */
+import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream } from "pino";
+import { stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
+import type { RequestService } from "../requests/request-service.ts";
 import type { Store } from "../store/store.ts";
 import { registerErrorHandlers } from "./error-handler.ts";
 import { loggerOptions } from "./logger-options.ts";
+import { adminRequestRoutes } from "./routes/admin-requests.ts";
 import { healthRoute } from "./routes/health.ts";
 import { manifestRoute } from "./routes/manifest.ts";
 import { noticeRoute } from "./routes/notice.ts";
 import { noticeVersionsRoute } from "./routes/notice-versions.ts";
+import { requestRoutes } from "./routes/requests.ts";
 
 export interface ServerOptions {
   readonly manifest: Manifest;
@@ -29,6 +34,13 @@ export interface ServerOptions {
    * Lines are redacted either way (see logger-options.ts).
    */
   readonly logger?: boolean | DestinationStream;
+  /** The request service; without it the request and admin routes are not served. */
+  readonly requests?: RequestService;
+  /**
+   * Multiplies every public route's rate limit (requests per minute per client). Default 1; a test that sends many
+   * requests from one address raises it.
+   */
+  readonly rateLimitScale?: number;
 }
 
 /** The docs UI serves its own assets under /docs/…; only its entry page is worth naming in a 404. */
@@ -55,8 +67,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     openapi: {
       info: {
         title: `Steward API${manifest.organization ? ` — ${manifest.organization.name}` : ""}`,
-        description: "Privacy notice, manifest and notice history of this Steward deployment.",
+        description:
+          "Privacy notice, manifest and notice history of this Steward deployment; data-subject requests (intake, " +
+          "verification, status, package) and the operators' admin API (Bearer API key with a role).",
         version: "0.1.0",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "An API key from `steward keys create`" },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -67,5 +86,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(noticeRoute({ manifest }));
   await app.register(manifestRoute({ manifest }));
   await app.register(noticeVersionsRoute({ store }));
+  if (options.requests) {
+    // Limits per client address on the public routes that take them (config.rateLimit); the address is not logged.
+    await app.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        stewardError("STW_API_RATE_LIMITED", { seconds: Math.ceil(context.ttl / 1000) }),
+    });
+    await app.register(requestRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
+    await app.register(adminRequestRoutes({ requests: options.requests, store }));
+  }
   return app;
 }

@@ -5,9 +5,10 @@
 import type { FastifyInstance } from "fastify";
 import { stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
+import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
-import type { StoreOptions } from "../store/store-options.ts";
+import { DEFAULT_DATA_DIR, type StoreOptions } from "../store/store-options.ts";
 import { buildServer, type ServerOptions } from "./build-server.ts";
 import { type CurrentNoticeOutcome, recordCurrentNotice } from "./record-current-notice.ts";
 
@@ -19,6 +20,16 @@ export interface StartOptions {
   readonly host?: string;
   readonly store?: StoreOptions;
   readonly logger?: ServerOptions["logger"];
+  /**
+   * The request service's options (mail, engine connections, configuration); `false` serves no request routes.
+   * The secret and the mail outbox live in the store's data dir.
+   */
+  readonly requests?: Omit<RequestServiceOptions, "store" | "manifest"> | false;
+  /**
+   * Run a worker in this process. Default true: the embedded store can have no other process, and a small
+   * PostgreSQL deployment needs none. With `false`, run `steward worker` processes.
+   */
+  readonly worker?: boolean;
 }
 
 export interface RunningServer {
@@ -27,6 +38,7 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly notice: CurrentNoticeOutcome;
+  readonly requests: RequestService | undefined;
   /** Stops accepting connections, finishes requests in flight, closes the store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -42,11 +54,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 3000;
   const store = await openStore(options.store ?? {});
+  let requests: RequestService | undefined;
   try {
     const notice = await recordCurrentNotice(store, options.manifest);
+    if (options.requests !== false) {
+      requests = await openRequestService({
+        dataDir: options.store?.dataDir ?? DEFAULT_DATA_DIR,
+        ...options.requests,
+        store,
+        manifest: options.manifest,
+      });
+      if (options.worker !== false) await requests.startWorker();
+    }
     const app = await buildServer({
       manifest: options.manifest,
       store,
+      ...(requests ? { requests } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
     if (notice.outcome === "conflict") {
@@ -72,12 +95,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       app,
       store,
       notice,
+      requests,
       close: () => {
-        closing ??= app.close().finally(() => store.close());
+        closing ??= app
+          .close()
+          .then(() => requests?.close())
+          .finally(() => store.close());
         return closing;
       },
     };
   } catch (error) {
+    await requests?.close().catch(() => {});
     await store.close();
     throw error;
   }

@@ -103,4 +103,10 @@ export const CHECK_RULES = {
     "A field's data category was suggested by `steward discover` and nobody has reviewed it yet",
     "Check the suggested `data_categories` (and `fides_meta.identity`), correct them if needed, then delete `fides_meta.steward_review`.",
   ),
+  deadlineDiffersFromLaw: rule(
+    "SC015",
+    "warning",
+    "A jurisdiction's `deadline` or `extension` differs from its law's rule pack",
+    "Write the law's figure in the law's unit (`deadline: 1 month` for the GDPR, `deadline: 45 days` for the CCPA): requests are answered by the law's deadline and the notice states it, whatever the manifest says.",
+  ),
 } as const satisfies Record<string, CheckRule>;

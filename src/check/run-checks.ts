@@ -5,9 +5,17 @@
 import { reviewNoteOf } from "../discover/review-note.ts";
 import type { SourceLocation } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
-import type { Manifest } from "../manifest/types.ts";
+import type { JurisdictionRights, Manifest } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
 import { buildReferenceGraph, isPersonalField, reachableCollections } from "../plan/reference-graph.ts";
+import {
+  checkStatedDeadline,
+  type DeadlineMismatch,
+  type DeadlineRule,
+  deadlineRulesFor,
+  periodInWords,
+  statedPeriodText,
+} from "../requests/deadlines/index.ts";
 import { CHECK_RULES, type CheckRule, type Severity } from "./rules.ts";
 
 export interface Finding {
@@ -38,6 +46,18 @@ export interface CheckReport {
 const NO_MECHANISM_NEEDED = new Set(
   "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO EEA GB CH".split(" "),
 );
+
+/** `jurisdiction "eea" states a deadline of 30 days; the GDPR says one month (GDPR Art. 12(3)) — write …`. */
+function deadlineMismatchText(r: JurisdictionRights, rule: DeadlineRule, m: DeadlineMismatch): string {
+  const stated = m.stated
+    ? `${m.field === "deadline" ? "a deadline" : "an extension"} of ${statedPeriodText(m.stated)}`
+    : "no extension";
+  const law = m.law
+    ? `${m.field === "deadline" ? "" : "up to "}${periodInWords(m.law, m.field === "extension")} (${m.law.cite})`
+    : "no extension";
+  const write = m.law ? `write \`${m.field}: ${statedPeriodText(m.law)}\`` : `remove \`${m.field}\``;
+  return `jurisdiction "${r.jurisdiction}" states ${stated}; ${rule.law} says ${law} — ${write}; the service and the notice use the law's figure`;
+}
 
 export function runChecks(manifest: Manifest): CheckReport {
   const findings: Finding[] = [];
@@ -130,6 +150,12 @@ export function runChecks(manifest: Manifest): CheckReport {
       );
     if (s.kind === "processor" && !s.dpa)
       report(R.processorWithoutAgreement, `processor "${s.key}" has no \`dpa\` reference`, s.at);
+  }
+
+  for (const r of manifest.rights) {
+    const rule = deadlineRulesFor(r.jurisdiction, r);
+    for (const m of checkStatedDeadline(rule, r))
+      report(R.deadlineDiffersFromLaw, deadlineMismatchText(r, rule, m), r.at);
   }
 
   if (!manifest.organization || !manifest.notice)

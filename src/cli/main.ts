@@ -17,6 +17,10 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/ropa.ts"),
   () => import("./commands/demo.ts"),
   () => import("./commands/discover.ts"),
+  () => import("./commands/requests.ts"),
+  () => import("./commands/keys.ts"),
+  () => import("./commands/worker.ts"),
+  () => import("./commands/audit.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

@@ -57,6 +57,8 @@ export interface RequestOutcome {
    */
   readonly failed?: { readonly dataset: string; readonly why: string; readonly skipped: readonly string[] };
   readonly access?: AccessResult;
+  /** Erasure: the manifest exemptions that kept rows (their reasons go into the person's answer). */
+  readonly exemptions?: readonly string[];
 }
 
 export interface RunOptions {
@@ -242,9 +244,13 @@ export async function runErasure(
     residual: Object.values(proof.collections).reduce((n, c) => n + c.residual, 0),
   });
   const notes = Object.fromEntries([...decisions.notes].map(([c, set]) => [c, [...set]]));
+  const exemptions = new Set<string>();
+  for (const d of decisions.collections.values())
+    for (const fate of d.fates) if (fate.action === "keep" && fate.exemption) exemptions.add(fate.exemption);
   return {
     request,
     action: "erasure",
+    exemptions: [...exemptions].sort(),
     collections: counts,
     unreached: unreachedOf(plan, found),
     notes,

@@ -3,7 +3,16 @@
  * keys and repeated singletons, fills defaults, adds the default taxonomy, and remembers where each resource came from.
  */
 import { formatLocation, type StewardError, stewardError } from "../errors.ts";
-import type { CollectionInput, DatasetInput, FieldInput, PurposeInput, RetentionInput, SystemInput } from "./schema.ts";
+import { buildRights } from "./build-rights.ts";
+import type {
+  CollectionInput,
+  DatasetInput,
+  FieldInput,
+  PurposeInput,
+  RetentionInput,
+  RightsInput,
+  SystemInput,
+} from "./schema.ts";
 import { buildTaxonomy } from "./taxonomy/build-taxonomy.ts";
 import type {
   Collection,
@@ -161,11 +170,11 @@ export function buildManifest(
     (r) => r.key,
     (r, raw) => buildRetention(r, raw, errors),
   );
-  const rights = keyed<JurisdictionRights, JurisdictionRights>(
+  const rights = keyed<RightsInput, JurisdictionRights>(
     "jurisdiction",
     "rights",
     (r) => r.jurisdiction,
-    (r, raw) => ({ ...r, at: at(raw) }),
+    (r, raw) => buildRights(r, raw, errors),
   );
   const noticeRaw = single<Notice>("notice");
   const notice = noticeRaw ? ({ ...noticeRaw.value, at: at(noticeRaw.raw) } as Notice) : undefined;

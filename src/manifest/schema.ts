@@ -12,6 +12,7 @@ import {
   MASK_STRATEGIES,
   NOTICE_SECTIONS,
   REQUEST_TYPES,
+  type RequestType,
   SOURCE_KINDS,
   SYSTEM_KINDS,
   TRANSFER_MECHANISMS,
@@ -265,15 +266,38 @@ export const retentionSchema = z.strictObject({
   action: z.enum(["delete", "mask"]).default("delete"),
 });
 
+/** "1 month", "2 months", "45 days", "10 business days": a deadline in the unit the law counts it in. */
+export const statedPeriodSchema = z
+  .string({ error: 'must be a period written like "1 month", "45 days" or "15 business days"' })
+  .regex(
+    /^[1-9]\d* (days?|business days?|months?)$/,
+    'must be a period written like "1 month", "45 days" or "15 business days"',
+  );
+
+const verificationLevel = oneOf(VERIFICATION_LEVELS);
+/** `verification: email`, or a level per request type: `{default: email, opt_out_sale_sharing: none}`. */
+export const verificationSchema = z.union([
+  verificationLevel,
+  z.strictObject(
+    Object.fromEntries(["default", ...REQUEST_TYPES].map((t) => [t, verificationLevel.optional()])) as Record<
+      "default" | RequestType,
+      z.ZodOptional<typeof verificationLevel>
+    >,
+  ),
+]);
+
 export const rightsSchema = z.strictObject({
   jurisdiction: key,
   name: text,
   law: text,
   regions: z.array(z.string()).default([]),
   requests: z.array(oneOf(REQUEST_TYPES)).min(1),
-  deadline_days: z.int().min(1),
-  extension_days: z.int().min(0).default(0),
-  verification: oneOf(VERIFICATION_LEVELS),
+  /** One of `deadline` and the older `deadline_days` is required (checked when the manifest is built). */
+  deadline: statedPeriodSchema.optional(),
+  deadline_days: z.int().min(1).optional(),
+  extension: statedPeriodSchema.optional(),
+  extension_days: z.int().min(0).optional(),
+  verification: verificationSchema,
   channels: z.array(text).default([]),
   complaint_authorities: z.array(text).default([]),
 });
@@ -308,3 +332,4 @@ export type SystemInput = z.infer<typeof systemSchema>;
 export type DatasetInput = z.infer<typeof datasetSchema>;
 export type CollectionInput = z.infer<typeof collectionSchema>;
 export type RetentionInput = z.infer<typeof retentionSchema>;
+export type RightsInput = z.infer<typeof rightsSchema>;

@@ -49,7 +49,21 @@ export const TRANSFER_MECHANISMS: readonly TransferMechanism[] = [
   "derogation",
 ];
 
-export type RequestType = "access" | "erasure" | "rectification" | "restriction" | "portability" | "objection";
+/**
+ * What a person may ask. The first six are the GDPR's (Art. 15–21); `opt_out_sale_sharing` and `limit_sensitive` are the
+ * U.S. state laws' opt-outs (sale, sharing or targeted advertising; use of sensitive data), `withdraw_consent` is taking
+ * back a consent given (GDPR Art. 7(3), LGPD Art. 18 IX).
+ */
+export type RequestType =
+  | "access"
+  | "erasure"
+  | "rectification"
+  | "restriction"
+  | "portability"
+  | "objection"
+  | "opt_out_sale_sharing"
+  | "limit_sensitive"
+  | "withdraw_consent";
 export const REQUEST_TYPES: readonly RequestType[] = [
   "access",
   "erasure",
@@ -57,10 +71,24 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "restriction",
   "portability",
   "objection",
+  "opt_out_sale_sharing",
+  "limit_sensitive",
+  "withdraw_consent",
 ];
 
+/** How a requester proves who they are, weakest first: a stronger check also satisfies a weaker level. */
 export type VerificationLevel = "none" | "email" | "account" | "document";
 export const VERIFICATION_LEVELS: readonly VerificationLevel[] = ["none", "email", "account", "document"];
+
+/** Units a deadline is counted in: calendar days, business days (Monday to Friday, less holidays) or calendar months. */
+export type PeriodUnit = "days" | "business_days" | "months";
+export const PERIOD_UNITS: readonly PeriodUnit[] = ["days", "business_days", "months"];
+
+/** A period as a manifest states it: `1 month`, `45 days`, `15 business days`. */
+export interface StatedPeriod {
+  readonly amount: number;
+  readonly unit: PeriodUnit;
+}
 
 export type MaskStrategy = "null" | "fixed" | "random" | "hash" | "hmac";
 export const MASK_STRATEGIES: readonly MaskStrategy[] = ["null", "fixed", "random", "hash", "hmac"];
@@ -369,9 +397,19 @@ export interface JurisdictionRights extends Located {
   /** ISO 3166 codes or region names the rights cover. */
   readonly regions: readonly string[];
   readonly requests: readonly RequestType[];
-  readonly deadline_days: number;
-  readonly extension_days: number;
-  readonly verification: VerificationLevel;
+  /**
+   * The answer deadline as the manifest states it (`deadline: 1 month`, or the older `deadline_days: 30`). Where the
+   * jurisdiction has a rule pack (src/requests/deadlines) the service and the notice use the law's figure, and
+   * `steward check` warns when this one differs; elsewhere this is the rule.
+   */
+  readonly deadline: StatedPeriod;
+  /** The most that may be added for complex or numerous requests, telling the person why; absent when nothing may. */
+  readonly extension?: StatedPeriod;
+  /**
+   * The least identity check each request type needs, for every type in `requests` (a single YAML value applies to all;
+   * a map gives levels by type with `default` for the rest). Read it with `verificationFor`.
+   */
+  readonly verification: Readonly<Partial<Record<RequestType, VerificationLevel>>>;
   readonly channels: readonly string[];
   readonly complaint_authorities: readonly string[];
 }

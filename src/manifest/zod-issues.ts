@@ -145,6 +145,19 @@ export function issuesToErrors(
       );
       continue;
     }
+    if (issue.code === "invalid_union" && parentKey !== "erasure") {
+      // Report the issues of the form the value was meant to have: a mapping was meant as the object form, a scalar
+      // as a scalar form (`verification: emial` as a level, `{access: nobody}` as a map of levels).
+      const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
+      const meant = issue.errors.filter((e) =>
+        e.every((i) => (isObject ? i.path.length > 0 || i.code === "unrecognized_keys" : i.code !== "invalid_type")),
+      );
+      if (meant.length === 1) {
+        const nested = meant[0]!.map((e) => ({ ...e, path: [...issue.path, ...e.path] }));
+        errors.push(...issuesToErrors(nested, locator, base, root, input));
+        continue;
+      }
+    }
     if (issue.code === "invalid_union" && parentKey === "erasure") {
       errors.push(
         stewardError(

@@ -68,11 +68,15 @@ export const REQUEST_NAMES: Readonly<Record<RequestType, string>> = {
   restriction: "have the use of your personal data restricted",
   portability: "receive your data in a machine-readable format to take elsewhere",
   objection: "object to our use of your personal data",
+  opt_out_sale_sharing: "opt out of the sale of your personal data and of its sharing or use for targeted advertising",
+  limit_sensitive: "limit our use of your sensitive personal data to what the service needs",
+  withdraw_consent: "withdraw a consent you gave us",
 };
 
+/** What each level asks of the person; a stronger check (signing in, a document) also does for a weaker level. */
 export const VERIFICATION_NAMES: Readonly<Record<VerificationLevel, string>> = {
   none: "no check is needed",
-  email: "we confirm that you control the e-mail address on the account",
+  email: "we confirm that you control the e-mail address on the account, or you ask while signed in",
   account: "you make the request while signed in to your account",
   document: "we ask for an identity document",
 };

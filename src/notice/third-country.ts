@@ -8,5 +8,8 @@ const EEA = new Set(
 
 export const isThirdCountry = (code: string): boolean => !EEA.has(code);
 
+/** A member of the European Economic Area (or "EEA" itself). */
+export const isInEea = (code: string): boolean => EEA.has(code);
+
 /** The third countries among `countries`. */
 export const thirdCountries = (countries: readonly string[]): string[] => countries.filter(isThirdCountry);

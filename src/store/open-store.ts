@@ -14,7 +14,7 @@ import { isStewardError, stewardError } from "../errors.ts";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 import { migrateStore, readSchemaVersion } from "./migrate-store.ts";
 import { PGlitePool } from "./pglite-pool.ts";
-import type { Store } from "./store.ts";
+import type { SqlExecutor, Store } from "./store.ts";
 import { resolveStoreTarget, type StoreOptions, type StoreTarget } from "./store-options.ts";
 import type { StoreSchema } from "./store-schema.ts";
 import { STORE_PARSERS } from "./type-parsers.ts";
@@ -63,8 +63,18 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     await lock?.release();
   };
   let db: Kysely<StoreSchema> | undefined;
+  let executor: SqlExecutor | undefined;
   try {
     const pool = await createPool(target, options);
+    executor =
+      pool instanceof PGlitePool
+        ? pool
+        : {
+            async executeSql(text, values) {
+              const result = await pool.query(text, values as unknown[] | undefined);
+              return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+            },
+          };
     db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
   } catch (error) {
@@ -74,7 +84,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   }
   try {
     const schemaVersion = options.migrate === false ? await readSchemaVersion(db) : (await migrateStore(db)).to;
-    return makeStore(db, target, schemaVersion, release);
+    return makeStore(db, executor, target, schemaVersion, release);
   } catch (error) {
     await db.destroy().catch(() => {});
     await release();
@@ -85,6 +95,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 
 function makeStore(
   db: Kysely<StoreSchema>,
+  executor: SqlExecutor,
   target: StoreTarget,
   schemaVersion: number,
   release: () => Promise<void>,
@@ -92,6 +103,7 @@ function makeStore(
   let closing: Promise<void> | undefined;
   return {
     db,
+    sql: executor,
     backend: target.backend,
     target: target.display,
     schemaVersion,

@@ -31,6 +31,25 @@ export class PGlitePool implements PostgresPool {
     return this.#client(release);
   }
 
+  /**
+   * Runs raw SQL in its turn on the session, outside any transaction another caller holds. A text without parameters
+   * may hold several statements (PGlite's `exec`); the last one's rows are returned.
+   */
+  async executeSql(text: string, values: readonly unknown[] = []): Promise<{ rows: unknown[]; rowCount: number }> {
+    const client = await this.connect();
+    try {
+      if (values.length === 0) {
+        const results = await this.pglite.exec(text);
+        const last = results[results.length - 1];
+        return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0 };
+      }
+      const result = await this.pglite.query<unknown>(text, [...values]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    } finally {
+      client.release();
+    }
+  }
+
   /** Closes the database after the current holder (if any) is done. */
   async end(): Promise<void> {
     if (this.#ended) return;

@@ -35,27 +35,118 @@ export interface AuditEventsTable {
   readonly request_id: Immutable<string | null, string | null | undefined>;
   /** Written as a JSON string (so both drivers send the same text), read back parsed. */
   readonly payload: Immutable<AuditPayload, string | undefined>;
+  /** The hash of the event before this one ("" for the first). */
+  readonly prev_hash: Immutable<string>;
+  /** sha256 over `prev_hash` and this event's content (src/audit/audit-hash.ts). */
+  readonly hash: Immutable<string>;
 }
 
 /** One data-subject request. The identities are kept only as a keyed hash, so the row itself names nobody. */
 export interface RequestsTable {
   readonly id: Generated<string>;
   readonly type: RequestType;
-  /** Lifecycle state; the request lifecycle module owns the values. */
+  /** Lifecycle state; src/requests/lifecycle.ts owns the values. */
   readonly status: string;
   readonly jurisdiction: string | null;
-  /** Hash of the normalised identities the request was made with (never the raw e-mail or phone). */
+  /** Keyed hash of the normalised identities the request was made with (never the raw e-mail or phone). */
   readonly identities_hash: string;
+  /** Received at. */
   readonly created_at: Generated<Date>;
-  readonly due_at: Date;
+  /** Null while a stop-the-clock law waits for the person to be verified. */
+  readonly due_at: Date | null;
   readonly updated_at: Generated<Date>;
   readonly closed_at: Date | null;
   /** The notice version in force when the request was received. */
   readonly notice_version: string | null;
+  /** The identities, sealed with AES-256-GCM (src/secrets/seal.ts): the engine needs them, nobody else. */
+  readonly identities_enc: string | null;
+  /** One keyed hash per identity (`email:…`), to join duplicates and find legal holds without naming anyone. */
+  readonly subject_hashes: Generated<string[]>;
+  /** Type-specific details (the values to set, a portability destination), sealed: they may be personal. */
+  readonly details_enc: string | null;
+  /** sha256 of each request token handed to the person (one at submission, one at each verification). */
+  readonly token_hashes: Generated<string[]>;
+  /** Who started it: "person", "host_event", "admin" or "agent". */
+  readonly source: Generated<string>;
+  readonly verification_level: Generated<string>;
+  readonly verified_at: Date | null;
+  readonly verification_method: string | null;
+  readonly clock_started_at: Date | null;
+  readonly acknowledge_by: Date | null;
+  readonly extended_at: Date | null;
+  readonly paused_since: Date | null;
+  /** Closed pauses of the clock, `[{from, to, reason}]` (ISO dates). Written as a JSON string. */
+  readonly pauses: ColumnType<ClockPause[], string | undefined, string>;
+  readonly requires_approval: Generated<boolean>;
+  readonly approved_at: Date | null;
+  /** Counts per collection, notes, proof — no row values. Written as a JSON string. */
+  readonly outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** The reason of a denial, extension, pause or cancellation, as shown to the person. */
+  readonly reason: string | null;
+  readonly attempts: Generated<number>;
+}
+
+export interface ClockPause {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface VerificationCodesTable {
+  readonly request_id: string;
+  readonly code_hash: string;
+  readonly expires_at: Date;
+  readonly tries: Generated<number>;
+  readonly sends: Generated<number>;
+  readonly sent_at: Date;
+  readonly locked_at: Date | null;
+}
+
+/** The access package of a request, sealed. */
+export interface RequestResultsTable {
+  readonly request_id: string;
+  readonly package_enc: Uint8Array;
+  readonly bytes: number;
+  readonly created_at: Generated<Date>;
+  readonly expires_at: Date;
+}
+
+export type ApiKeyRole = "admin" | "approver" | "viewer";
+
+export interface ApiKeysTable {
+  readonly id: Generated<string>;
+  readonly name: string;
+  readonly role: ApiKeyRole;
+  /** sha256 of the key; the key itself is shown once, when created. */
+  readonly key_hash: string;
+  /** The key's first characters, to tell keys apart in a list. */
+  readonly prefix: string;
+  readonly created_at: Generated<Date>;
+  readonly last_used_at: Date | null;
+  readonly revoked_at: Date | null;
+}
+
+export interface LegalHoldsTable {
+  readonly id: Generated<string>;
+  readonly subject_hash: string;
+  readonly reason: string;
+  readonly placed_by: string;
+  readonly placed_at: Generated<Date>;
+  readonly lifted_by: string | null;
+  readonly lifted_at: Date | null;
+}
+
+export interface SettingsTable {
+  readonly key: string;
+  readonly value: string;
 }
 
 export interface StoreSchema {
   readonly notice_versions: NoticeVersionsTable;
   readonly audit_events: AuditEventsTable;
   readonly requests: RequestsTable;
+  readonly verification_codes: VerificationCodesTable;
+  readonly request_results: RequestResultsTable;
+  readonly api_keys: ApiKeysTable;
+  readonly legal_holds: LegalHoldsTable;
+  readonly settings: SettingsTable;
 }

@@ -1,11 +1,20 @@
 import type { Kysely } from "kysely";
 import type { StoreSchema } from "./store-schema.ts";
 
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+}
+
 /**
  * An open store. Only `openStore`/`withStore` make one, so every connection has an owner that closes it.
  */
 export interface Store {
   readonly db: Kysely<StoreSchema>;
+  /**
+   * Raw SQL on the store's own connections, for pg-boss (src/jobs/): on PGlite it waits its turn on the one session
+   * like every Kysely query, and a text without parameters may hold several statements.
+   */
+  readonly sql: SqlExecutor;
   readonly backend: "pglite" | "postgres";
   /** Where the store lives, without credentials — safe for messages, logs and `/health`. */
   readonly target: string;

@@ -174,4 +174,57 @@ describe("steward check lints", () => {
     );
     expect(codes(files)).not.toContain("SC001");
   });
+
+  describe("SC015: a jurisdiction's deadline differs from its law's rule pack", () => {
+    const withRights = (entries: string): Files => ({
+      ...BASE,
+      "rights.yml": `rights:\n${entries}`,
+    });
+    const entry = (jurisdiction: string, deadline: string) =>
+      `  - jurisdiction: ${jurisdiction}\n    name: ${jurisdiction}\n    law: A law\n    requests: [access]\n${deadline}    verification: email\n`;
+    const sc015 = (files: Files) => runChecks(load(files)).warnings.filter((f) => f.code === "SC015");
+
+    it("passes when each states the law's figures in the law's unit, or has no law to follow", () => {
+      const files = withRights(
+        entry("eea", "    deadline: 1 month\n    extension: 2 months\n") +
+          entry("us_ca", "    deadline_days: 45\n    extension_days: 45\n") +
+          entry("br", "    deadline: 15 days\n") +
+          entry("ch", "    deadline: 30 days\n    extension: 90 days\n") +
+          entry("global", "    deadline: 10 business days\n"),
+      );
+      expect(sc015(files)).toEqual([]);
+    });
+
+    it.each<[string, string, string]>([
+      [
+        "30 days where the GDPR says one month",
+        entry("eea", "    deadline_days: 30\n    extension: 2 months\n"),
+        'jurisdiction "eea" states a deadline of 30 days; the GDPR says one month (GDPR Art. 12(3)) — write `deadline: 1 month`',
+      ],
+      [
+        "no extension where the GDPR allows two more months",
+        entry("eea", "    deadline: 1 month\n"),
+        'jurisdiction "eea" states no extension; the GDPR says up to two more months',
+      ],
+      [
+        "30 days where the CCPA says 45",
+        entry("us_ca", "    deadline: 30 days\n    extension: 45 days\n"),
+        'jurisdiction "us_ca" states a deadline of 30 days; the CCPA says 45 days (11 CCR §7021(b)',
+      ],
+      [
+        "an extension the LGPD does not allow",
+        entry("br", "    deadline: 15 days\n    extension: 15 days\n"),
+        'jurisdiction "br" states an extension of 15 days; the LGPD says no extension — remove `extension`',
+      ],
+    ])("%s", (_case, yaml, message) => {
+      const findings = sc015(withRights(yaml));
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        severity: "warning",
+        message: expect.stringContaining(message),
+        location: { file: "rights.yml", line: 2 },
+      });
+      expect(findings[0]!.message).toContain("the service and the notice use the law's figure");
+    });
+  });
 });

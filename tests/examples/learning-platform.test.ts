@@ -42,6 +42,19 @@ describe("the reference deployment (examples/learning-platform)", () => {
     expect(report.errors.map((f) => `${f.code} ${f.message}`)).toEqual([]);
   });
 
+  it("has no warning either: every deadline states its law's figure (SC015)", () => {
+    expect(runChecks(manifest).warnings.map((f) => `${f.code} ${f.message}`)).toEqual([]);
+  });
+
+  it("lets people opt out and withdraw consent without an identity check, and asks for one for the rest", () => {
+    const ca = manifest.rights.find((r) => r.jurisdiction === "us_ca")!;
+    expect(ca.requests).toContain("opt_out_sale_sharing");
+    expect(ca.verification).toMatchObject({ opt_out_sale_sharing: "none", access: "email", erasure: "email" });
+    const eea = manifest.rights.find((r) => r.jurisdiction === "eea")!;
+    expect(eea.deadline).toEqual({ amount: 1, unit: "months" });
+    expect(eea.verification).toMatchObject({ withdraw_consent: "none", access: "email", erasure: "email" });
+  });
+
   it("encodes the notice's facts: controller, representatives, authorities, transfers, children, processor role", () => {
     const org = manifest.organization!;
     expect(org.address.country).toBe("US");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import { verificationFor } from "../../src/manifest/verification-for.ts";
 import { BASE, load, parse } from "./helpers.ts";
 
 /** The single error a broken manifest gives (the test fails if there are more or none). */
@@ -255,5 +256,87 @@ describe("loading a manifest", () => {
       ),
     });
     expect(m.datasets[0]?.collections[0]?.fields[1]?.identity).toBe("email");
+  });
+});
+
+describe("rights: deadlines in the law's unit, and verification by request type", () => {
+  const withRights = (fields: string) => ({
+    ...BASE,
+    "rights.yml": `rights:\n  - jurisdiction: us_ca\n    name: California\n    law: CCPA\n    requests: [access, erasure, opt_out_sale_sharing]\n${fields}`,
+  });
+
+  it("reads worded periods and the older day counts", () => {
+    const worded = load(withRights("    deadline: 1 month\n    extension: 2 months\n    verification: email\n"));
+    expect(worded.rights[0]).toMatchObject({
+      deadline: { amount: 1, unit: "months" },
+      extension: { amount: 2, unit: "months" },
+    });
+    const business = load(withRights("    deadline: 15 business days\n    verification: email\n")).rights[0]!;
+    expect(business.deadline).toEqual({ amount: 15, unit: "business_days" });
+    expect(business.extension).toBeUndefined();
+    const older = load(withRights("    deadline_days: 45\n    extension_days: 45\n    verification: email\n"));
+    expect(older.rights[0]).toMatchObject({
+      deadline: { amount: 45, unit: "days" },
+      extension: { amount: 45, unit: "days" },
+    });
+    const noExtension = load(withRights("    deadline_days: 45\n    extension_days: 0\n    verification: email\n"));
+    expect(noExtension.rights[0]!.extension).toBeUndefined();
+  });
+
+  it("gives every offered request type a level: one for all, or by type with a default", () => {
+    const single = load(withRights("    deadline: 45 days\n    verification: account\n")).rights[0]!;
+    expect(single.verification).toEqual({ access: "account", erasure: "account", opt_out_sale_sharing: "account" });
+    const map = load(
+      withRights("    deadline: 45 days\n    verification: {default: email, opt_out_sale_sharing: none}\n"),
+    ).rights[0]!;
+    expect(verificationFor(map, "access")).toBe("email");
+    expect(verificationFor(map, "opt_out_sale_sharing")).toBe("none");
+    expect(verificationFor(map, "restriction")).toBeUndefined(); // not offered in this jurisdiction
+  });
+
+  it.each<[string, string, string, string]>([
+    [
+      "a deadline as a bare number",
+      "    deadline: 30\n    verification: email\n",
+      "STW_MANIFEST_INVALID_VALUE",
+      'written like "1 month"',
+    ],
+    ["a misspelt unit", "    deadline: 1 moth\n    verification: email\n", "STW_MANIFEST_INVALID_VALUE", '"1 moth"'],
+    [
+      "both forms of the deadline",
+      "    deadline: 45 days\n    deadline_days: 45\n    verification: email\n",
+      "STW_MANIFEST_INVALID_VALUE",
+      "not both",
+    ],
+    ["no deadline", "    verification: email\n", "STW_MANIFEST_MISSING_KEY", '"deadline" in rights "us_ca"'],
+    [
+      "a misspelt level",
+      "    deadline: 45 days\n    verification: emial\n",
+      "STW_MANIFEST_INVALID_VALUE",
+      'did you mean "email"',
+    ],
+    [
+      "a misspelt request type in the map",
+      "    deadline: 45 days\n    verification: {default: email, opt_out_sale_sharng: none}\n",
+      "STW_MANIFEST_UNKNOWN_KEY",
+      'did you mean "opt_out_sale_sharing"',
+    ],
+    [
+      "a bad level in the map",
+      "    deadline: 45 days\n    verification: {default: email, access: nobody}\n",
+      "STW_MANIFEST_INVALID_VALUE",
+      '"nobody": "access" must be one of',
+    ],
+    [
+      "a map that leaves a request type without a level",
+      "    deadline: 45 days\n    verification: {access: email, erasure: email}\n",
+      "STW_MANIFEST_MISSING_KEY",
+      '"opt_out_sale_sharing" in rights "us_ca".verification',
+    ],
+  ])("rejects %s", (_case, fields, code, text) => {
+    const e = onlyError(withRights(fields));
+    expect(e.code).toBe(code);
+    expect(e.message).toContain(text);
+    expect(e.location?.file).toBe("rights.yml");
   });
 });

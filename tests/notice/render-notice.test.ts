@@ -107,12 +107,23 @@ describe("notice from the fixture manifest", () => {
   it("splits rights between the GDPR jurisdictions and the U.S. states, with exemptions and deadlines", () => {
     const rights = sectionText("your_rights");
     expect(rights).toContain("European Economic Area");
-    expect(rights).toContain("30 days; for complex or numerous requests we may take up to 60 more days");
+    // The GDPR's own rule (one month, two more), not a count of days.
+    expect(rights).toContain(
+      "We answer within: one month from the day we receive your request; up to two more months for complex or numerous requests, and we tell you why within the first month",
+    );
+    expect(rights).toContain("How we confirm it is you: you make the request while signed in to your account");
     expect(rights).toContain("For-credit records — The awarding university decides");
     expect(rights).not.toContain("California");
     const us = sectionText("us_state_rights");
     expect(us).toContain("California");
     expect(us).toContain("Where it applies: California");
+    // California's rule pack: 45 days with a receipt within 10 business days, and its own clock for opt-outs.
+    expect(us).toContain(
+      "We answer within: 45 days from the day we receive your request, and we confirm within 10 business days that we have it; up to 45 more days when we need them, and we tell you why within the first 45 days. To opt out of the sale of your personal data and of its sharing or use for targeted advertising: 15 business days from the day we receive your request",
+    );
+    expect(us).toContain(
+      "How we confirm it is you: we confirm that you control the e-mail address on the account, or you ask while signed in; to opt out of the sale of your personal data and of its sharing or use for targeted advertising: no check is needed",
+    );
     expect(us).toContain("In the United States you can opt out of: Newsletter.");
   });
 

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { appendAuditEvent } from "../../src/audit/append-audit-event.ts";
 import { isStewardError } from "../../src/errors.ts";
 import { SUPPORTED_SCHEMA_VERSION } from "../../src/store/migrate-store.ts";
 import { openStore, withStore } from "../../src/store/open-store.ts";
-import { appendAuditEvent } from "../../src/store/sql/append-audit-event.ts";
 import { pgliteBackend } from "./backends.ts";
 import { runStoreCases } from "./store.case.ts";
 

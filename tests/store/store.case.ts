@@ -2,12 +2,19 @@
  * The one list of store cases, run against every backend (Hono's `common.case.test.ts` style): `pglite.test.ts` and
  * `postgres.test.ts` each call `runStoreCases`. A backend may skip a case only with a written reason.
  */
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
+import { appendAuditEvent } from "../../src/audit/append-audit-event.ts";
+import { verifyAuditChain } from "../../src/audit/verify-audit-chain.ts";
 import { isStewardError, type StewardError } from "../../src/errors.ts";
-import { MIGRATION_TABLE, migrateStore, SUPPORTED_SCHEMA_VERSION } from "../../src/store/migrate-store.ts";
+import {
+  MIGRATION_LOCK_TABLE,
+  MIGRATION_TABLE,
+  migrateStore,
+  SUPPORTED_SCHEMA_VERSION,
+} from "../../src/store/migrate-store.ts";
+import { MIGRATIONS } from "../../src/store/migrations/index.ts";
 import { openStore, withStore } from "../../src/store/open-store.ts";
-import { appendAuditEvent } from "../../src/store/sql/append-audit-event.ts";
 import { listNoticeVersions } from "../../src/store/sql/list-notice-versions.ts";
 import { type NoticeVersionInput, recordNoticeVersion } from "../../src/store/sql/record-notice-version.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -73,7 +80,11 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
       cleanup.push(() => store.close());
       expect(store.schemaVersion).toBe(0);
       const report = await migrateStore(store.db);
-      expect(report).toEqual({ from: 0, to: SUPPORTED_SCHEMA_VERSION, applied: ["0001_initial"] });
+      expect(report).toEqual({
+        from: 0,
+        to: SUPPORTED_SCHEMA_VERSION,
+        applied: ["0001_initial", "0002_request_service"],
+      });
       const tables = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(
         store.db,
@@ -176,6 +187,41 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
         { id: first, kind: "notice.published", payload: { v: 1 } },
         { id: second, kind: "store.opened", payload: {} },
       ]);
+    });
+
+    test("audit events form one hash chain, also when appended from many connections at once", async () => {
+      const store = await open();
+      await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          appendAuditEvent(store.db, { actor: "system", kind: "test.concurrent", payload: { i } }),
+        ),
+      );
+      const verdict = await verifyAuditChain(store.db);
+      expect(verdict).toMatchObject({ ok: true, events: 24 });
+      const rows = await store.db.selectFrom("audit_events").select(["prev_hash", "hash"]).orderBy("id").execute();
+      expect(rows[0]?.prev_hash).toBe("");
+      for (let i = 1; i < rows.length; i += 1) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
+    });
+
+    test("migration 2 chains the audit events written before it", async () => {
+      const { options } = await fresh();
+      const store = await openStore({ ...options, migrate: false });
+      cleanup.push(() => store.close());
+      const migrator = new Migrator({
+        db: store.db,
+        provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+      });
+      expect((await migrator.migrateTo("0001_initial")).error).toBeUndefined();
+      for (const kind of ["notice.published", "store.opened", "notice.published"])
+        await sql`insert into audit_events (actor, kind, payload) values ('system', ${kind}, '{"v": 1}'::jsonb)`.execute(
+          store.db,
+        );
+      await migrateStore(store.db);
+      expect(await verifyAuditChain(store.db)).toMatchObject({ ok: true, events: 3 });
+      await appendAuditEvent(store.db, { actor: "system", kind: "after.migration" });
+      expect(await verifyAuditChain(store.db)).toMatchObject({ ok: true, events: 4 });
     });
 
     test("an audit payload with personal data is refused before it is written", async () => {

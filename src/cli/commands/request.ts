@@ -16,6 +16,7 @@ import {
   parseIdentityPairs,
   unite,
 } from "../../engine/identities.ts";
+import { checkRectification, rectifiableFields } from "../../engine/rectification-sets.ts";
 import {
   type Rectification,
   type RequestOutcome,
@@ -27,7 +28,6 @@ import { Stores } from "../../engine/stores.ts";
 import { stewardError } from "../../errors.ts";
 import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
 import type { Manifest } from "../../manifest/types.ts";
-import { isPersonalField } from "../../plan/reference-graph.ts";
 import { EXIT, oneOf, runAction } from "../run-action.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -134,22 +134,14 @@ function connectionsOf(pairs: readonly string[], manifest: Manifest): Record<str
 function setsOf(pairs: readonly string[], manifest: Manifest): Rectification[] {
   if (pairs.length === 0)
     throw stewardError("STW_CLI_USAGE", { detail: "rectification needs at least one --set FIELD=VALUE" });
-  const examples = manifest.datasets.flatMap((d) =>
-    d.collections.flatMap((c) =>
-      c.fields.filter((f) => isPersonalField(f) && !f.primary_key).map((f) => `${d.fides_key}.${c.name}.${f.name}`),
-    ),
+  return checkRectification(
+    manifest,
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw stewardError("STW_ENGINE_BAD_SET", { value: pair, allowed: rectifiableFields(manifest) });
+      return { target: pair.slice(0, at), value: pair.slice(at + 1) };
+    }),
   );
-  return pairs.map((pair) => {
-    const at = pair.indexOf("=");
-    const target = at > 0 ? pair.slice(0, at) : pair;
-    const known =
-      examples.includes(target) ||
-      manifest.datasets.some((d) =>
-        d.collections.some((c) => c.fields.some((f) => f.data_categories.includes(target))),
-      );
-    if (at <= 0 || !known) throw stewardError("STW_ENGINE_BAD_SET", { value: target, allowed: examples });
-    return { target, value: pair.slice(at + 1) };
-  });
 }
 
 async function accessAll(

@@ -8,6 +8,7 @@ interface ServeOptions {
   readonly port: string;
   readonly host: string;
   readonly dataDir?: string;
+  readonly worker: boolean;
 }
 
 function parsePort(value: string): number {
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option("--port <port>", "port to listen on (0 picks a free one)", "3000")
     .option("--host <host>", "address to bind (0.0.0.0 for every interface)", "127.0.0.1")
     .option("--data-dir <dir>", "folder of the embedded store (default .steward; wins over STEWARD_DATABASE_URL)")
+    .option("--no-worker", "do not execute requests in this process (run `steward worker` processes instead)")
     .action(
       runAction(async (dir: string, options: ServeOptions) => {
         const port = parsePort(options.port);
@@ -51,10 +53,17 @@ export function register(program: Command): void {
           port,
           host: options.host,
           store: options.dataDir === undefined ? {} : { dataDir: options.dataDir },
+          worker: options.worker,
         });
+        const mail = server.requests?.ctx.mailer.target ?? "";
         process.stdout.write(
-          `Steward is serving ${dir} at ${server.url} (notice: ${server.url}/notice, API docs: ${server.url}/docs; ` +
-            `store: ${server.store.target}, schema ${server.store.schemaVersion}). Press Ctrl-C to stop.\n`,
+          `Steward is serving ${dir} at ${server.url} (notice: ${server.url}/notice, requests: ${server.url}/api/requests, ` +
+            `API docs: ${server.url}/docs; store: ${server.store.target}, schema ${server.store.schemaVersion}).\n` +
+            (mail.startsWith("smtp")
+              ? `Mail goes through ${mail}.\n`
+              : `No STEWARD_SMTP_URL: mail is written to ${mail}/.\n`) +
+            (options.worker ? "" : "No worker in this process: run `steward worker`.\n") +
+            "Press Ctrl-C to stop.\n",
         );
         const signal = await untilSignal();
         await server.close();

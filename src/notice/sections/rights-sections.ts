@@ -1,7 +1,9 @@
 /** Sections built from the rights per jurisdiction and the exemptions: your rights, U.S. state rights. */
-import type { JurisdictionRights } from "../../manifest/types.ts";
+import type { JurisdictionRights, RequestType } from "../../manifest/types.ts";
+import { verificationFor } from "../../manifest/verification-for.ts";
+import { deadlineRulesFor, describeDeadline } from "../../requests/deadlines/index.ts";
 import { autoLink, type Block, type Fact, item, joinText, list, paragraph, strong } from "../notice-document.ts";
-import { countryName, listInWords, REQUEST_NAMES, VERIFICATION_NAMES } from "../plain-words.ts";
+import { countryName, listInWords, REQUEST_NAMES, upperFirst, VERIFICATION_NAMES } from "../plain-words.ts";
 import type { NoticeContext, SectionBuilder } from "./notice-context.ts";
 
 const US_STATES: Readonly<Record<string, string>> = Object.fromEntries(
@@ -30,20 +32,54 @@ export function regionName(region: string): string {
 export const isUsJurisdiction = (r: JurisdictionRights): boolean =>
   /^us([_-]|$)/.test(r.jurisdiction) || (r.regions.length > 0 && r.regions.every((x) => /^US(-[A-Z]{2})?$/.test(x)));
 
+/** The offered request types in groups that read alike, in the order the manifest lists them. */
+function groupBy(r: JurisdictionRights, wordsOf: (type: RequestType) => string): [string, RequestType[]][] {
+  const groups = new Map<string, RequestType[]>();
+  for (const type of r.requests) {
+    const words = wordsOf(type);
+    groups.set(words, [...(groups.get(words) ?? []), type]);
+  }
+  return [...groups];
+}
+
+/**
+ * The words most request types share, then each other group led by its types — as sentences ("one month …. To opt out
+ * …: 15 business days …") or as clauses ("…; to opt out …: no check is needed"). One group needs no lead.
+ */
+function byRequestType(groups: [string, RequestType[]][], as: "sentences" | "clauses"): string {
+  const main = groups.reduce((a, b) => (b[1].length > a[1].length ? b : a));
+  const others = groups
+    .filter((g) => g !== main)
+    .map(
+      ([words, types]) =>
+        `to ${listInWords(
+          types.map((t) => REQUEST_NAMES[t]),
+          "or",
+        )}: ${words}`,
+    );
+  return as === "sentences" ? [main[0], ...others.map(upperFirst)].join(". ") : [main[0], ...others].join("; ");
+}
+
+/** The deadline as the law's rule pack (or, with none, the manifest) gives it, by request type where they differ. */
+const deadlineInWords = (r: JurisdictionRights): string =>
+  byRequestType(
+    groupBy(r, (type) => describeDeadline(deadlineRulesFor(r.jurisdiction, r, type))),
+    "sentences",
+  );
+
+/** The manifest gives every offered request type a level (build-rights.ts). */
+const verificationInWords = (r: JurisdictionRights): string =>
+  byRequestType(
+    groupBy(r, (type) => VERIFICATION_NAMES[verificationFor(r, type)!]),
+    "clauses",
+  );
+
 function jurisdictionBlock(r: JurisdictionRights): Block {
   const facts: Fact[] = [{ term: "Law", text: [r.law] }];
   if (r.regions.length > 0) facts.push({ term: "Where it applies", text: [listInWords(r.regions.map(regionName))] });
   facts.push({ term: "You can ask us to", text: [listInWords(r.requests.map((q) => REQUEST_NAMES[q]))] });
-  facts.push({
-    term: "We answer within",
-    text: [
-      `${r.deadline_days} days` +
-        (r.extension_days > 0
-          ? `; for complex or numerous requests we may take up to ${r.extension_days} more days and will tell you why`
-          : ""),
-    ],
-  });
-  facts.push({ term: "How we confirm it is you", text: [VERIFICATION_NAMES[r.verification]] });
+  facts.push({ term: "We answer within", text: [deadlineInWords(r)] });
+  facts.push({ term: "How we confirm it is you", text: [verificationInWords(r)] });
   // "; " because a channel may itself hold commas ("EU representative, Example B.V., rep@example.com").
   if (r.channels.length > 0)
     facts.push({

@@ -5,7 +5,9 @@
  */
 import type { Migration } from "kysely";
 import { migration0001 } from "./0001_initial.ts";
+import { migration0002 } from "./0002_request_service.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
+  "0002_request_service": migration0002,
 };

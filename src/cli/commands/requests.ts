@@ -1,0 +1,174 @@
+/**
+ * `steward requests list|show|approve|deny|extend|pause|resume|retry|cancel|hold|unhold` — the operators' CLI twins of
+ * /api/admin, over the same request service. The trail names the operator as `cli:$USER`.
+ */
+import type { Command } from "commander";
+import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts";
+import type { AdminView, RequestSummary } from "../../requests/request-views.ts";
+import { EXIT, runAction } from "../run-action.ts";
+import { withService } from "../service-session.ts";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const actor = () => `cli:${process.env["USER"] ?? "operator"}`.replaceAll(/[^\w:.-]/g, "_");
+
+interface Common {
+  dataDir?: string;
+  json?: boolean;
+}
+
+function table(rows: readonly RequestSummary[]): string {
+  if (rows.length === 0) return "no requests\n";
+  const head = ["id", "type", "jurisdiction", "status", "due", "days left"];
+  const body = rows.map((r) => [
+    r.id,
+    r.type,
+    r.jurisdiction ?? "",
+    r.status + (r.paused ? " (paused)" : ""),
+    r.due_at?.slice(0, 10) ?? "",
+    r.days_left === null ? "" : r.overdue ? `OVERDUE ${-r.days_left}` : String(r.days_left),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return `${[line(head), ...body.map(line)].join("\n")}\n`;
+}
+
+function detail(v: AdminView): string {
+  const lines = [
+    `${v.type} request ${v.id} — ${v.status}${v.paused ? " (clock paused)" : ""}`,
+    `jurisdiction ${v.jurisdiction ?? "-"}; received ${v.received_at}; due ${v.due_at ?? "when verified"}` +
+      (v.acknowledge_by ? `; confirm receipt by ${v.acknowledge_by}` : "") +
+      (v.extended ? " (extended)" : ""),
+    `identities ${Object.entries(v.identities)
+      .map(([t, x]) => `${t}=${x}`)
+      .join(" ")}; verification ${v.verification.level} (${v.verification.method ?? "not yet"})`,
+    ...(v.reason ? [`reason: ${v.reason}`] : []),
+    ...v.holds.map((h) => `LEGAL HOLD ${h.id} since ${h.placed_at.toISOString().slice(0, 10)}: ${h.reason}`),
+    "",
+    "timeline:",
+    ...v.timeline.map((t) => `  ${t.at.slice(0, 19).replace("T", " ")}  ${t.text}`),
+    "",
+    `next: ${v.next}`,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export function register(program: Command): void {
+  const requests = program
+    .command("requests")
+    .description("List, inspect and act on data-subject requests (the CLI twin of /api/admin).");
+  const common = (c: Command) =>
+    c
+      .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
+      .option("--json", "print JSON");
+
+  common(
+    requests
+      .command("list")
+      .description("The queue, soonest due first.")
+      .argument("[dir]", "manifest folder", ".")
+      .option("--status <s>", "only these states (repeatable)", collect, [])
+      .option("--type <t>", "only these types (repeatable)", collect, [])
+      .option("--jurisdiction <j>", "only these jurisdictions (repeatable)", collect, [])
+      .option("--overdue", "only overdue requests")
+      .option("--open", "only open requests"),
+  ).action(
+    runAction(
+      async (
+        dir: string,
+        o: Common & { status: string[]; type: string[]; jurisdiction: string[]; overdue?: boolean; open?: boolean },
+      ) =>
+        withService(dir, { ...o, jobs: false }, async (service) => {
+          const list = await service.list({
+            status: o.status,
+            type: o.type,
+            jurisdiction: o.jurisdiction,
+            ...(o.overdue ? { overdue: true } : {}),
+            ...(o.open ? { open: true } : {}),
+          });
+          process.stdout.write(o.json ? `${JSON.stringify(list, null, 2)}\n` : table(list.requests));
+          return EXIT.ok;
+        }),
+    ),
+  );
+
+  common(
+    requests
+      .command("show")
+      .description("One request in full.")
+      .argument("<id>")
+      .argument("[dir]", "manifest folder", "."),
+  ).action(
+    runAction(async (id: string, dir: string, o: Common) =>
+      withService(dir, { ...o, jobs: false }, async (service) => {
+        const view = await service.show(id);
+        process.stdout.write(o.json ? `${JSON.stringify(view, null, 2)}\n` : detail(view));
+        return EXIT.ok;
+      }),
+    ),
+  );
+
+  for (const action of ADMIN_ACTIONS) {
+    common(
+      requests
+        .command(action)
+        .description(
+          `${action[0]!.toUpperCase()}${action.slice(1)} a request${["deny", "extend", "pause"].includes(action) ? " (--reason is required)" : ""}.`,
+        )
+        .argument("<id>")
+        .argument("[dir]", "manifest folder", ".")
+        .option("--reason <text>", "why: shown to the person and kept in the audit trail"),
+    ).action(
+      runAction(async (id: string, dir: string, o: Common & { reason?: string }) =>
+        withService(dir, o, async (service) => {
+          const row = await service.act(id, action as AdminAction, actor(), o.reason);
+          process.stdout.write(
+            o.json
+              ? `${JSON.stringify({ id: row.id, status: row.status, due_at: row.due_at }, null, 2)}\n`
+              : `${id}: ${row.status}${row.due_at ? `, due ${row.due_at.toISOString().slice(0, 10)}` : ""}\n`,
+          );
+          return EXIT.ok;
+        }),
+      ),
+    );
+  }
+
+  common(
+    requests
+      .command("hold")
+      .description("Place a legal hold on the subject of a request: erasure stops for them until it is lifted.")
+      .argument("<id>", "a request of the subject")
+      .argument("[dir]", "manifest folder", ".")
+      .requiredOption("--reason <text>", "why (kept in the audit trail)"),
+  ).action(
+    runAction(async (id: string, dir: string, o: Common & { reason: string }) =>
+      withService(dir, { ...o, jobs: false }, async (service) => {
+        const holds = await service.placeHold({ request_id: id }, o.reason, actor());
+        process.stdout.write(
+          o.json ? `${JSON.stringify({ holds }, null, 2)}\n` : holds.map((h) => `hold ${h.id}\n`).join(""),
+        );
+        return EXIT.ok;
+      }),
+    ),
+  );
+
+  common(
+    requests
+      .command("unhold")
+      .description("Lift a legal hold.")
+      .argument("<hold-id>")
+      .argument("[dir]", "manifest folder", ".")
+      .option("--reason <text>", "why (kept in the audit trail)"),
+  ).action(
+    runAction(async (holdId: string, dir: string, o: Common & { reason?: string }) =>
+      withService(dir, { ...o, jobs: false }, async (service) => {
+        await service.liftHold(holdId, actor(), o.reason);
+        process.stdout.write(o.json ? `${JSON.stringify({ lifted: holdId })}\n` : `lifted ${holdId}\n`);
+        return EXIT.ok;
+      }),
+    ),
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Opens what a command of the request service needs — the store (embedded in `--data-dir`, or PostgreSQL from
+ * STEWARD_DATABASE_URL), the manifest and the request service — runs the command, and closes all of it. On the
+ * embedded store a running `steward serve` holds the data dir; the command then says so (STW_STORE_LOCKED).
+ */
+import { loadManifestDir } from "../fs/load-manifest-dir.ts";
+import { openRequestService, type RequestService } from "../requests/request-service.ts";
+import { openStore } from "../store/open-store.ts";
+import type { Store } from "../store/store.ts";
+import { DEFAULT_DATA_DIR } from "../store/store-options.ts";
+
+export interface SessionOptions {
+  readonly dataDir?: string;
+}
+
+export async function withStoreOnly<T>(options: SessionOptions, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function withService<T>(
+  dir: string,
+  options: SessionOptions & { readonly jobs?: boolean },
+  run: (service: RequestService, store: Store) => Promise<T>,
+): Promise<T> {
+  const manifest = await loadManifestDir(dir);
+  return withStoreOnly(options, async (store) => {
+    const service = await openRequestService({
+      store,
+      manifest,
+      dataDir: options.dataDir ?? DEFAULT_DATA_DIR,
+      // Pass maintenance to the workers: a command only enqueues.
+      jobs: options.jobs === false ? false : { maintenanceSeconds: 3600 },
+    });
+    try {
+      return await run(service, store);
+    } finally {
+      await service.close();
+    }
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * Durable jobs on Steward's own store, with pg-boss 10. A job is a row; a worker takes it with `FOR UPDATE SKIP
+ * LOCKED`, so any number of `steward worker` processes on one PostgreSQL share the work, and a job that a killed
+ * worker held comes back when its lease (`expireInSeconds`) runs out. Every handler is idempotent.
+ *
+ * Why pg-boss rather than graphile-worker: pg-boss takes a plain `executeSql(text, values)` adapter, which lets it run
+ * on the embedded PGlite store through the store's own serialised connection (graphile-worker needs a `pg.Pool` and
+ * LISTEN/NOTIFY), and it can enqueue inside the caller's transaction (`send(…, { db })`): a request moves to
+ * `in_progress` and its job exists in the same commit, or neither does.
+ *
+ * @example
+ *   const jobs = await JobQueue.start(store);
+ *   await jobs.work("request.execute", async (data) => execute(data.request_id));
+ */
+import { CompiledQuery, type Kysely } from "kysely";
+import PgBoss from "pg-boss";
+import type { Store } from "../store/store.ts";
+import type { StoreSchema } from "../store/store-schema.ts";
+
+export const QUEUES = ["request.execute", "request.mail", "request.deliver"] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface JobOptions {
+  /**
+   * Seconds a worker may hold a job before another may take it over (the lease). Default 600, or
+   * `STEWARD_JOB_LEASE_SECONDS`. Size it above the longest request the deployment runs: a lease that runs out while
+   * the first worker still works makes a second one start the same (idempotent) request.
+   */
+  readonly leaseSeconds?: number;
+  /** How often an idle worker looks for work. Default 2 s. */
+  readonly pollSeconds?: number;
+  /** How often expired leases are collected. Default 30 s; `STEWARD_JOB_MAINTENANCE_SECONDS`. */
+  readonly maintenanceSeconds?: number;
+}
+
+type SqlExecutor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+
+/** An executor inside a Kysely transaction, for enqueueing with the change that calls for the job. */
+export function inTransaction(trx: Kysely<StoreSchema>): SqlExecutor {
+  return {
+    async executeSql(text, values = []) {
+      const result = await trx.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows as unknown[] };
+    },
+  };
+}
+
+const envNumber = (name: string): number | undefined => {
+  const v = process.env[name];
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+};
+
+export class JobQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly options: Required<JobOptions>,
+  ) {}
+
+  static async start(store: Store, options: JobOptions = {}): Promise<JobQueue> {
+    const resolved: Required<JobOptions> = {
+      leaseSeconds: options.leaseSeconds ?? envNumber("STEWARD_JOB_LEASE_SECONDS") ?? 600,
+      pollSeconds: options.pollSeconds ?? 2,
+      maintenanceSeconds: options.maintenanceSeconds ?? envNumber("STEWARD_JOB_MAINTENANCE_SECONDS") ?? 30,
+    };
+    const boss = new PgBoss({
+      db: store.sql,
+      schema: "steward_jobs",
+      schedule: false,
+      supervise: true,
+      maintenanceIntervalSeconds: resolved.maintenanceSeconds,
+      monitorStateIntervalSeconds: Math.max(resolved.maintenanceSeconds, 10),
+    } as PgBoss.ConstructorOptions);
+    // Errors of the maintenance loop are retried by pg-boss itself; without a listener they would crash Node.
+    boss.on("error", () => {});
+    await boss.start();
+    for (const name of QUEUES) {
+      await boss.createQueue(name, {
+        name,
+        policy: "standard",
+        retryLimit: 20,
+        retryDelay: 5,
+        retryBackoff: true,
+        expireInSeconds: resolved.leaseSeconds,
+      });
+    }
+    return new JobQueue(boss, resolved);
+  }
+
+  /** Enqueues a job; with `db` (see `inTransaction`) it commits or rolls back with the caller's transaction. */
+  async send(name: QueueName, data: object, db?: SqlExecutor): Promise<void> {
+    await this.boss.send(name, data, {
+      expireInSeconds: this.options.leaseSeconds,
+      ...(db ? { db } : {}),
+    });
+  }
+
+  /** Takes jobs of one queue, `concurrency` at a time; a handler that throws is retried with backoff. */
+  async work<T extends object>(name: QueueName, handler: (data: T) => Promise<void>, concurrency = 1): Promise<void> {
+    for (let i = 0; i < concurrency; i += 1) {
+      await this.boss.work<T>(
+        name,
+        { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1 },
+        async (jobs) => {
+          for (const job of jobs) await handler(job.data);
+        },
+      );
+    }
+  }
+
+  /** Jobs of a queue not finished yet (created, retry or active). */
+  async pending(name: QueueName): Promise<number> {
+    return this.boss.getQueueSize(name);
+  }
+
+  /** Stops taking jobs; waits for the ones in hand (up to `timeoutSeconds`). */
+  async stop(timeoutSeconds = 30): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutSeconds * 1000, close: false });
+  }
+}

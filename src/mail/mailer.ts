@@ -1,0 +1,76 @@
+/**
+ * Sending mail. With `STEWARD_SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…` for TLS from the start) mail goes
+ * through that server with nodemailer; without it, each message is written as an `.eml` file to `<data dir>/outbox/`,
+ * so that `npm start` on a fresh machine still lets a newcomer read the code a request sends (the server says so when
+ * it starts). The sender is `STEWARD_MAIL_FROM`, else the manifest's contact address.
+ *
+ * No personal data is logged: a delivery is reported by message kind and request id only.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import nodemailer, { type Transporter } from "nodemailer";
+import { stewardError } from "../errors.ts";
+import { redactUrl } from "../store/store-options.ts";
+
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+}
+
+export interface Mailer {
+  /** Where mail goes, without credentials: "smtp://host:port" or the outbox folder. */
+  readonly target: string;
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  readonly smtpUrl?: string | undefined;
+  readonly from: string;
+  /** The outbox folder when there is no SMTP server. */
+  readonly outbox?: string;
+}
+
+export function createMailer(options: MailerOptions): Mailer {
+  if (options.smtpUrl) return smtpMailer(options.smtpUrl, options.from);
+  return outboxMailer(resolve(options.outbox ?? join(".steward", "outbox")), options.from);
+}
+
+function smtpMailer(url: string, from: string): Mailer {
+  let transport: Transporter;
+  try {
+    transport = nodemailer.createTransport(url);
+  } catch (error) {
+    throw stewardError("STW_MAIL_BAD_URL", { value: redactUrl(url), detail: (error as Error).message });
+  }
+  const target = redactUrl(url);
+  return {
+    target,
+    async send(message) {
+      try {
+        await transport.sendMail({ from, ...message });
+      } catch (error) {
+        throw stewardError("STW_MAIL_FAILED", { target, detail: (error as Error).message });
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+function outboxMailer(dir: string, from: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  let n = 0;
+  return {
+    target: dir,
+    async send(message) {
+      const info = await transport.sendMail({ from, ...message });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      n += 1;
+      const name = `${new Date().toISOString().replaceAll(":", "-")}-${process.pid}-${n}.eml`;
+      await writeFile(join(dir, name), info.message as Buffer, { mode: 0o600 });
+    },
+    close: () => {},
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * What an operator does to a request: approve, deny, extend, pause and resume the clock, retry, cancel — and legal
+ * holds on a subject. Each is one transaction that checks the request's state, writes the change, records who did it
+ * and why in the audit trail, and (where the person must know) queues the mail.
+ */
+
+import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { stewardError } from "../errors.ts";
+import type { ClockPause } from "../store/store-schema.ts";
+import { queueMail, startWork } from "./advance-request.ts";
+import { OPEN_STATUSES, type RequestStatus } from "./lifecycle.ts";
+import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
+import { clockOf } from "./request-clock.ts";
+import type { ServiceContext } from "./service-context.ts";
+import { type Identity, parseIdentity, subjectHashes } from "./subject.ts";
+
+export type AdminAction = "approve" | "deny" | "extend" | "pause" | "resume" | "retry" | "cancel";
+export const ADMIN_ACTIONS: readonly AdminAction[] = [
+  "approve",
+  "deny",
+  "extend",
+  "pause",
+  "resume",
+  "retry",
+  "cancel",
+];
+/** Actions that must say why: the reason is shown to the person and kept in the trail. */
+const NEEDS_REASON: readonly AdminAction[] = ["deny", "extend", "pause"];
+
+const BEFORE_WORK: readonly RequestStatus[] = ["received", "awaiting_verification", "verified", "awaiting_approval"];
+
+export async function actOnRequest(
+  ctx: ServiceContext,
+  id: string,
+  action: AdminAction,
+  actor: string,
+  reason?: string,
+): Promise<RequestRow> {
+  const why = reason?.trim() ?? "";
+  if (NEEDS_REASON.includes(action) && why === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action });
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const row = await lockRequest(trx, id);
+    const now = ctx.now();
+    const withReason = why ? { reason: why } : {};
+    switch (action) {
+      case "approve": {
+        if (row.status !== "awaiting_approval")
+          throw stewardError("STW_REQUEST_WRONG_STATE", {
+            id,
+            action,
+            status: row.status,
+            allowed: ["awaiting_approval"],
+          });
+        await noteRequest(trx, row, "request.approved", actor, withReason);
+        return startWork(ctx, trx, { ...row, approved_at: now }, actor).then(async (moved) => {
+          await trx.updateTable("requests").set({ approved_at: now }).where("id", "=", id).execute();
+          return { ...moved, approved_at: now };
+        });
+      }
+      case "deny": {
+        const denied = await moveRequest(
+          trx,
+          row,
+          { to: "denied", action, actor, payload: { reason: why }, set: { reason: why } },
+          now,
+        );
+        await queueMail(ctx, trx, denied, "denied");
+        return denied;
+      }
+      case "extend": {
+        if (row.extended_at)
+          throw stewardError("STW_REQUEST_WRONG_STATE", {
+            id,
+            action,
+            status: `${row.status} and already extended`,
+            allowed: ["open and not yet extended"],
+          });
+        const clock = clockOf(ctx.manifest, { ...row, extended_at: now }, now, ctx.config.timeZone);
+        const extended = await moveRequest(
+          trx,
+          row,
+          {
+            action,
+            from: OPEN_STATUSES,
+            actor,
+            kind: "request.extended",
+            payload: { reason: why, due_at: clock.due_at?.toISOString() ?? null },
+            set: { extended_at: now, reason: why, due_at: clock.due_at },
+          },
+          now,
+        );
+        await queueMail(ctx, trx, extended, "extended");
+        return extended;
+      }
+      case "pause": {
+        if (row.paused_since)
+          throw stewardError("STW_REQUEST_WRONG_STATE", { id, action, status: "paused", allowed: ["running"] });
+        return moveRequest(
+          trx,
+          row,
+          {
+            action,
+            from: OPEN_STATUSES,
+            actor,
+            kind: "request.paused",
+            payload: { reason: why },
+            set: { paused_since: now, reason: why },
+          },
+          now,
+        );
+      }
+      case "resume": {
+        if (!row.paused_since)
+          throw stewardError("STW_REQUEST_WRONG_STATE", { id, action, status: "running", allowed: ["paused"] });
+        const pauses: ClockPause[] = [...row.pauses, { from: row.paused_since.toISOString(), to: now.toISOString() }];
+        const clock = clockOf(ctx.manifest, { ...row, pauses, paused_since: null }, now, ctx.config.timeZone);
+        return moveRequest(
+          trx,
+          row,
+          {
+            action,
+            from: OPEN_STATUSES,
+            actor,
+            kind: "request.resumed",
+            payload: { due_at: clock.due_at?.toISOString() ?? null, ...withReason },
+            set: { paused_since: null, pauses: JSON.stringify(pauses), due_at: clock.due_at },
+          },
+          now,
+        );
+      }
+      case "retry":
+        return startWork(ctx, trx, row, actor, "request.retried");
+      case "cancel":
+        return moveRequest(trx, row, { to: "cancelled", from: BEFORE_WORK, action, actor, payload: withReason }, now);
+    }
+  });
+}
+
+export interface LegalHold {
+  readonly id: string;
+  readonly reason: string;
+  readonly placed_by: string;
+  readonly placed_at: Date;
+}
+
+/** The subject's hashes: from a request's, or from identities an operator types in. */
+async function subjectOf(ctx: ServiceContext, target: { request_id?: string; identity?: unknown }): Promise<string[]> {
+  if (target.request_id) {
+    const row = await lockRequest(ctx.store.db, target.request_id);
+    return row.subject_hashes;
+  }
+  const identity: Identity = parseIdentity(ctx.manifest, target.identity);
+  return subjectHashes(identity, ctx.hash);
+}
+
+/** Places a hold on every identity of the subject. Erasure (and the types the legal-hold exemption names) then stops. */
+export async function placeHold(
+  ctx: ServiceContext,
+  target: { request_id?: string; identity?: unknown },
+  reason: string,
+  actor: string,
+): Promise<LegalHold[]> {
+  if (reason.trim() === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action: "a legal hold" });
+  const hashes = await subjectOf(ctx, target);
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .insertInto("legal_holds")
+      .values(hashes.map((h) => ({ subject_hash: h, reason: reason.trim(), placed_by: actor })))
+      .returning(["id", "reason", "placed_by", "placed_at"])
+      .execute();
+    await appendAuditEvent(trx, {
+      actor,
+      kind: "hold.placed",
+      ...(target.request_id ? { request_id: target.request_id } : {}),
+      payload: { holds: rows.map((r) => r.id), reason: reason.trim() },
+    });
+    return rows;
+  });
+}
+
+export async function liftHold(ctx: ServiceContext, holdId: string, actor: string, reason?: string): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const lifted = /^[0-9a-f-]{36}$/i.test(holdId)
+      ? await trx
+          .updateTable("legal_holds")
+          .set({ lifted_at: ctx.now(), lifted_by: actor })
+          .where("id", "=", holdId)
+          .where("lifted_at", "is", null)
+          .returning("id")
+          .executeTakeFirst()
+      : undefined;
+    if (!lifted) throw stewardError("STW_HOLD_NOT_FOUND", {});
+    await appendAuditEvent(trx, {
+      actor,
+      kind: "hold.lifted",
+      payload: { hold: holdId, ...(reason ? { reason } : {}) },
+    });
+  });
+}
+
+/** Active holds on a subject (by its hashes). */
+export async function holdsOf(ctx: ServiceContext, hashes: readonly string[]): Promise<LegalHold[]> {
+  if (hashes.length === 0) return [];
+  return ctx.store.db
+    .selectFrom("legal_holds")
+    .select(["id", "reason", "placed_by", "placed_at"])
+    .where("subject_hash", "in", [...hashes])
+    .where("lifted_at", "is", null)
+    .orderBy("placed_at")
+    .execute();
+}
+
+/** Unverified requests older than `unverifiedHours` expire; the person is told. Returns how many. */
+export async function expireUnverified(ctx: ServiceContext): Promise<number> {
+  const cutoff = new Date(ctx.now().getTime() - ctx.config.unverifiedHours * 3_600_000);
+  const stale = await ctx.store.db
+    .selectFrom("requests")
+    .select("id")
+    .where("status", "=", "awaiting_verification")
+    .where("created_at", "<", cutoff)
+    .limit(500)
+    .execute();
+  let n = 0;
+  for (const { id } of stale) {
+    await ctx.store.db.transaction().execute(async (trx) => {
+      const row = await lockRequest(trx, id);
+      if (row.status !== "awaiting_verification") return;
+      const expired = await moveRequest(trx, row, { to: "expired", action: "expire", actor: "system" }, ctx.now());
+      await trx.deleteFrom("verification_codes").where("request_id", "=", id).execute();
+      await queueMail(ctx, trx, expired, "expired");
+      n += 1;
+    });
+  }
+  return n;
+}

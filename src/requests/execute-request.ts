@@ -1,0 +1,163 @@
+/**
+ * The worker's part: carry out one request in `in_progress` through the engine, then record the answer. Safe to run
+ * twice, and safe to be killed at any point:
+ *
+ * - it starts only from `in_progress` (a finished or cancelled request is left alone);
+ * - the engine's erasure is idempotent (masks are fixed points; a second run finds nothing more to change), and an
+ *   access request only reads;
+ * - the answer is recorded in one transaction that locks the row and moves it out of `in_progress` — so of two workers
+ *   that both finished, one records the completion and the other finds it done and stops. The trail has one completion
+ *   per request.
+ */
+import { buildAccessPackage } from "../engine/access-package/build-access-package.ts";
+import { type RequestOutcome, runAccess, runErasure, runRectification } from "../engine/run-request.ts";
+import { Stores } from "../engine/stores.ts";
+import { isStewardError } from "../errors.ts";
+import { queueMail } from "./advance-request.ts";
+import { changesData } from "./lifecycle.ts";
+import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
+import type { RequestDetails } from "./request-details.ts";
+import type { ServiceContext } from "./service-context.ts";
+import { asEngineIdentities, type Identity } from "./subject.ts";
+
+export interface ExecuteJob {
+  readonly request_id: string;
+}
+
+/** The answer as the store keeps it: counts and reasons, never a row value. */
+export function outcomeSummary(o: RequestOutcome): Record<string, unknown> {
+  const residual = o.proof ? Object.values(o.proof.collections).reduce((n, c) => n + c.residual, 0) : undefined;
+  return {
+    action: o.action,
+    collections: o.collections,
+    unreached: o.unreached,
+    ...(Object.keys(o.notes).length > 0 ? { notes: o.notes } : {}),
+    ...(o.proof ? { proof: { complete: o.proof.complete, residual, unreached: o.proof.unreached } } : {}),
+    ...(o.failed ? { failed: o.failed } : {}),
+    ...(o.exemptions && o.exemptions.length > 0 ? { exemptions: o.exemptions } : {}),
+  };
+}
+
+const isPartial = (o: RequestOutcome): boolean =>
+  o.unreached.some((u) => !u.why.startsWith("no identity")) ||
+  o.failed !== undefined ||
+  (o.proof !== undefined && !o.proof.complete);
+
+/** The legal-hold exemption of the manifest that stops this request type, when the subject is on hold. */
+async function heldBy(ctx: ServiceContext, row: RequestRow): Promise<{ key: string; reason: string } | undefined> {
+  const exemption = ctx.manifest.exemptions.find((e) => e.basis === "legal_hold" && e.applies_to.includes(row.type));
+  if (!exemption || row.subject_hashes.length === 0) return undefined;
+  const hold = await ctx.store.db
+    .selectFrom("legal_holds")
+    .select("id")
+    .where("subject_hash", "in", row.subject_hashes)
+    .where("lifted_at", "is", null)
+    .executeTakeFirst();
+  return hold ? { key: exemption.key, reason: exemption.reason } : undefined;
+}
+
+export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Promise<void> {
+  const row = await ctx.store.db.selectFrom("requests").selectAll().where("id", "=", job.request_id).executeTakeFirst();
+  if (row?.status !== "in_progress" || !changesData(row.type)) return;
+  await ctx.store.db
+    .updateTable("requests")
+    .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+    .where("id", "=", row.id)
+    .execute();
+
+  const hold = await heldBy(ctx, row);
+  if (hold) {
+    await ctx.store.db.transaction().execute(async (trx) => {
+      const locked = await lockRequest(trx, row.id);
+      if (locked.status !== "in_progress") return;
+      const denied = await moveRequest(
+        trx,
+        locked,
+        {
+          to: "denied",
+          action: "deny",
+          actor: "worker",
+          payload: { reason: hold.reason, exemption: hold.key },
+          set: { reason: hold.reason },
+        },
+        ctx.now(),
+      );
+      await queueMail(ctx, trx, denied, "denied");
+    });
+    return;
+  }
+
+  const identity = ctx.sealer.openJson<Identity>(row.identities_enc ?? "", `identities:${row.id}`);
+  const details = row.details_enc ? ctx.sealer.openJson<RequestDetails>(row.details_enc, `details:${row.id}`) : {};
+  const identities = asEngineIdentities(identity);
+  const stores = new Stores(ctx.manifest, ctx.engine);
+  let outcome: RequestOutcome;
+  let zip: Uint8Array | undefined;
+  try {
+    const options = { request: row.id, categories: details.categories ?? [] };
+    if (row.type === "erasure") outcome = await runErasure(ctx.manifest, identities, stores, options);
+    else if (row.type === "rectification")
+      outcome = await runRectification(ctx.manifest, identities, stores, details.set ?? [], options);
+    else {
+      outcome = await runAccess(ctx.manifest, identities, stores, options);
+      if (outcome.access) zip = await buildAccessPackage(ctx.manifest, outcome.access);
+    }
+  } catch (error) {
+    // Recorded (by code only) and thrown, so the job is retried with backoff.
+    await noteRequest(ctx.store.db, row, "request.attempt_failed", "worker", {
+      code: isStewardError(error) ? error.code : "STW_INTERNAL",
+    });
+    throw error;
+  } finally {
+    await stores.closeAll();
+  }
+
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const locked = await lockRequest(trx, row.id);
+    if (locked.status !== "in_progress") return; // another worker recorded it first
+    const now = ctx.now();
+    if (zip) {
+      const expires = new Date(now.getTime() + ctx.config.packageDays * 86_400_000);
+      const sealed = ctx.sealer.sealBytes(zip, `package:${row.id}`);
+      await trx
+        .insertInto("request_results")
+        .values({ request_id: row.id, package_enc: sealed, bytes: zip.length, expires_at: expires })
+        .onConflict((oc) =>
+          oc.column("request_id").doUpdateSet({ package_enc: sealed, bytes: zip.length, expires_at: expires }),
+        )
+        .execute();
+    }
+    const summary = outcomeSummary(outcome);
+    const partial = isPartial(outcome);
+    const done = await moveRequest(
+      trx,
+      locked,
+      {
+        to: partial ? "partially_completed" : "completed",
+        action: "complete",
+        actor: "worker",
+        payload: {
+          collections: Object.keys(outcome.collections).length,
+          ...countTotals(outcome),
+          ...(outcome.exemptions?.length ? { exemptions: outcome.exemptions } : {}),
+          ...(summary["proof"] ? { proof_complete: outcome.proof?.complete ?? false } : {}),
+        },
+        set: { outcome: JSON.stringify(summary) },
+      },
+      now,
+    );
+    await queueMail(ctx, trx, done, zip ? "ready" : "done");
+  });
+}
+
+function countTotals(o: RequestOutcome): Record<string, number> {
+  const total = { read: 0, deleted: 0, masked: 0, kept: 0, updated: 0 };
+  for (const c of Object.values(o.collections)) {
+    total.read += c.read;
+    total.deleted += c.deleted;
+    total.masked += c.masked;
+    total.kept += c.kept;
+    total.updated += c.updated;
+  }
+  return total;
+}

@@ -1,0 +1,87 @@
+/**
+ * The details a request type takes, checked at intake: the values a rectification sets, the data categories an access
+ * request is limited to, and the provider a portability copy is sent to (GDPR Art. 20(2)). Sealed in the store: a
+ * value to set is personal data.
+ */
+import { LOOPBACK_HOSTS } from "../connectors/connection-url.ts";
+import type { Rectification } from "../engine/run-request.ts";
+import { stewardError } from "../errors.ts";
+import type { Manifest, RequestType } from "../manifest/types.ts";
+
+export interface RequestDetails {
+  readonly set?: readonly Rectification[];
+  readonly categories?: readonly string[];
+  /** An https URL of another controller that receives the portable copy. */
+  readonly destination?: string;
+}
+
+const KEYS: Readonly<Partial<Record<RequestType, readonly string[]>>> = {
+  rectification: ["set"],
+  access: ["categories"],
+  portability: ["categories", "destination"],
+};
+
+export function parseDetails(manifest: Manifest, type: RequestType, input: unknown): RequestDetails {
+  if (input === undefined || input === null) {
+    if (type === "rectification")
+      throw stewardError("STW_REQUEST_BAD_DETAILS", {
+        detail: "a rectification needs `set`: the fields and the values they should have",
+        allowed: ["set"],
+      });
+    return {};
+  }
+  const allowed = KEYS[type] ?? [];
+  if (typeof input !== "object" || Array.isArray(input))
+    throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: "expected an object", allowed });
+  const record = input as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    if (!allowed.includes(key))
+      throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: `"${key}" does not apply to ${type}`, allowed });
+  const out: { set?: Rectification[]; categories?: string[]; destination?: string } = {};
+  if (record["set"] !== undefined) {
+    const set = record["set"];
+    if (typeof set !== "object" || set === null || Array.isArray(set) || Object.keys(set).length === 0)
+      throw stewardError("STW_REQUEST_BAD_DETAILS", {
+        detail: "`set` must be an object of field → new value with at least one field",
+        allowed: ["set"],
+      });
+    out.set = Object.entries(set).map(([target, value]) => {
+      if (typeof value !== "string" || value.length > 10_000)
+        throw stewardError("STW_REQUEST_BAD_DETAILS", {
+          detail: `the new value of "${target}" must be a string`,
+          allowed: ["set"],
+        });
+      return { target, value };
+    });
+  } else if (type === "rectification") {
+    throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: "a rectification needs `set`", allowed });
+  }
+  if (record["categories"] !== undefined) {
+    const categories = record["categories"];
+    const known = [...manifest.taxonomy.data_categories.keys()];
+    if (!Array.isArray(categories) || categories.some((c) => typeof c !== "string" || !known.includes(c)))
+      throw stewardError("STW_REQUEST_BAD_DETAILS", {
+        detail: "`categories` must be a list of data category keys",
+        allowed: known.filter((k) => k.startsWith("user.")),
+      });
+    out.categories = categories as string[];
+  }
+  if (record["destination"] !== undefined) out.destination = checkDestination(record["destination"]);
+  return out;
+}
+
+function checkDestination(value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const ok = url && (url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname)));
+  if (!url || !ok)
+    throw stewardError("STW_REQUEST_BAD_DETAILS", {
+      detail: "`destination` must be the https URL of the provider that receives your data",
+      allowed: ["https://…"],
+    });
+  return url.toString();
+}

@@ -1,0 +1,163 @@
+/**
+ * The request service: one object over intake, verification, the admin actions, the views and the worker, built
+ * from a store and a manifest. The HTTP routes, the CLI's `requests` commands and `steward worker` are thin shells
+ * over it.
+ *
+ * @example
+ *   const service = await openRequestService({ store, manifest });
+ *   const { row, token } = await service.submit({ type: "access", identity: { email: "ada@example.com" } });
+ *   await service.verify(row.id, codeFromMail);
+ *   await service.startWorker();        // executes it, stores the package, mails the link
+ */
+
+import { join } from "node:path";
+import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
+import { stewardError } from "../errors.ts";
+import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
+import { createMailer, type Mailer } from "../mail/mailer.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { KeyedHash, sameSecret, sha256 } from "../secrets/keyed-hash.ts";
+import { checkSecret, loadSecret, type Secret } from "../secrets/load-secret.ts";
+import { Sealer } from "../secrets/seal.ts";
+import type { Store } from "../store/store.ts";
+import { DEFAULT_DATA_DIR } from "../store/store-options.ts";
+import { type AdminAction, actOnRequest, expireUnverified, liftHold, placeHold } from "./admin-actions.ts";
+import type { MailJob } from "./advance-request.ts";
+import { type ExecuteJob, executeRequest } from "./execute-request.ts";
+import { type HostTokens, hostTokensFromEnv } from "./host-token.ts";
+import { lockRequest, type RequestRow } from "./move-request.ts";
+import { openPackage } from "./open-package.ts";
+import { adminView, type ListFilter, listRequests, personView } from "./request-views.ts";
+import { sendRequestMail } from "./send-request-mail.ts";
+import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
+import { type SubmitInput, submitRequest } from "./submit-request.ts";
+import { resendCode, verifyCode } from "./verify-request.ts";
+
+export interface RequestServiceOptions {
+  readonly store: Store;
+  readonly manifest: Manifest;
+  /** Where the embedded store and the generated secret live. Default `.steward`. */
+  readonly dataDir?: string;
+  readonly secret?: Secret;
+  readonly mailer?: Mailer;
+  readonly hostTokens?: HostTokens;
+  readonly engine?: EngineStoreOptions;
+  readonly config?: Partial<RequestServiceConfig>;
+  readonly jobs?: JobOptions | false;
+  readonly now?: () => Date;
+}
+
+export interface WorkerOptions {
+  /** Requests executed at the same time by this process. Default 1. */
+  readonly concurrency?: number;
+  /** How often unverified requests are checked for expiry, in seconds. Default 60. */
+  readonly sweepSeconds?: number;
+}
+
+export class RequestService {
+  private sweep: NodeJS.Timeout | undefined;
+
+  private constructor(readonly ctx: ServiceContext) {}
+
+  static async open(options: RequestServiceOptions): Promise<RequestService> {
+    const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+    const secret = options.secret ?? (await loadSecret({ dataDir }));
+    await checkSecret(options.store.db, secret);
+    const config = { ...configFromEnv(), ...options.config };
+    const mailer =
+      options.mailer ??
+      createMailer({
+        smtpUrl: process.env["STEWARD_SMTP_URL"],
+        from: process.env["STEWARD_MAIL_FROM"] || options.manifest.organization?.contact_email || "privacy@localhost",
+        outbox: join(dataDir, "outbox"),
+      });
+    const jobs = options.jobs === false ? undefined : await JobQueue.start(options.store, options.jobs ?? {});
+    return new RequestService({
+      store: options.store,
+      manifest: options.manifest,
+      sealer: new Sealer(secret),
+      hash: new KeyedHash(secret),
+      mailer,
+      jobs,
+      hostTokens: options.hostTokens ?? hostTokensFromEnv(),
+      engine: options.engine ?? {},
+      config,
+      now: options.now ?? (() => new Date()),
+    });
+  }
+
+  submit(input: SubmitInput) {
+    return submitRequest(this.ctx, input);
+  }
+
+  verify(id: string, code: string) {
+    return verifyCode(this.ctx, id, code);
+  }
+
+  resend(id: string) {
+    return resendCode(this.ctx, id);
+  }
+
+  /** The request, if `token` is one handed to its person. */
+  async forPerson(id: string, token: string | undefined) {
+    const row = await this.get(id);
+    const hash = sha256(token ?? "");
+    if (!token || !row.token_hashes.some((h) => sameSecret(h, hash)))
+      throw stewardError("STW_REQUEST_TOKEN_INVALID", {});
+    return personView(this.ctx, row);
+  }
+
+  package(id: string, expires: string | undefined, sig: string | undefined) {
+    return openPackage(this.ctx, id, expires, sig);
+  }
+
+  async get(id: string): Promise<RequestRow> {
+    return lockRequest(this.ctx.store.db, id);
+  }
+
+  async show(id: string) {
+    return adminView(this.ctx, await this.get(id));
+  }
+
+  list(filter: ListFilter = {}) {
+    return listRequests(this.ctx, filter);
+  }
+
+  act(id: string, action: AdminAction, actor: string, reason?: string) {
+    return actOnRequest(this.ctx, id, action, actor, reason);
+  }
+
+  placeHold(target: { request_id?: string; identity?: unknown }, reason: string, actor: string) {
+    return placeHold(this.ctx, target, reason, actor);
+  }
+
+  liftHold(holdId: string, actor: string, reason?: string) {
+    return liftHold(this.ctx, holdId, actor, reason);
+  }
+
+  expireUnverified() {
+    return expireUnverified(this.ctx);
+  }
+
+  /** Takes jobs in this process: executions, mails, and the expiry sweep. */
+  async startWorker(options: WorkerOptions = {}): Promise<void> {
+    const jobs = this.ctx.jobs;
+    if (!jobs) throw new Error("the request service was opened without a job queue");
+    await jobs.work<ExecuteJob>("request.execute", (job) => executeRequest(this.ctx, job), options.concurrency ?? 1);
+    await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
+    const every = (options.sweepSeconds ?? 60) * 1000;
+    this.sweep = setInterval(() => {
+      this.expireUnverified().catch(() => {});
+    }, every);
+    this.sweep.unref();
+  }
+
+  /** Stops the worker (waiting for jobs in hand) and the mailer. The store stays open: it is the caller's. */
+  async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    await this.ctx.jobs?.stop();
+    this.ctx.mailer.close();
+  }
+}
+
+export const openRequestService = (options: RequestServiceOptions) => RequestService.open(options);
