@@ -21,6 +21,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/keys.ts"),
   () => import("./commands/worker.ts"),
   () => import("./commands/audit.ts"),
+  () => import("./commands/report.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

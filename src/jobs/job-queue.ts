@@ -24,7 +24,8 @@ export interface JobOptions {
   /**
    * Seconds a worker may hold a job before another may take it over (the lease). Default 600, or
    * `STEWARD_JOB_LEASE_SECONDS`. Size it above the longest request the deployment runs: a lease that runs out while
-   * the first worker still works makes a second one start the same (idempotent) request.
+   * the first worker still works makes a second one start the same (idempotent) request. A job's lease is fixed by
+   * the process that enqueues it (the server, or the CLI), so set it there too.
    */
   readonly leaseSeconds?: number;
   /** How often an idle worker looks for work. Default 2 s. */

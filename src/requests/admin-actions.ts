@@ -10,7 +10,7 @@ import type { ClockPause } from "../store/store-schema.ts";
 import { queueMail, startWork } from "./advance-request.ts";
 import { OPEN_STATUSES, type RequestStatus } from "./lifecycle.ts";
 import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
-import { clockOf } from "./request-clock.ts";
+import { canExtend, clockOf } from "./request-clock.ts";
 import type { ServiceContext } from "./service-context.ts";
 import { type Identity, parseIdentity, subjectHashes } from "./subject.ts";
 
@@ -74,6 +74,13 @@ export async function actOnRequest(
             action,
             status: `${row.status} and already extended`,
             allowed: ["open and not yet extended"],
+          });
+        if (!canExtend(ctx.manifest, row))
+          throw stewardError("STW_REQUEST_WRONG_STATE", {
+            id,
+            action,
+            status: `${row.status}, under a rule that allows no extension`,
+            allowed: ["requests whose law allows an extension"],
           });
         const clock = clockOf(ctx.manifest, { ...row, extended_at: now }, now, ctx.config.timeZone);
         const extended = await moveRequest(

@@ -117,6 +117,7 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
   const approval = !input.hostEvent && (level === "document" || ctx.config.approvalTypes.includes(type));
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const facts = {
+      type,
       jurisdiction: rights.jurisdiction,
       created_at: now,
       verified_at: null,

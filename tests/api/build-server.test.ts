@@ -6,6 +6,7 @@ import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
 import { manifestToJson } from "../../src/manifest/to-json.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import { manifestHash } from "../../src/store/manifest-hash.ts";
+import { SUPPORTED_SCHEMA_VERSION } from "../../src/store/migrate-store.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { expectCodedError } from "./error-body.ts";
@@ -31,7 +32,7 @@ describe("GET /health", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: "ok",
-      store: { backend: "pglite", schema_version: 1 },
+      store: { backend: "pglite", schema_version: SUPPORTED_SCHEMA_VERSION },
       manifest: { organization: "Quill Reading Club", notice_version: "2025-03-01" },
     });
   });

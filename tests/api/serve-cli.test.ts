@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { SUPPORTED_SCHEMA_VERSION } from "../../src/store/migrate-store.ts";
 import { TINY_MANIFEST_DIR } from "./fixtures/tiny-manifest.ts";
 
 interface Run {
@@ -58,7 +59,7 @@ describe("steward serve", () => {
     for (let start = 0; start < 2; start++) {
       const run = steward(["serve", TINY_MANIFEST_DIR, "--port", "0", "--data-dir", dataDir]);
       const url = await servedUrl(run);
-      expect(run.stdout()).toContain(`${dataDir}/pglite (PGlite), schema 1`);
+      expect(run.stdout()).toContain(`${dataDir}/pglite (PGlite), schema ${SUPPORTED_SCHEMA_VERSION}`);
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
       const versions = (await (await fetch(`${url}/api/notice/versions`)).json()) as { versions: unknown[] };

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { stewardError } from "../../errors.ts";
-import { CCPA_FORMATS, buildCcpaMetrics, formatCcpaMetrics } from "../../records/ccpa-metrics.ts";
+import { buildCcpaMetrics, CCPA_FORMATS, formatCcpaMetrics } from "../../records/ccpa-metrics.ts";
 import { readCcpaRows } from "../../records/read-ccpa-rows.ts";
 import { isTimeZone } from "../../requests/deadlines/local-date.ts";
 import { configFromEnv } from "../../requests/service-context.ts";
@@ -22,7 +22,11 @@ interface CcpaOptions {
 
 function parseYear(value: string): number {
   if (/^\d{4}$/.test(value) && Number(value) >= 1970) return Number(value);
-  throw stewardError("STW_CLI_BAD_OPTION", { option: "--year", value, allowed: ["a calendar year from 1970, e.g. 2025"] });
+  throw stewardError("STW_CLI_BAD_OPTION", {
+    option: "--year",
+    value,
+    allowed: ["a calendar year from 1970, e.g. 2025"],
+  });
 }
 
 export function register(program: Command): void {
