@@ -9,6 +9,9 @@ import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 import { DEFAULT_DATA_DIR } from "../store/store-options.ts";
 
+/** How the trail names an operator at the command line: `cli:$USER`. */
+export const cliActor = (): string => `cli:${process.env["USER"] ?? "operator"}`.replaceAll(/[^\w:.-]/g, "_");
+
 export interface SessionOptions {
   readonly dataDir?: string;
 }

@@ -52,10 +52,7 @@ export async function actOnRequest(
             allowed: ["awaiting_approval"],
           });
         await noteRequest(trx, row, "request.approved", actor, withReason);
-        return startWork(ctx, trx, { ...row, approved_at: now }, actor).then(async (moved) => {
-          await trx.updateTable("requests").set({ approved_at: now }).where("id", "=", id).execute();
-          return { ...moved, approved_at: now };
-        });
+        return startWork(ctx, trx, row, actor, "request.in_progress", { approved_at: now });
       }
       case "deny": {
         const denied = await moveRequest(

@@ -4,9 +4,9 @@
  * change processing rather than data, a wait for the consent ledger. Mails are jobs too, so a crash after the commit
  * still sends them.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Updateable } from "kysely";
 import { inTransaction } from "../jobs/job-queue.ts";
-import type { StoreSchema } from "../store/store-schema.ts";
+import type { RequestsTable, StoreSchema } from "../store/store-schema.ts";
 import { changesData } from "./lifecycle.ts";
 import { moveRequest, type RequestRow } from "./move-request.ts";
 import { clockOf } from "./request-clock.ts";
@@ -65,6 +65,7 @@ export async function startWork(
   row: RequestRow,
   actor: string,
   kind = "request.in_progress",
+  set: Updateable<RequestsTable> = {},
 ): Promise<RequestRow> {
   const now = ctx.now();
   const data = changesData(row.type);
@@ -78,6 +79,7 @@ export async function startWork(
       kind,
       payload: data ? { runs: "engine" } : { waits_for: "consent ledger" },
       ...(kind === "request.retried" ? { from: ["in_progress", "partially_completed"] as const } : {}),
+      set,
     },
     now,
   );

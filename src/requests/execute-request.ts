@@ -13,6 +13,7 @@ import { buildAccessPackage } from "../engine/access-package/build-access-packag
 import { type RequestOutcome, runAccess, runErasure, runRectification } from "../engine/run-request.ts";
 import { Stores } from "../engine/stores.ts";
 import { isStewardError } from "../errors.ts";
+import { holdsOf } from "./admin-actions.ts";
 import { queueMail } from "./advance-request.ts";
 import { changesData } from "./lifecycle.ts";
 import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
@@ -46,14 +47,9 @@ const isPartial = (o: RequestOutcome): boolean =>
 /** The legal-hold exemption of the manifest that stops this request type, when the subject is on hold. */
 async function heldBy(ctx: ServiceContext, row: RequestRow): Promise<{ key: string; reason: string } | undefined> {
   const exemption = ctx.manifest.exemptions.find((e) => e.basis === "legal_hold" && e.applies_to.includes(row.type));
-  if (!exemption || row.subject_hashes.length === 0) return undefined;
-  const hold = await ctx.store.db
-    .selectFrom("legal_holds")
-    .select("id")
-    .where("subject_hash", "in", row.subject_hashes)
-    .where("lifted_at", "is", null)
-    .executeTakeFirst();
-  return hold ? { key: exemption.key, reason: exemption.reason } : undefined;
+  if (!exemption) return undefined;
+  const holds = await holdsOf(ctx, row.subject_hashes);
+  return holds.length > 0 ? { key: exemption.key, reason: exemption.reason } : undefined;
 }
 
 export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Promise<void> {

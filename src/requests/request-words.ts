@@ -19,7 +19,7 @@ export const ASKED_FOR: Readonly<Record<RequestType, string>> = {
   opt_out_sale_sharing: "your opt-out of the sale and sharing of your personal data",
   limit_sensitive: "a limit on how we use your sensitive personal data",
   withdraw_consent: "the withdrawal of your consent",
-} as Readonly<Record<RequestType, string>>;
+};
 
 export function statusUrl(ctx: ServiceContext, id: string): string {
   return `${ctx.config.publicUrl}/api/requests/${id}`;

@@ -13,16 +13,16 @@ import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { checkRectification } from "../engine/rectification-sets.ts";
 import { stewardError } from "../errors.ts";
 import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
+import { verificationFor } from "../manifest/verification-for.ts";
 import { sha256 } from "../secrets/keyed-hash.ts";
 import { afterVerified } from "./advance-request.ts";
 import { checkOffered, resolveJurisdiction } from "./jurisdiction.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
-import type { RequestRow } from "./move-request.ts";
+import { lockRequest, type RequestRow } from "./move-request.ts";
 import { clockOf } from "./request-clock.ts";
 import { parseDetails, type RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
 import { identitiesHash, parseIdentity, subjectHashes } from "./subject.ts";
-import { verificationLevel } from "./verification-level.ts";
 import { newCode, resendCode, sendCode } from "./verify-request.ts";
 
 export interface SubmitInput {
@@ -75,7 +75,9 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
   if (!input.hostEvent) checkOffered(rights, type);
   const details = parseDetails(ctx.manifest, type, input.details);
   if (type === "rectification") checkRectification(ctx.manifest, details.set ?? []);
-  const level = input.hostEvent ? "none" : verificationLevel(rights, type);
+  // none: nothing to prove (an opt-out); email: the mailed code or a signed-in user; account: a signed-in user only;
+  // document: the code, then an operator's approval. An offered type always has a level (checkOffered above).
+  const level = input.hostEvent ? "none" : (verificationFor(rights, type) ?? "email");
 
   let vouched = false;
   if (input.accountToken && ctx.hostTokens) {
@@ -182,12 +184,7 @@ async function join(ctx: ServiceContext, existing: RequestRow, vouched: boolean)
   if (vouched && existing.status === "awaiting_verification") {
     const token = randomBytes(24).toString("base64url");
     const row = await ctx.store.db.transaction().execute(async (trx) => {
-      const locked = await trx
-        .selectFrom("requests")
-        .selectAll()
-        .where("id", "=", existing.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const locked = await lockRequest(trx, existing.id);
       await trx.deleteFrom("verification_codes").where("request_id", "=", existing.id).execute();
       await trx
         .updateTable("requests")

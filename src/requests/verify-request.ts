@@ -51,23 +51,29 @@ export async function sendCode(
     await ctx.mailer.send(codeMail(mailFacts(ctx, row, to), code, ctx.config.codeMinutes));
     await noteRequest(ctx.store.db, row, "mail.sent", "system", { mail: "code" });
     return true;
-  } catch (error) {
+  } catch {
+    // The person can ask for a new code; the trail says this one did not go (the reason is in the mailer's error).
     await noteRequest(ctx.store.db, row, "mail.failed", "system", { mail: "code" });
-    void error;
     return false;
   }
+}
+
+/** The error for a code action on a request that no longer waits for its code, or undefined when it does. */
+function notAwaiting(row: RequestRow, action: string): Error | undefined {
+  if (row.status === "awaiting_verification") return undefined;
+  return stewardError("STW_REQUEST_WRONG_STATE", {
+    id: row.id,
+    action,
+    status: row.status,
+    allowed: ["awaiting_verification"],
+  });
 }
 
 export async function resendCode(ctx: ServiceContext, id: string): Promise<RequestRow> {
   const { row, code } = await ctx.store.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
-    if (row.status !== "awaiting_verification")
-      throw stewardError("STW_REQUEST_WRONG_STATE", {
-        id,
-        action: "send a new code for",
-        status: row.status,
-        allowed: ["awaiting_verification"],
-      });
+    const wrong = notAwaiting(row, "send a new code for");
+    if (wrong) throw wrong;
     const current = await trx
       .selectFrom("verification_codes")
       .selectAll()
@@ -103,16 +109,8 @@ export async function verifyCode(ctx: ServiceContext, id: string, code: string):
   // Wrong tries must be counted even though the answer is an error: the transaction commits, then the error is thrown.
   const attempt = await ctx.store.db.transaction().execute(async (trx): Promise<Attempt> => {
     const row = await lockRequest(trx, id);
-    if (row.status !== "awaiting_verification")
-      return {
-        ok: false,
-        error: stewardError("STW_REQUEST_WRONG_STATE", {
-          id,
-          action: "verify",
-          status: row.status,
-          allowed: ["awaiting_verification"],
-        }),
-      };
+    const wrong = notAwaiting(row, "verify");
+    if (wrong) return { ok: false, error: wrong };
     const stored = await trx
       .selectFrom("verification_codes")
       .selectAll()

@@ -2,14 +2,12 @@
 import type { Command } from "commander";
 import { API_KEY_ROLES, createApiKey, listApiKeys, revokeApiKey } from "../../auth/api-keys.ts";
 import { EXIT, runAction } from "../run-action.ts";
-import { withStoreOnly } from "../service-session.ts";
+import { cliActor, withStoreOnly } from "../service-session.ts";
 
 interface Common {
   dataDir?: string;
   json?: boolean;
 }
-
-const actor = () => `cli:${process.env["USER"] ?? "operator"}`.replaceAll(/[^\w:.-]/g, "_");
 
 export function register(program: Command): void {
   const keys = program.command("keys").description("API keys for /api/admin (roles: admin, approver, viewer).");
@@ -27,7 +25,7 @@ export function register(program: Command): void {
   ).action(
     runAction(async (o: Common & { role: string; name: string }) =>
       withStoreOnly(o, async (store) => {
-        const { key, info } = await createApiKey(store.db, o, actor());
+        const { key, info } = await createApiKey(store.db, o, cliActor());
         process.stdout.write(
           o.json
             ? `${JSON.stringify({ key, id: info.id, name: info.name, role: info.role })}\n`
@@ -58,7 +56,7 @@ export function register(program: Command): void {
   common(keys.command("revoke").description("Revoke a key by name, id or prefix.").argument("<key>")).action(
     runAction(async (which: string, o: Common) =>
       withStoreOnly(o, async (store) => {
-        const k = await revokeApiKey(store.db, which, actor());
+        const k = await revokeApiKey(store.db, which, cliActor());
         process.stdout.write(o.json ? `${JSON.stringify({ revoked: k.id })}\n` : `revoked ${k.name} (${k.prefix}…)\n`);
         return EXIT.ok;
       }),

@@ -6,10 +6,9 @@ import type { Command } from "commander";
 import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts";
 import type { AdminView, RequestSummary } from "../../requests/request-views.ts";
 import { EXIT, runAction } from "../run-action.ts";
-import { withService } from "../service-session.ts";
+import { cliActor, withService } from "../service-session.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const actor = () => `cli:${process.env["USER"] ?? "operator"}`.replaceAll(/[^\w:.-]/g, "_");
 
 interface Common {
   dataDir?: string;
@@ -124,7 +123,7 @@ export function register(program: Command): void {
     ).action(
       runAction(async (id: string, dir: string, o: Common & { reason?: string }) =>
         withService(dir, o, async (service) => {
-          const row = await service.act(id, action as AdminAction, actor(), o.reason);
+          const row = await service.act(id, action as AdminAction, cliActor(), o.reason);
           process.stdout.write(
             o.json
               ? `${JSON.stringify({ id: row.id, status: row.status, due_at: row.due_at }, null, 2)}\n`
@@ -146,7 +145,7 @@ export function register(program: Command): void {
   ).action(
     runAction(async (id: string, dir: string, o: Common & { reason: string }) =>
       withService(dir, { ...o, jobs: false }, async (service) => {
-        const holds = await service.placeHold({ request_id: id }, o.reason, actor());
+        const holds = await service.placeHold({ request_id: id }, o.reason, cliActor());
         process.stdout.write(
           o.json ? `${JSON.stringify({ holds }, null, 2)}\n` : holds.map((h) => `hold ${h.id}\n`).join(""),
         );
@@ -165,7 +164,7 @@ export function register(program: Command): void {
   ).action(
     runAction(async (holdId: string, dir: string, o: Common & { reason?: string }) =>
       withService(dir, { ...o, jobs: false }, async (service) => {
-        await service.liftHold(holdId, actor(), o.reason);
+        await service.liftHold(holdId, cliActor(), o.reason);
         process.stdout.write(o.json ? `${JSON.stringify({ lifted: holdId })}\n` : `lifted ${holdId}\n`);
         return EXIT.ok;
       }),
