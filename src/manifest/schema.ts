@@ -92,7 +92,9 @@ export const purposeSchema = z.strictObject({
       assessed_on: isoDate,
     })
     .optional(),
-  consent: z.record(z.string().regex(/^[A-Za-z-]+$/), oneOf(CONSENT_MECHANISMS)).default({}),
+  consent: z.record(z.string().regex(/^[A-Za-z_-]+$/), oneOf(CONSENT_MECHANISMS)).default({}),
+  /** A "sale" or "sharing" in the U.S. state laws' sense; default: a data use under marketing.advertising. */
+  sale_or_sharing: z.boolean().optional(),
   data_subjects: keys,
   data_categories: keys,
   recipients: keys,
@@ -290,6 +292,8 @@ export const rightsSchema = z.strictObject({
   jurisdiction: key,
   name: text,
   law: text,
+  /** The jurisdiction for a person whose region no other jurisdiction covers (one per manifest). */
+  default: z.boolean().default(false),
   regions: z.array(z.string()).default([]),
   requests: z.array(oneOf(REQUEST_TYPES)).min(1),
   /** One of `deadline` and the older `deadline_days` is required (checked when the manifest is built). */

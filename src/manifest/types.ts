@@ -231,8 +231,13 @@ export interface Purpose extends Located {
   readonly data_use: string;
   readonly legal_basis?: LegalBasis;
   readonly legitimate_interest?: BalancingRecord;
-  /** Consent mechanism per jurisdiction ("EEA", "UK", "US", "default", …). */
+  /**
+   * Consent mechanism by jurisdiction: a key is a `rights[].jurisdiction` (`eea`), a region its jurisdictions cover
+   * (`EEA`, `US` for every `US-…` state) or `default`. Read it with `consentMechanism` (src/manifest/jurisdictions.ts).
+   */
   readonly consent: Readonly<Record<string, ConsentMechanism>>;
+  /** Stated when it differs from the default: a data use under `marketing.advertising` is a sale or sharing. */
+  readonly sale_or_sharing?: boolean;
   readonly data_subjects: readonly string[];
   readonly data_categories: readonly string[];
   /** System keys the data is disclosed to for this purpose. */
@@ -394,6 +399,8 @@ export interface JurisdictionRights extends Located {
   readonly jurisdiction: string;
   readonly name: string;
   readonly law: string;
+  /** The jurisdiction of a person whose region no other one covers; at most one per manifest. */
+  readonly default: boolean;
   /** ISO 3166 codes or region names the rights cover. */
   readonly regions: readonly string[];
   readonly requests: readonly RequestType[];

@@ -2,9 +2,11 @@
  * Cross-resource checks that a schema cannot make: every taxonomy key, system, exemption, dataset, collection and
  * field a manifest names must exist. Each failure names the bad value, the known ones and the closest match.
  */
+
 import { type StewardError, stewardError } from "../errors.ts";
 import type { Whereabouts } from "./build-manifest.ts";
 import { didYouMean } from "./did-you-mean.ts";
+import { jurisdictionsOfConsentKey } from "./jurisdictions.ts";
 import type { Collection, Connection, Dataset, Field, Manifest } from "./types.ts";
 import type { YamlPath } from "./yaml-locator.ts";
 
@@ -50,6 +52,11 @@ export function validateReferences(manifest: Manifest, where: Whereabouts): Stew
   const checkCategories = (list: readonly string[], owner: object, sub: YamlPath) =>
     expectAll("data category", list, catKeys, owner, sub);
   const systemKeys = manifest.systems.map((s) => s.key);
+  const consentKeys = [
+    "default",
+    ...new Set(manifest.rights.flatMap((r) => [r.jurisdiction, ...r.regions])),
+    ...(manifest.rights.some((r) => r.regions.some((g) => g.startsWith("US-"))) ? ["US"] : []),
+  ];
   const controllerKeys = manifest.systems.filter((s) => s.kind === "controller").map((s) => s.key);
   const checkConnection = (connection: Connection | undefined, owner: object) => {
     if (connection && !ENV_REFERENCE.test(connection.url)) {
@@ -66,7 +73,23 @@ export function validateReferences(manifest: Manifest, where: Whereabouts): Stew
     checkCategories(p.data_categories, p, ["data_categories"]);
     expectAll("system", p.recipients, systemKeys, p, ["recipients"]);
     if (p.processor_for) expect("controller system", p.processor_for, controllerKeys, p, ["processor_for"]);
+    if (manifest.rights.length > 0)
+      for (const key of Object.keys(p.consent))
+        if (jurisdictionsOfConsentKey(manifest, key).length === 0)
+          expect("consent jurisdiction", key, consentKeys, p, ["consent", key]);
   }
+  const defaults = manifest.rights.filter((r) => r.default);
+  for (const extra of defaults.slice(1))
+    errors.push(
+      stewardError(
+        "STW_MANIFEST_INVALID_VALUE",
+        {
+          value: `default: true on "${extra.jurisdiction}"`,
+          detail: `only one jurisdiction can be the default, and "${defaults[0]?.jurisdiction}" already is`,
+        },
+        locate(extra, ["default"]),
+      ),
+    );
   for (const s of manifest.systems) {
     checkCategories(s.data_categories, s, ["data_categories"]);
     checkConnection(s.connection, s);

@@ -4,6 +4,7 @@
  * purpose names `processor_for`. Collections held for a controller are listed under that controller.
  */
 import { stewardError } from "../errors.ts";
+import { isThirdCountry, thirdCountries } from "../manifest/third-country.ts";
 import type { Manifest, Organization, Purpose, RetentionRule, System } from "../manifest/types.ts";
 import {
   categoryName,
@@ -19,7 +20,6 @@ import {
 } from "../notice/manifest-facts.ts";
 import { addressInWords, MECHANISM_SHORT_NAMES } from "../notice/plain-words.ts";
 import { retentionInWords } from "../notice/retention-in-words.ts";
-import { isThirdCountry, thirdCountries } from "../notice/third-country.ts";
 import type {
   ControllerRecord,
   ProcessorController,

@@ -1,6 +1,7 @@
 /** One-line texts for the parts of a record, shared by the CSV and Markdown formats. */
+
+import { thirdCountries } from "../manifest/third-country.ts";
 import { countryName, listInWords, SYSTEM_KIND_NAMES } from "../notice/plain-words.ts";
-import { thirdCountries } from "../notice/third-country.ts";
 import type { RopaParty, RopaRecipient, RopaTimeLimit, RopaTransfer } from "./ropa-types.ts";
 
 /** "privacy@acme.example, 1 Main St, Springfield, United States" (the ways to reach a party). */

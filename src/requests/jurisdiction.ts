@@ -1,15 +1,10 @@
 /**
  * Which jurisdiction's rules a request follows: the one it names, else the one whose regions hold the person's
- * country ("DE" → the EEA, "US-CA" → California), else the manifest's catch-all (a jurisdiction with no regions).
+ * country ("DE" → the EEA, "US-CA" → California), else the manifest's default (`default: true`, or a jurisdiction with no regions).
  */
 import { stewardError } from "../errors.ts";
+import { defaultJurisdiction, regionCovers } from "../manifest/jurisdictions.ts";
 import type { JurisdictionRights, Manifest, RequestType } from "../manifest/types.ts";
-import { isInEea } from "../notice/third-country.ts";
-
-function covers(rights: JurisdictionRights, country: string): boolean {
-  const c = country.toUpperCase();
-  return rights.regions.some((r) => r === c || (r === "EEA" && isInEea(c)) || (r === "US" && c.startsWith("US-")));
-}
 
 export function resolveJurisdiction(
   manifest: Manifest,
@@ -22,8 +17,8 @@ export function resolveJurisdiction(
     if (!found) throw stewardError("STW_REQUEST_UNKNOWN_JURISDICTION", { value: declared, allowed });
     return found;
   }
-  const byCountry = country ? manifest.rights.find((r) => covers(r, country)) : undefined;
-  const fallback = manifest.rights.find((r) => r.regions.length === 0) ?? manifest.rights[0];
+  const byCountry = country ? manifest.rights.find((r) => regionCovers(r, country)) : undefined;
+  const fallback = defaultJurisdiction(manifest) ?? manifest.rights[0];
   const chosen = byCountry ?? fallback;
   if (!chosen) throw stewardError("STW_REQUEST_UNKNOWN_JURISDICTION", { value: country ?? "(none)", allowed });
   return chosen;

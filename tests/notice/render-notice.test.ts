@@ -124,7 +124,7 @@ describe("notice from the fixture manifest", () => {
     expect(us).toContain(
       "How we confirm it is you: we confirm that you control the e-mail address on the account, or you ask while signed in; to opt out of the sale of your personal data and of its sharing or use for targeted advertising: no check is needed",
     );
-    expect(us).toContain("In the United States you can opt out of: Newsletter.");
+    expect(us).toContain("In the United States you can opt out of: Product analytics and Newsletter.");
   });
 
   it("describes transfers, the DPF commitments, children and the revisions", () => {

@@ -35,6 +35,7 @@ const rights = (jurisdiction: string, fields: Partial<JurisdictionRights> = {}):
   jurisdiction,
   name: jurisdiction,
   law: "Our own commitment",
+  default: false,
   regions: [],
   requests: ["access"],
   deadline: { amount: 30, unit: "days" },

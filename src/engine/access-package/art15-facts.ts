@@ -9,6 +9,7 @@
  * classified only as "user.contact" — the same rule `rulesCovering` applies for the notice and the Art. 30 records.
  */
 import { isWithin } from "../../manifest/taxonomy/build-taxonomy.ts";
+import { thirdCountries } from "../../manifest/third-country.ts";
 import type {
   AutomatedDecision,
   LegalBasis,
@@ -21,7 +22,6 @@ import type {
 } from "../../manifest/types.ts";
 import { categoryName, distinct, rulesCovering, systemName, systemOf } from "../../notice/manifest-facts.ts";
 import { retentionInWords } from "../../notice/retention-in-words.ts";
-import { thirdCountries } from "../../notice/third-country.ts";
 
 export interface PurposeFact {
   readonly key: string;

@@ -1,4 +1,4 @@
-import type { ConsentMechanism, NoticeSection, Purpose } from "../../manifest/types.ts";
+import type { ConsentMechanism, Manifest, NoticeSection, Purpose } from "../../manifest/types.ts";
 import { categoryName, subjectName, systemOf } from "../manifest-facts.ts";
 import { type Block, type Fact, type Inline, link } from "../notice-document.ts";
 import {
@@ -17,19 +17,21 @@ import type { NoticeContext } from "./notice-context.ts";
 export const purposeAnchor = (section: NoticeSection, p: Purpose): string =>
   `${sectionId(section)}--${p.key.replaceAll(/[_.]/g, "-")}`;
 
-/** Consent regions of the manifest ("EEA", "UK", "CH", "US", "default") as a reader names them. */
-const regionOfChoice = (where: string): string => (where === "UK" ? "United Kingdom" : countryName(where));
+/** A `consent:` key as a reader names it: the jurisdiction it is the key of, else the region ("EEA", "US"). */
+const regionOfChoice = (m: Manifest, where: string): string =>
+  m.rights.find((r) => r.jurisdiction.toLowerCase() === where.toLowerCase())?.name ??
+  (where === "UK" ? "United Kingdom" : countryName(where));
 
 /**
  * "You can opt out" when one rule holds everywhere, else the regions grouped by choice:
  * "European Economic Area, United Kingdom and Switzerland: only with your consent; elsewhere: you can opt out".
  */
-function choicesInWords(choices: readonly [string, ConsentMechanism][]): string {
+function choicesInWords(m: Manifest, choices: readonly [string, ConsentMechanism][]): string {
   const [only] = choices;
   if (choices.length === 1 && only?.[0] === "default") return upperFirst(CONSENT_NAMES[only[1]]);
   const groups = new Map<ConsentMechanism, string[]>();
   for (const [where, how] of choices)
-    if (where !== "default") groups.set(how, [...(groups.get(how) ?? []), regionOfChoice(where)]);
+    if (where !== "default") groups.set(how, [...(groups.get(how) ?? []), regionOfChoice(m, where)]);
   const parts = [...groups].map(([how, regions]) => `${listInWords(regions)}: ${CONSENT_NAMES[how]}`);
   const fallback = choices.find(([where]) => where === "default");
   if (fallback) parts.push(`elsewhere: ${CONSENT_NAMES[fallback[1]]}`);
@@ -71,7 +73,7 @@ export function purposeBlock(ctx: NoticeContext, p: Purpose, id: string): Block 
     facts.push({ term: "Shared with", text });
   }
   const choices = Object.entries(p.consent);
-  if (choices.length > 0) facts.push({ term: "Your choice", text: [choicesInWords(choices)] });
+  if (choices.length > 0) facts.push({ term: "Your choice", text: [choicesInWords(m, choices)] });
   if (p.automated_decision) {
     const a = p.automated_decision;
     facts.push({ term: "Automated decision", text: [a.logic] });

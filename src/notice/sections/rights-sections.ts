@@ -1,4 +1,5 @@
 /** Sections built from the rights per jurisdiction and the exemptions: your rights, U.S. state rights. */
+import { consentMechanism } from "../../manifest/jurisdictions.ts";
 import type { JurisdictionRights, RequestType } from "../../manifest/types.ts";
 import { verificationFor } from "../../manifest/verification-for.ts";
 import { deadlineRulesFor, describeDeadline } from "../../requests/deadlines/index.ts";
@@ -145,7 +146,9 @@ export const yourRights: SectionBuilder = (ctx) => {
 export const usStateRights: SectionBuilder = (ctx) => {
   const rights = ctx.manifest.rights.filter(isUsJurisdiction);
   const blocks: Block[] = rights.map(jurisdictionBlock);
-  const optOuts = ctx.manifest.purposes.filter((p) => p.consent["US"] === "opt_out");
+  const optOuts = ctx.manifest.purposes.filter((p) =>
+    rights.some((r) => consentMechanism(p, r).mechanism === "opt_out"),
+  );
   if (optOuts.length > 0)
     blocks.push(paragraph("In the United States you can opt out of: ", listInWords(optOuts.map((p) => p.name)), "."));
   if (blocks.length > 0 && !ctx.has("your_rights")) blocks.push(...exemptionBlocks(ctx));

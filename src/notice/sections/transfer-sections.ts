@@ -1,4 +1,6 @@
 /** Sections built from the organization's transfer commitments and the systems' countries. */
+
+import { thirdCountries } from "../../manifest/third-country.ts";
 import type { System } from "../../manifest/types.ts";
 import { type Block, item, link, list, paragraph } from "../notice-document.ts";
 import {
@@ -10,7 +12,6 @@ import {
   MECHANISM_SHORT_NAMES,
   SYSTEM_KIND_NAMES,
 } from "../plain-words.ts";
-import { thirdCountries } from "../third-country.ts";
 import type { SectionBuilder } from "./notice-context.ts";
 
 function safeguardInWords(s: System): string {
