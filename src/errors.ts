@@ -487,6 +487,45 @@ export const ERRORS = {
     message: (p) => `${p.action} needs a reason; it is shown to the person and kept in the audit trail`,
     fix: 'Send {"reason": "…"} (CLI: --reason "…").',
   }),
+  // ── consent ledger ─────────────────────────────────────────────────────────────────────────────
+  STW_CONSENT_BAD_SUBJECT: define<{ detail: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A consent subject is not `TYPE:VALUE` with a known identity type or a device id.",
+    message: (p) => `subject: ${p.detail}; subject types: ${list(p.allowed)}`,
+    fix: "Write the subject as TYPE:VALUE, e.g. email:ada@example.com, user_id:42 or device:<the SDK's device id>.",
+  }),
+  STW_CONSENT_UNKNOWN_PURPOSE: define<{ value: string; allowed: readonly string[]; suggestion?: string | undefined }>({
+    status: 400,
+    summary: "A consent event or decision names a purpose the manifest does not declare.",
+    message: (p) => `unknown purpose "${p.value}"${hint(p.suggestion)} purposes: ${list(p.allowed, 40)}`,
+    fix: "Use a `purposes[].key` of the manifest (`GET /api/manifest` lists them).",
+  }),
+  STW_CONSENT_NO_CHOICE: define<{
+    purpose: string;
+    status: string;
+    jurisdiction: string;
+    why: string;
+    allowed: readonly string[];
+  }>({
+    status: 422,
+    summary: "A consent event records a choice the purpose does not offer where the person is.",
+    message: (p) =>
+      `purpose "${p.purpose}" offers no "${p.status}" in jurisdiction "${p.jurisdiction}": ${p.why}; what can be recorded: ${list(p.allowed)}`,
+    fix: "Record only the choices the purpose offers there (`GET /api/consent/decision` shows its basis); an objection to a purpose needs legitimate interests, public task or direct marketing.",
+  }),
+  STW_CONSENT_BAD_EVENT: define<{ detail: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A consent event's status or method is not one the ledger knows, or is not allowed to this caller.",
+    message: (p) => `consent event: ${p.detail}; allowed: ${list(p.allowed)}`,
+    fix: 'Send {"subject": "email:…", "purpose": "…", "status": "granted"|"withdrawn"|"objected", "method": "banner"|"preferences"|"api"|"import"}.',
+  }),
+  STW_CONSENT_NOT_YOURS: define<{ type: string }>({
+    status: 403,
+    summary: "A caller without a host token or an admin key named a subject other than a device id.",
+    message: (p) =>
+      `a "${p.type}" subject needs the host application's token for that person, or an admin API key; without one only "device" subjects are accepted`,
+    fix: "From the browser SDK use the device id; from the host application send `Authorization: Bearer <token for that user>`; operators use /api/admin/consent/….",
+  }),
   STW_HOST_TOKEN_INVALID: define<{ detail: string }>({
     status: 401,
     summary: "The signed-in user's token from the host application was refused.",

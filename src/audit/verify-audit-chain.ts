@@ -1,7 +1,7 @@
 /**
- * Walks the whole audit trail in id order and recomputes every hash. The chain holds when each event's `prev_hash` is
- * the hash of the event before it and its own `hash` matches its content. Reads in pages, so a trail of millions of
- * events is checked in constant memory.
+ * Walks a hash chain in order and recomputes every hash: the audit trail's and the consent ledger's. A chain holds
+ * when each entry's `prev_hash` is the hash of the entry before it and its own `hash` matches its content. Reads in
+ * pages, so a chain of millions of entries is checked in constant memory.
  *
  * @example
  *   const result = await verifyAuditChain(store.db);
@@ -19,40 +19,62 @@ export type ChainVerdict =
       readonly brokenAt: { readonly id: number; readonly kind: string; readonly why: string };
     };
 
+export interface Linked {
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
 const PAGE = 5_000;
 
-export async function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVerdict> {
+/** The shared walk: `page(after)` returns the next entries in chain order; `expected` recomputes one hash. */
+export async function walkChain<R extends Linked>(
+  page: (after: string, limit: number) => Promise<R[]>,
+  positionOf: (row: R) => string,
+  kindOf: (row: R) => string,
+  expected: (previous: string, row: R) => string,
+): Promise<ChainVerdict> {
   let previous = "";
-  let after = 0;
+  let after = "0";
   let count = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom("audit_events")
-      .select(["id", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash"])
-      .where("id", ">", after)
-      .orderBy("id")
-      .limit(PAGE)
-      .execute();
+    const rows = await page(after, PAGE);
     for (const row of rows) {
       count += 1;
+      const id = Number(positionOf(row));
       if (row.prev_hash !== previous) {
-        const why = "its link to the event before it does not match: an event before it was removed, added or changed";
-        return { ok: false, events: count, brokenAt: { id: row.id, kind: row.kind, why } };
+        const why = "its link to the entry before it does not match: an entry before it was removed, added or changed";
+        return { ok: false, events: count, brokenAt: { id, kind: kindOf(row), why } };
       }
-      const expected = chainHash(previous, {
+      if (expected(previous, row) !== row.hash) {
+        const why = "its content does not match its hash: the entry was changed after it was written";
+        return { ok: false, events: count, brokenAt: { id, kind: kindOf(row), why } };
+      }
+      previous = row.hash;
+      after = positionOf(row);
+    }
+    if (rows.length < PAGE) return { ok: true, events: count, head: previous };
+  }
+}
+
+export function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVerdict> {
+  return walkChain(
+    (after, limit) =>
+      db
+        .selectFrom("audit_events")
+        .select(["id", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash"])
+        .where("id", ">", Number(after))
+        .orderBy("id")
+        .limit(limit)
+        .execute(),
+    (row) => String(row.id),
+    (row) => row.kind,
+    (previous, row) =>
+      chainHash(previous, {
         at: row.at.toISOString(),
         actor: row.actor,
         kind: row.kind,
         request_id: row.request_id,
         payload: row.payload,
-      });
-      if (expected !== row.hash) {
-        const why = "its content does not match its hash: the event was changed after it was written";
-        return { ok: false, events: count, brokenAt: { id: row.id, kind: row.kind, why } };
-      }
-      previous = row.hash;
-      after = row.id;
-    }
-    if (rows.length < PAGE) return { ok: true, events: count, head: previous };
-  }
+      }),
+  );
 }

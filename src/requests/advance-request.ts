@@ -1,12 +1,14 @@
 /**
  * The moves that follow one another without anyone deciding: once verified, a request waits for approval where that
  * is required, else work starts — a job for the engine, enqueued in the same transaction, or, for the requests that
- * change processing rather than data, a wait for the consent ledger. Mails are jobs too, so a crash after the commit
+ * change processing rather than data, the consent ledger's events and the completion, in that same transaction. Mails are jobs too, so a crash after the commit
  * still sends them.
  */
+
 import type { Kysely, Updateable } from "kysely";
 import { inTransaction } from "../jobs/job-queue.ts";
 import type { RequestsTable, StoreSchema } from "../store/store-schema.ts";
+import { carryOutChoice } from "./carry-out-choice.ts";
 import { changesData } from "./lifecycle.ts";
 import { moveRequest, type RequestRow } from "./move-request.ts";
 import { clockOf } from "./request-clock.ts";
@@ -77,15 +79,14 @@ export async function startWork(
       action: kind === "request.retried" ? "retry" : "start",
       actor,
       kind,
-      payload: data ? { runs: "engine" } : { waits_for: "consent ledger" },
+      payload: { runs: data ? "engine" : "consent ledger" },
       ...(kind === "request.retried" ? { from: ["in_progress", "partially_completed"] as const } : {}),
       set,
     },
     now,
   );
-  if (data) {
-    if (!ctx.jobs) throw new Error("the request service was opened without a job queue");
-    await ctx.jobs.send("request.execute", { request_id: row.id }, inTransaction(trx));
-  }
+  if (!data) return carryOutChoice(ctx, trx, moved, actor);
+  if (!ctx.jobs) throw new Error("the request service was opened without a job queue");
+  await ctx.jobs.send("request.execute", { request_id: row.id }, inTransaction(trx));
   return moved;
 }

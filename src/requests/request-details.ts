@@ -1,6 +1,7 @@
 /**
  * The details a request type takes, checked at intake: the values a rectification sets, the data categories an access
- * request is limited to, and the provider a portability copy is sent to (GDPR Art. 20(2)). Sealed in the store: a
+ * request is limited to, the provider a portability copy is sent to (GDPR Art. 20(2)), and the purposes an objection
+ * or a withdrawal of consent is about. Sealed in the store: a
  * value to set is personal data.
  */
 import { LOOPBACK_HOSTS } from "../connectors/connection-url.ts";
@@ -13,12 +14,16 @@ export interface RequestDetails {
   readonly categories?: readonly string[];
   /** An https URL of another controller that receives the portable copy. */
   readonly destination?: string;
+  /** The purposes an objection or a withdrawal is about (default: every purpose it can cover). */
+  readonly purposes?: readonly string[];
 }
 
 const KEYS: Readonly<Partial<Record<RequestType, readonly string[]>>> = {
   rectification: ["set"],
   access: ["categories"],
   portability: ["categories", "destination"],
+  objection: ["purposes"],
+  withdraw_consent: ["purposes"],
 };
 
 export function parseDetails(manifest: Manifest, type: RequestType, input: unknown): RequestDetails {
@@ -37,7 +42,7 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
   for (const key of Object.keys(record))
     if (!allowed.includes(key))
       throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: `"${key}" does not apply to ${type}`, allowed });
-  const out: { set?: Rectification[]; categories?: string[]; destination?: string } = {};
+  const out: { set?: Rectification[]; categories?: string[]; destination?: string; purposes?: string[] } = {};
   if (record["set"] !== undefined) {
     const set = record["set"];
     if (typeof set !== "object" || set === null || Array.isArray(set) || Object.keys(set).length === 0)
@@ -67,6 +72,16 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
     out.categories = categories as string[];
   }
   if (record["destination"] !== undefined) out.destination = checkDestination(record["destination"]);
+  if (record["purposes"] !== undefined) {
+    const purposes = record["purposes"];
+    const known = manifest.purposes.map((p) => p.key);
+    if (!Array.isArray(purposes) || purposes.length === 0 || purposes.some((p) => !known.includes(p as string)))
+      throw stewardError("STW_REQUEST_BAD_DETAILS", {
+        detail: "`purposes` must be a non-empty list of purpose keys",
+        allowed: known,
+      });
+    out.purposes = purposes as string[];
+  }
   return out;
 }
 

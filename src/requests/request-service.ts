@@ -11,6 +11,7 @@
  */
 
 import { join } from "node:path";
+import { ConsentLedger } from "../consent/consent-ledger.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
 import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
@@ -45,6 +46,8 @@ export interface RequestServiceOptions {
   readonly config?: Partial<RequestServiceConfig>;
   readonly jobs?: JobOptions | false;
   readonly now?: () => Date;
+  /** The consent ledger to share (the server opens one for both); default one of its own. */
+  readonly consent?: ConsentLedger;
 }
 
 export interface WorkerOptions {
@@ -72,17 +75,22 @@ export class RequestService {
         outbox: join(dataDir, "outbox"),
       });
     const jobs = options.jobs === false ? undefined : await JobQueue.start(options.store, options.jobs ?? {});
+    const hash = new KeyedHash(secret);
+    const now = options.now ?? (() => new Date());
+    const consent =
+      options.consent ?? (await ConsentLedger.open({ store: options.store, manifest: options.manifest, hash, now }));
     return new RequestService({
       store: options.store,
       manifest: options.manifest,
+      consent,
       sealer: new Sealer(secret),
-      hash: new KeyedHash(secret),
+      hash,
       mailer,
       jobs,
       hostTokens: options.hostTokens ?? hostTokensFromEnv(),
       engine: options.engine ?? {},
       config,
-      now: options.now ?? (() => new Date()),
+      now,
     });
   }
 
@@ -156,6 +164,7 @@ export class RequestService {
   async close(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
     await this.ctx.jobs?.stop();
+    await this.ctx.consent.close();
     this.ctx.mailer.close();
   }
 }

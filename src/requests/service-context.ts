@@ -3,6 +3,7 @@
  * engine's connections, configuration and the clock. Built once by `openRequestService`; tests pass their own clock
  * and mail server.
  */
+import type { ConsentLedger } from "../consent/consent-ledger.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { Mailer } from "../mail/mailer.ts";
@@ -64,6 +65,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RequestServ
 export interface ServiceContext {
   readonly store: Store;
   readonly manifest: Manifest;
+  /** The consent ledger: carries out the requests that change processing, and records an age below the minimum. */
+  readonly consent: ConsentLedger;
   readonly sealer: Sealer;
   readonly hash: KeyedHash;
   readonly mailer: Mailer;

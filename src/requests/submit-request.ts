@@ -172,6 +172,20 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
         ...(input.hostEvent ? { event: input.hostEvent, basis: HOST_EVENT_BASIS[input.hostEvent] } : {}),
       },
     });
+    if (input.hostEvent === "subject.under_age")
+      // From now on every decision for this person says no, whatever they chose, but what the law requires.
+      await ctx.consent.record(
+        Object.entries(identity).map(([t, v]) => ({
+          subject: ctx.consent.subject(`${t}:${v}`),
+          purpose: "*",
+          status: "under_age" as const,
+          method: "host_event" as const,
+          jurisdiction: rights.jurisdiction,
+          request_id: row.id,
+          actor: input.actor ?? "host",
+        })),
+        trx,
+      );
     if (proofNeeded) return { row, code: await newCode(ctx, trx, row) };
     const method = input.hostEvent ? "host_event" : vouched ? "account" : "none";
     return { row: await afterVerified(ctx, trx, row, method, "system"), code: undefined };

@@ -20,11 +20,18 @@ export class KeyedHash {
   readonly #subjects: Buffer;
   readonly #codes: Buffer;
   readonly #links: Buffer;
+  readonly #proofs: Buffer;
 
   constructor(secret: Secret) {
     this.#subjects = deriveKey(secret, "subject");
     this.#codes = deriveKey(secret, "code");
     this.#links = deriveKey(secret, "link");
+    this.#proofs = deriveKey(secret, "proof");
+  }
+
+  /** Where a consent event came from — the client's address and browser — as a hash that names neither. */
+  proof(ip: string, userAgent: string): string {
+    return createHmac("sha256", this.#proofs).update(`${ip}\n${userAgent}`).digest("hex");
   }
 
   /** `email:ada@example.com` → 64 hex characters. */

@@ -64,18 +64,20 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   };
   let db: Kysely<StoreSchema> | undefined;
   let executor: SqlExecutor | undefined;
+  let pool: PGlitePool | pg.Pool | undefined;
   try {
-    const pool = await createPool(target, options);
+    pool = await createPool(target, options);
+    const opened = pool;
     executor =
-      pool instanceof PGlitePool
-        ? pool
+      opened instanceof PGlitePool
+        ? opened
         : {
             async executeSql(text, values) {
-              const result = await pool.query(text, values as unknown[] | undefined);
+              const result = await opened.query(text, values as unknown[] | undefined);
               return { rows: result.rows, rowCount: result.rowCount ?? 0 };
             },
           };
-    db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool: opened }) });
     await sql`select 1`.execute(db);
   } catch (error) {
     await db?.destroy().catch(() => {});
@@ -84,7 +86,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   }
   try {
     const schemaVersion = options.migrate === false ? await readSchemaVersion(db) : (await migrateStore(db)).to;
-    return makeStore(db, executor, target, schemaVersion, release);
+    const listen = listenerFor(pool, target);
+    return makeStore(db, executor, target, schemaVersion, release, listen);
   } catch (error) {
     await db.destroy().catch(() => {});
     await release();
@@ -93,14 +96,43 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   }
 }
 
+type Listen = Store["listen"];
+
+/** LISTEN on the embedded database itself, or on a connection of its own on PostgreSQL. */
+function listenerFor(pool: PGlitePool | pg.Pool, target: StoreTarget): Listen {
+  return async (channel, onNotice, onLost) => {
+    if (pool instanceof PGlitePool || target.backend === "pglite")
+      return (pool as PGlitePool).pglite.listen(channel, onNotice);
+    const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
+    let stopped = false;
+    client.on("error", () => {
+      if (!stopped) onLost?.();
+    });
+    client.on("end", () => {
+      if (!stopped) onLost?.();
+    });
+    client.on("notification", (n) => {
+      if (n.channel === channel) onNotice(n.payload ?? "");
+    });
+    await client.connect();
+    await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+    return async () => {
+      stopped = true;
+      await client.end().catch(() => {});
+    };
+  };
+}
+
 function makeStore(
   db: Kysely<StoreSchema>,
   executor: SqlExecutor,
   target: StoreTarget,
   schemaVersion: number,
   release: () => Promise<void>,
+  listen: Listen,
 ): Store {
   let closing: Promise<void> | undefined;
+  const listeners = new Set<() => Promise<void>>();
   return {
     db,
     sql: executor,
@@ -115,8 +147,18 @@ function makeStore(
         return { ok: false, detail: message(error) };
       }
     },
+    async listen(channel, onNotice, onLost) {
+      const stop = await listen(channel, onNotice, onLost);
+      const unlisten = async () => {
+        if (listeners.delete(unlisten)) await stop();
+      };
+      listeners.add(unlisten);
+      return unlisten;
+    },
     close() {
-      closing ??= db.destroy().finally(release);
+      closing ??= Promise.all([...listeners].map((stop) => stop()))
+        .then(() => db.destroy())
+        .finally(release);
       return closing;
     },
   };

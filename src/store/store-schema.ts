@@ -140,6 +140,42 @@ export interface SettingsTable {
   readonly value: string;
 }
 
+/** What a consent event says: a choice (`granted`, `withdrawn`, `objected`) or a fact that overrides every choice. */
+export type ConsentStatus = "granted" | "withdrawn" | "objected" | "restricted" | "unrestricted" | "under_age";
+
+/** How the event came: the banner, the preferences dialog, the API, a GPC signal, a request, an import, … */
+export type ConsentMethod = "banner" | "preferences" | "api" | "gpc" | "request" | "import" | "host_event" | "admin";
+
+/** One entry of the consent ledger, chained like the audit trail. The person is only a keyed hash. */
+export interface ConsentEventsTable {
+  readonly seq: ColumnType<string, never, never>;
+  /** The record's id (ISO/IEC TS 27560 "record id"), chosen by the writer so that the hash covers it. */
+  readonly record_id: Immutable<string>;
+  readonly at: Immutable<Date>;
+  readonly subject_hash: Immutable<string>;
+  /** The identity type the subject was given as (`email`, `user_id`, `device`). */
+  readonly subject_type: Immutable<string>;
+  /** A purpose key, or `*` for a fact about every purpose (a restriction, an age). */
+  readonly purpose: Immutable<string>;
+  readonly status: Immutable<ConsentStatus>;
+  readonly method: Immutable<ConsentMethod>;
+  readonly notice_version: Immutable<string | null>;
+  readonly jurisdiction: Immutable<string | null>;
+  /** Keyed hash of the client's IP address and user agent, never the values. */
+  readonly proof: Immutable<string | null>;
+  readonly request_id: Immutable<string | null>;
+  readonly actor: Immutable<string>;
+  readonly prev_hash: Immutable<string>;
+  readonly hash: Immutable<string>;
+}
+
+/** A browser's device id joined to the person who signed in on it: their histories are read as one. */
+export interface ConsentLinksTable {
+  readonly device_hash: Immutable<string>;
+  readonly subject_hash: Immutable<string>;
+  readonly linked_at: Immutable<Date, Date | undefined>;
+}
+
 export interface StoreSchema {
   readonly notice_versions: NoticeVersionsTable;
   readonly audit_events: AuditEventsTable;
@@ -149,4 +185,6 @@ export interface StoreSchema {
   readonly api_keys: ApiKeysTable;
   readonly legal_holds: LegalHoldsTable;
   readonly settings: SettingsTable;
+  readonly consent_events: ConsentEventsTable;
+  readonly consent_links: ConsentLinksTable;
 }

@@ -20,6 +20,12 @@ export interface Store {
   readonly target: string;
   /** Schema version after opening (and migrating). */
   readonly schemaVersion: number;
+  /**
+   * Calls `onNotice` with the payload of every `NOTIFY channel` (from this process or, on PostgreSQL, any process on
+   * the same database) until the returned function is called or the store closes. On PostgreSQL it holds one
+   * connection of its own; a lost connection is reported to `onLost`, whose caller should treat its caches as stale.
+   */
+  listen(channel: string, onNotice: (payload: string) => void, onLost?: () => void): Promise<() => Promise<void>>;
   /** Answers whether the backend still responds; never throws. */
   ping(): Promise<{ ok: true } | { ok: false; detail: string }>;
   /** Closes every connection; waits for the query in flight. Safe to call twice. */

@@ -1,6 +1,10 @@
-/** `steward audit verify` — recompute the audit trail's hash chain; exit 0 when it holds, 1 naming the first break. */
+/**
+ * `steward audit verify` — recompute the hash chains of the request trail and of the consent ledger; exit 0 when both
+ * hold, 1 naming the first break of each broken one.
+ */
 import type { Command } from "commander";
-import { verifyAuditChain } from "../../audit/verify-audit-chain.ts";
+import { type ChainVerdict, verifyAuditChain } from "../../audit/verify-audit-chain.ts";
+import { verifyConsentChain } from "../../consent/verify-consent-chain.ts";
 import { EXIT, runAction } from "../run-action.ts";
 import { withStoreOnly } from "../service-session.ts";
 
@@ -8,23 +12,33 @@ export function register(program: Command): void {
   const audit = program.command("audit").description("The tamper-evident audit trail.");
   audit
     .command("verify")
-    .description("Check the hash chain over every event. Exit 0 when it holds, 1 when an event was changed or removed.")
+    .description(
+      "Check the hash chains of the request trail and the consent ledger. Exit 0 when both hold, 1 when an entry was changed or removed.",
+    )
     .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
     .option("--json", "print JSON")
     .action(
       runAction(async (o: { dataDir?: string; json?: boolean }) =>
         withStoreOnly(o, async (store) => {
-          const verdict = await verifyAuditChain(store.db);
-          if (o.json) process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
-          else if (verdict.ok)
-            process.stdout.write(`audit chain holds: ${verdict.events} events, head ${verdict.head.slice(0, 16)}…\n`);
+          const audit = await verifyAuditChain(store.db);
+          const consent = await verifyConsentChain(store.db);
+          if (o.json)
+            process.stdout.write(`${JSON.stringify({ ok: audit.ok && consent.ok, audit, consent }, null, 2)}\n`);
           else
             process.stdout.write(
-              `audit chain BROKEN at event ${verdict.brokenAt.id} (${verdict.brokenAt.kind}): ${verdict.brokenAt.why}\n` +
-                `${verdict.events - 1} event(s) before it verified.\n`,
+              `${inWords("audit chain", "event", audit)}${inWords("consent ledger", "entry", consent)}`,
             );
-          return verdict.ok ? EXIT.ok : EXIT.findings;
+          return audit.ok && consent.ok ? EXIT.ok : EXIT.findings;
         }),
       ),
     );
+}
+
+function inWords(name: string, unit: string, v: ChainVerdict): string {
+  if (v.ok)
+    return `${name} holds: ${v.events} ${unit === "entry" && v.events !== 1 ? "entries" : `${unit}${v.events === 1 ? "" : "s"}`}, head ${v.head.slice(0, 16) || "(empty)"}…\n`;
+  return (
+    `${name} BROKEN at ${unit} ${v.brokenAt.id} (${v.brokenAt.kind}): ${v.brokenAt.why}\n` +
+    `${v.events - 1} ${unit === "entry" ? "entries" : "events"} before it verified.\n`
+  );
 }

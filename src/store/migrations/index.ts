@@ -6,8 +6,10 @@
 import type { Migration } from "kysely";
 import { migration0001 } from "./0001_initial.ts";
 import { migration0002 } from "./0002_request_service.ts";
+import { migration0003 } from "./0003_consent_ledger.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
   "0002_request_service": migration0002,
+  "0003_consent_ledger": migration0003,
 };

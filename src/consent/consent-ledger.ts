@@ -1,0 +1,343 @@
+/**
+ * The consent ledger: records choices, signals and restrictions, and answers `decide(subject, purpose)` from them.
+ * The HTTP routes, the CLI's `consent` commands and the request service are shells over it.
+ *
+ * Decisions are served from a cache of derived states (one entry per subject, bounded), dropped for a subject when
+ * anything is recorded about them — by this process at once, and by any process that shares the PostgreSQL store
+ * through `LISTEN steward_consent` (src/consent/append-consent-events.ts sends the notice in the writing transaction,
+ * so it arrives after the commit). If the listening connection is lost the whole cache is dropped and rebuilt from
+ * the ledger on demand.
+ *
+ * @example
+ *   const ledger = await ConsentLedger.open({ store, manifest, hash });
+ *   await ledger.record({ subject: "email:ada@example.com", purpose: "marketing_email", status: "granted",
+ *                         method: "preferences", actor: "host" });
+ *   ledger.decide("email:ada@example.com", "marketing_email")   // → {allowed: true, code: "consent_given", …}
+ */
+import type { Kysely } from "kysely";
+import { stewardError } from "../errors.ts";
+import { didYouMean } from "../manifest/did-you-mean.ts";
+import type { JurisdictionRights, Manifest, Purpose } from "../manifest/types.ts";
+import { resolveJurisdiction } from "../requests/jurisdiction.ts";
+import type { KeyedHash } from "../secrets/keyed-hash.ts";
+import type { Store } from "../store/store.ts";
+import type { ConsentMethod, ConsentStatus, StoreSchema } from "../store/store-schema.ts";
+import {
+  appendConsentEvents,
+  CONSENT_CHANNEL,
+  type ConsentEventInput,
+  type ConsentEventRow,
+} from "./append-consent-events.ts";
+import { choicesOffered, whyNoChoice } from "./choices.ts";
+import { deriveState, type LedgerEntry, type SubjectState } from "./consent-state.ts";
+import { type ConsentSubject, SubjectParser } from "./consent-subject.ts";
+import { type Decision, decide } from "./decide.ts";
+
+export interface RecordInput {
+  /** `TYPE:VALUE`, or a subject already parsed. */
+  readonly subject: string | ConsentSubject;
+  /** A purpose key; `*` only for the facts that cover every purpose (restricted, unrestricted, under_age). */
+  readonly purpose: string;
+  readonly status: ConsentStatus;
+  readonly method: ConsentMethod;
+  readonly jurisdiction?: string | undefined;
+  /** `KeyedHash.proof(ip, userAgent)` of the client that sent it. */
+  readonly proof?: string | undefined;
+  readonly request_id?: string | undefined;
+  readonly actor: string;
+  readonly at?: Date | undefined;
+}
+
+export interface LedgerOptions {
+  readonly store: Store;
+  readonly manifest: Manifest;
+  readonly hash: KeyedHash;
+  readonly now?: () => Date;
+  /** Subjects whose state is kept in memory at most. Default 100,000. */
+  readonly cacheSize?: number;
+  /** Listen for other processes' writes (PostgreSQL). Default true. */
+  readonly listen?: boolean;
+}
+
+const FACTS: readonly ConsentStatus[] = ["restricted", "unrestricted", "under_age"];
+
+interface CachedSubject {
+  readonly state: SubjectState;
+  readonly hashes: readonly string[];
+}
+
+export class ConsentLedger {
+  readonly subjects: SubjectParser;
+  readonly #purposes: ReadonlyMap<string, Purpose>;
+  /** Subject text (`email:ada@…`) → its parsed form: parsing and the keyed hash cost more than a decision. */
+  readonly #parsed = new Map<string, ConsentSubject>();
+  /** Subject hash → derived state. Map order is insertion order: the oldest entry goes first when full. */
+  readonly #states = new Map<string, CachedSubject>();
+  /** Any hash (a person's or a linked device's) → the cache keys whose state it is part of. */
+  readonly #members = new Map<string, Set<string>>();
+  readonly #cacheSize: number;
+  /** Counts forgets: a state read while one happened may be stale and is not cached. */
+  #generation = 0;
+  #unlisten: (() => Promise<void>) | undefined;
+
+  private constructor(
+    readonly store: Store,
+    readonly manifest: Manifest,
+    readonly hash: KeyedHash,
+    readonly now: () => Date,
+    cacheSize: number,
+  ) {
+    this.subjects = new SubjectParser(manifest, hash);
+    this.#purposes = new Map(manifest.purposes.map((p) => [p.key, p]));
+    this.#cacheSize = cacheSize;
+  }
+
+  static async open(options: LedgerOptions): Promise<ConsentLedger> {
+    const ledger = new ConsentLedger(
+      options.store,
+      options.manifest,
+      options.hash,
+      options.now ?? (() => new Date()),
+      options.cacheSize ?? 100_000,
+    );
+    if (options.listen !== false)
+      ledger.#unlisten = await options.store.listen(
+        CONSENT_CHANNEL,
+        (payload) => ledger.forget(payload),
+        () => ledger.forget("*"),
+      );
+    return ledger;
+  }
+
+  async close(): Promise<void> {
+    await this.#unlisten?.();
+    this.#unlisten = undefined;
+  }
+
+  get noticeVersion(): string | null {
+    return this.manifest.notice?.version ?? null;
+  }
+
+  subject(subject: string | ConsentSubject): ConsentSubject {
+    if (typeof subject !== "string") return subject;
+    let parsed = this.#parsed.get(subject);
+    if (!parsed) {
+      parsed = this.subjects.parse(subject);
+      if (this.#parsed.size >= this.#cacheSize) this.#parsed.clear();
+      this.#parsed.set(subject, parsed);
+    }
+    return parsed;
+  }
+
+  purpose(key: string): Purpose {
+    const p = this.#purposes.get(key);
+    if (!p) {
+      const allowed = [...this.#purposes.keys()];
+      throw stewardError("STW_CONSENT_UNKNOWN_PURPOSE", { value: key, allowed, suggestion: didYouMean(key, allowed) });
+    }
+    return p;
+  }
+
+  jurisdiction(declared: string | undefined, state?: SubjectState): JurisdictionRights | undefined {
+    if (this.manifest.rights.length === 0) return undefined;
+    return resolveJurisdiction(this.manifest, declared ?? state?.jurisdiction, undefined);
+  }
+
+  /** Checks events against the manifest and turns them into ledger rows (no write). */
+  prepare(inputs: readonly RecordInput[]): ConsentEventInput[] {
+    return inputs.map((input) => {
+      const subject = this.subject(input.subject);
+      const rights = this.jurisdiction(input.jurisdiction);
+      if (FACTS.includes(input.status)) {
+        if (input.purpose !== "*")
+          throw stewardError("STW_CONSENT_BAD_EVENT", {
+            detail: `"${input.status}" covers every purpose: send purpose "*"`,
+            allowed: ["*"],
+          });
+      } else {
+        const purpose = this.purpose(input.purpose);
+        const offered = choicesOffered(purpose, rights);
+        if (!offered.includes(input.status))
+          throw stewardError("STW_CONSENT_NO_CHOICE", {
+            purpose: purpose.key,
+            status: input.status,
+            jurisdiction: rights?.jurisdiction ?? "(none)",
+            why: whyNoChoice(purpose, input.status, rights),
+            allowed: offered,
+          });
+      }
+      return {
+        subject_hash: subject.hash,
+        subject_type: subject.type,
+        purpose: input.purpose,
+        status: input.status,
+        method: input.method,
+        notice_version: this.noticeVersion,
+        jurisdiction: rights?.jurisdiction ?? null,
+        proof: input.proof ?? null,
+        request_id: input.request_id ?? null,
+        actor: input.actor,
+        at: input.at ?? this.now(),
+      };
+    });
+  }
+
+  /**
+   * Appends events (all or none). With `trx` they join the caller's transaction; the cache is dropped for their
+   * subjects now and again when the commit's notice arrives.
+   */
+  async record(inputs: RecordInput | readonly RecordInput[], trx?: Kysely<StoreSchema>): Promise<ConsentEventRow[]> {
+    const list = Array.isArray(inputs) ? (inputs as readonly RecordInput[]) : [inputs as RecordInput];
+    const rows = this.prepare(list);
+    const written = await appendConsentEvents(trx ?? this.store.db, rows);
+    for (const r of rows) this.forget(r.subject_hash);
+    return written;
+  }
+
+  /** Joins a device id to a person: from now on each one's decisions read both histories. */
+  async link(device: string, person: string, trx?: Kysely<StoreSchema>): Promise<void> {
+    const d = this.subject(device);
+    const p = this.subject(person);
+    if (d.type !== "device")
+      throw stewardError("STW_CONSENT_BAD_SUBJECT", {
+        detail: "the first subject of a link must be a device",
+        allowed: ["device"],
+      });
+    if (p.type === "device")
+      throw stewardError("STW_CONSENT_BAD_SUBJECT", {
+        detail: "a device is linked to a person, not to another device",
+        allowed: this.subjects.types.filter((t) => t !== "device"),
+      });
+    await (trx ?? this.store.db)
+      .insertInto("consent_links")
+      .values({ device_hash: d.hash, subject_hash: p.hash, linked_at: this.now() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    this.forget(d.hash);
+    this.forget(p.hash);
+  }
+
+  /** Drops cached states that involve `hash` (`*`: all of them). */
+  forget(hash: string): void {
+    this.#generation += 1;
+    if (hash === "*") {
+      this.#states.clear();
+      this.#members.clear();
+      return;
+    }
+    const keys = this.#members.get(hash);
+    if (!keys) return;
+    for (const key of keys) this.#states.delete(key);
+    this.#members.delete(hash);
+  }
+
+  /** Every hash whose history is this subject's: itself, the devices linked to a person, the person of a device. */
+  async #hashesOf(subject: ConsentSubject): Promise<string[]> {
+    const db = this.store.db;
+    if (subject.type === "device") {
+      const people = await db
+        .selectFrom("consent_links")
+        .select("subject_hash")
+        .where("device_hash", "=", subject.hash)
+        .execute();
+      if (people.length === 0) return [subject.hash];
+      const devices = await db
+        .selectFrom("consent_links")
+        .select("device_hash")
+        .where(
+          "subject_hash",
+          "in",
+          people.map((p) => p.subject_hash),
+        )
+        .execute();
+      return [...new Set([subject.hash, ...people.map((p) => p.subject_hash), ...devices.map((d) => d.device_hash)])];
+    }
+    const devices = await db
+      .selectFrom("consent_links")
+      .select("device_hash")
+      .where("subject_hash", "=", subject.hash)
+      .execute();
+    return [subject.hash, ...devices.map((d) => d.device_hash)];
+  }
+
+  /** The ledger rows of a subject and everything linked to it, oldest first. */
+  async history(subject: string | ConsentSubject): Promise<ConsentEventRow[]> {
+    const s = this.subject(subject);
+    const hashes = await this.#hashesOf(s);
+    return this.store.db
+      .selectFrom("consent_events")
+      .selectAll()
+      .where("subject_hash", "in", hashes)
+      .orderBy("seq")
+      .execute();
+  }
+
+  /** The subject's derived state, from the cache or the ledger. */
+  async state(subject: string | ConsentSubject): Promise<SubjectState> {
+    const s = this.subject(subject);
+    const cached = this.#states.get(s.hash);
+    if (cached) return cached.state;
+    const generation = this.#generation;
+    const hashes = await this.#hashesOf(s);
+    const rows = await this.store.db
+      .selectFrom("consent_events")
+      .select(["record_id", "at", "purpose", "status", "method", "notice_version", "jurisdiction", "request_id"])
+      .where("subject_hash", "in", hashes)
+      .orderBy("seq")
+      .execute();
+    const state = deriveState(rows as LedgerEntry[]);
+    if (generation === this.#generation) this.#remember(s.hash, state, hashes);
+    return state;
+  }
+
+  #remember(key: string, state: SubjectState, hashes: readonly string[]): void {
+    if (this.#states.size >= this.#cacheSize) {
+      const oldest = this.#states.keys().next().value;
+      if (oldest !== undefined) this.#states.delete(oldest);
+    }
+    this.#states.set(key, { state, hashes });
+    for (const h of hashes) {
+      let keys = this.#members.get(h);
+      if (!keys) {
+        keys = new Set();
+        this.#members.set(h, keys);
+      }
+      keys.add(key);
+    }
+  }
+
+  /** The decision for one purpose. */
+  async decide(subject: string | ConsentSubject, purpose: string, jurisdiction?: string): Promise<Decision> {
+    const p = this.purpose(purpose);
+    const state = await this.state(subject);
+    return decide(p, this.jurisdiction(jurisdiction, state), state, this.noticeVersion);
+  }
+
+  /**
+   * The decision from the cache alone, or undefined when the subject is not cached — the in-process fast path a host
+   * calls per event (`decide` fills the cache).
+   */
+  decideCached(subject: string, purpose: string, jurisdiction?: string): Decision | undefined {
+    const s = this.subject(subject);
+    const cached = this.#states.get(s.hash);
+    if (!cached) return undefined;
+    return decide(
+      this.purpose(purpose),
+      this.jurisdiction(jurisdiction, cached.state),
+      cached.state,
+      this.noticeVersion,
+    );
+  }
+
+  /** Decisions for many purposes (default: every purpose of the manifest). */
+  async decideMany(
+    subject: string | ConsentSubject,
+    purposes?: readonly string[],
+    jurisdiction?: string,
+  ): Promise<Decision[]> {
+    const state = await this.state(subject);
+    const rights = this.jurisdiction(jurisdiction, state);
+    const keys = purposes && purposes.length > 0 ? purposes : [...this.#purposes.keys()];
+    return keys.map((k) => decide(this.purpose(k), rights, state, this.noticeVersion));
+  }
+}

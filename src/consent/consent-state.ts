@@ -1,0 +1,56 @@
+/**
+ * A person's current choices, derived from their ledger events (their own and those of the devices linked to them),
+ * never stored: for each purpose the latest choice, and the facts that override every choice — a restriction of
+ * processing in force, an age below the service's minimum. Pure.
+ */
+import type { ConsentMethod, ConsentStatus } from "../store/store-schema.ts";
+
+export interface LedgerEntry {
+  readonly record_id: string;
+  readonly at: Date;
+  readonly purpose: string;
+  readonly status: ConsentStatus;
+  readonly method: ConsentMethod;
+  readonly notice_version: string | null;
+  readonly jurisdiction: string | null;
+  readonly request_id: string | null;
+}
+
+export interface SubjectState {
+  /** The latest granted / withdrawn / objected event per purpose. */
+  readonly choices: ReadonlyMap<string, LedgerEntry>;
+  /** The restriction in force (Art. 18), if the latest of restricted / unrestricted is a restriction. */
+  readonly restricted?: LedgerEntry;
+  /** When the person was reported to be under the minimum age. */
+  readonly underAge?: LedgerEntry;
+  /** The jurisdiction of the latest event that named one. */
+  readonly jurisdiction?: string;
+  readonly events: number;
+}
+
+export const EMPTY_STATE: SubjectState = { choices: new Map(), events: 0 };
+
+const CHOICES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected"];
+
+/** Folds events in ledger order (oldest first); events of equal time keep the order given. */
+export function deriveState(entries: readonly LedgerEntry[]): SubjectState {
+  const sorted = [...entries].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const choices = new Map<string, LedgerEntry>();
+  let restricted: LedgerEntry | undefined;
+  let underAge: LedgerEntry | undefined;
+  let jurisdiction: string | undefined;
+  for (const e of sorted) {
+    if (e.jurisdiction) jurisdiction = e.jurisdiction;
+    if (CHOICES.includes(e.status)) choices.set(e.purpose, e);
+    else if (e.status === "restricted") restricted = e;
+    else if (e.status === "unrestricted") restricted = undefined;
+    else if (e.status === "under_age") underAge ??= e;
+  }
+  return {
+    choices,
+    ...(restricted ? { restricted } : {}),
+    ...(underAge ? { underAge } : {}),
+    ...(jurisdiction ? { jurisdiction } : {}),
+    events: sorted.length,
+  };
+}
