@@ -19,7 +19,9 @@ import type { RequestService } from "../requests/request-service.ts";
 import type { Store } from "../store/store.ts";
 import { registerErrorHandlers } from "./error-handler.ts";
 import { loggerOptions } from "./logger-options.ts";
+import { adminConsentRoutes } from "./routes/admin-consent.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
+import { consentRoutes } from "./routes/consent.ts";
 import { healthRoute } from "./routes/health.ts";
 import { manifestRoute } from "./routes/manifest.ts";
 import { noticeRoute } from "./routes/notice.ts";
@@ -34,7 +36,7 @@ export interface ServerOptions {
    * Lines are redacted either way (see logger-options.ts).
    */
   readonly logger?: boolean | DestinationStream;
-  /** The request service; without it the request and admin routes are not served. */
+  /** The request service (and its consent ledger); without it the request, consent and admin routes are not served. */
   readonly requests?: RequestService;
   /**
    * Multiplies every public route's rate limit (requests per minute per client). Default 1; a test that sends many
@@ -69,7 +71,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         title: `Steward API${manifest.organization ? ` — ${manifest.organization.name}` : ""}`,
         description:
           "Privacy notice, manifest and notice history of this Steward deployment; data-subject requests (intake, " +
-          "verification, status, package) and the operators' admin API (Bearer API key with a role).",
+          "verification, status, package); the consent ledger (choices, decisions, Global Privacy Control); and the " +
+          "operators' admin API (Bearer API key with a role).",
         version: "0.1.0",
       },
       components: {
@@ -95,6 +98,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(requestRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
     await app.register(adminRequestRoutes({ requests: options.requests, store }));
+    const consent = options.requests.ctx.consent;
+    await app.register(
+      consentRoutes({
+        consent,
+        hostTokens: options.requests.ctx.hostTokens,
+        rateLimitScale: options.rateLimitScale ?? 1,
+      }),
+    );
+    await app.register(adminConsentRoutes({ consent, store }));
   }
   return app;
 }

@@ -22,6 +22,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/worker.ts"),
   () => import("./commands/audit.ts"),
   () => import("./commands/report.ts"),
+  () => import("./commands/consent.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

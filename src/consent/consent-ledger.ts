@@ -60,6 +60,8 @@ export interface LedgerOptions {
 }
 
 const FACTS: readonly ConsentStatus[] = ["restricted", "unrestricted", "under_age"];
+const ALL_STATUSES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected", ...FACTS];
+const OPERATOR_METHODS: readonly ConsentMethod[] = ["admin", "import"];
 
 interface CachedSubject {
   readonly state: SubjectState;
@@ -143,11 +145,17 @@ export class ConsentLedger {
     return resolveJurisdiction(this.manifest, declared ?? state?.jurisdiction, undefined);
   }
 
-  /** Checks events against the manifest and turns them into ledger rows (no write). */
-  prepare(inputs: readonly RecordInput[]): ConsentEventInput[] {
-    return inputs.map((input) => {
+  /**
+   * Checks events against the manifest and turns them into ledger rows (no write). A choice is checked in the
+   * jurisdiction the event names, else the person's latest one, else the default; the row keeps the jurisdiction only
+   * when it was named or known, so that a fact recorded without one does not move the person.
+   */
+  async prepare(inputs: readonly RecordInput[], db: Kysely<StoreSchema> = this.store.db): Promise<ConsentEventInput[]> {
+    const out: ConsentEventInput[] = [];
+    for (const input of inputs) {
       const subject = this.subject(input.subject);
-      const rights = this.jurisdiction(input.jurisdiction);
+      const known = input.jurisdiction ?? (await this.state(subject, db)).jurisdiction;
+      const rights = this.jurisdiction(known);
       if (FACTS.includes(input.status)) {
         if (input.purpose !== "*")
           throw stewardError("STW_CONSENT_BAD_EVENT", {
@@ -166,20 +174,21 @@ export class ConsentLedger {
             allowed: offered,
           });
       }
-      return {
+      out.push({
         subject_hash: subject.hash,
         subject_type: subject.type,
         purpose: input.purpose,
         status: input.status,
         method: input.method,
         notice_version: this.noticeVersion,
-        jurisdiction: rights?.jurisdiction ?? null,
+        jurisdiction: known ? (rights?.jurisdiction ?? null) : null,
         proof: input.proof ?? null,
         request_id: input.request_id ?? null,
         actor: input.actor,
         at: input.at ?? this.now(),
-      };
-    });
+      });
+    }
+    return out;
   }
 
   /**
@@ -188,14 +197,44 @@ export class ConsentLedger {
    */
   async record(inputs: RecordInput | readonly RecordInput[], trx?: Kysely<StoreSchema>): Promise<ConsentEventRow[]> {
     const list = Array.isArray(inputs) ? (inputs as readonly RecordInput[]) : [inputs as RecordInput];
-    const rows = this.prepare(list);
-    const written = await appendConsentEvents(trx ?? this.store.db, rows);
+    const db = trx ?? this.store.db;
+    const rows = await this.prepare(list, db);
+    const written = await appendConsentEvents(db, rows);
     for (const r of rows) this.forget(r.subject_hash);
     return written;
   }
 
+  /** Records for an operator from unchecked text (the CLI): the status and method are checked here. */
+  recordAsOperator(
+    input: { subject: string; purpose: string; status: string; method: string; jurisdiction?: string | undefined },
+    actor: string,
+  ): Promise<ConsentEventRow[]> {
+    if (!(ALL_STATUSES as readonly string[]).includes(input.status))
+      throw stewardError("STW_CONSENT_BAD_EVENT", {
+        detail: `unknown status "${input.status}"`,
+        allowed: ALL_STATUSES,
+      });
+    if (!(OPERATOR_METHODS as readonly string[]).includes(input.method))
+      throw stewardError("STW_CONSENT_BAD_EVENT", {
+        detail: `an operator records with method "admin" or "import", not "${input.method}"`,
+        allowed: OPERATOR_METHODS,
+      });
+    return this.record({
+      subject: input.subject,
+      purpose: input.purpose,
+      status: input.status as ConsentStatus,
+      method: input.method as ConsentMethod,
+      jurisdiction: input.jurisdiction,
+      actor,
+    });
+  }
+
   /** Joins a device id to a person: from now on each one's decisions read both histories. */
-  async link(device: string, person: string, trx?: Kysely<StoreSchema>): Promise<void> {
+  async link(
+    device: string | ConsentSubject,
+    person: string | ConsentSubject,
+    trx?: Kysely<StoreSchema>,
+  ): Promise<void> {
     const d = this.subject(device);
     const p = this.subject(person);
     if (d.type !== "device")
@@ -232,8 +271,7 @@ export class ConsentLedger {
   }
 
   /** Every hash whose history is this subject's: itself, the devices linked to a person, the person of a device. */
-  async #hashesOf(subject: ConsentSubject): Promise<string[]> {
-    const db = this.store.db;
+  async #hashesOf(subject: ConsentSubject, db: Kysely<StoreSchema> = this.store.db): Promise<string[]> {
     if (subject.type === "device") {
       const people = await db
         .selectFrom("consent_links")
@@ -272,14 +310,18 @@ export class ConsentLedger {
       .execute();
   }
 
-  /** The subject's derived state, from the cache or the ledger. */
-  async state(subject: string | ConsentSubject): Promise<SubjectState> {
+  /**
+   * The subject's derived state, from the cache or the ledger. Inside a transaction (`db` is one) it reads through it
+   * — on the embedded store a read beside an open transaction would wait for it — and caches nothing, since the
+   * transaction may yet roll back.
+   */
+  async state(subject: string | ConsentSubject, db: Kysely<StoreSchema> = this.store.db): Promise<SubjectState> {
     const s = this.subject(subject);
     const cached = this.#states.get(s.hash);
     if (cached) return cached.state;
-    const generation = this.#generation;
-    const hashes = await this.#hashesOf(s);
-    const rows = await this.store.db
+    const generation = db.isTransaction ? -1 : this.#generation;
+    const hashes = await this.#hashesOf(s, db);
+    const rows = await db
       .selectFrom("consent_events")
       .select(["record_id", "at", "purpose", "status", "method", "notice_version", "jurisdiction", "request_id"])
       .where("subject_hash", "in", hashes)

@@ -23,12 +23,14 @@ export interface SubjectState {
   readonly restricted?: LedgerEntry;
   /** When the person was reported to be under the minimum age. */
   readonly underAge?: LedgerEntry;
+  /** The latest withdrawal by a Global Privacy Control signal, per purpose. */
+  readonly gpcAt: ReadonlyMap<string, Date>;
   /** The jurisdiction of the latest event that named one. */
   readonly jurisdiction?: string;
   readonly events: number;
 }
 
-export const EMPTY_STATE: SubjectState = { choices: new Map(), events: 0 };
+export const EMPTY_STATE: SubjectState = { choices: new Map(), gpcAt: new Map(), events: 0 };
 
 const CHOICES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected"];
 
@@ -36,18 +38,21 @@ const CHOICES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected"];
 export function deriveState(entries: readonly LedgerEntry[]): SubjectState {
   const sorted = [...entries].sort((a, b) => a.at.getTime() - b.at.getTime());
   const choices = new Map<string, LedgerEntry>();
+  const gpcAt = new Map<string, Date>();
   let restricted: LedgerEntry | undefined;
   let underAge: LedgerEntry | undefined;
   let jurisdiction: string | undefined;
   for (const e of sorted) {
     if (e.jurisdiction) jurisdiction = e.jurisdiction;
     if (CHOICES.includes(e.status)) choices.set(e.purpose, e);
+    if (e.method === "gpc" && e.status === "withdrawn") gpcAt.set(e.purpose, e.at);
     else if (e.status === "restricted") restricted = e;
     else if (e.status === "unrestricted") restricted = undefined;
     else if (e.status === "under_age") underAge ??= e;
   }
   return {
     choices,
+    gpcAt,
     ...(restricted ? { restricted } : {}),
     ...(underAge ? { underAge } : {}),
     ...(jurisdiction ? { jurisdiction } : {}),

@@ -36,7 +36,7 @@ export function register(program: Command): void {
 
 function inWords(name: string, unit: string, v: ChainVerdict): string {
   if (v.ok)
-    return `${name} holds: ${v.events} ${unit === "entry" && v.events !== 1 ? "entries" : `${unit}${v.events === 1 ? "" : "s"}`}, head ${v.head.slice(0, 16) || "(empty)"}…\n`;
+    return `${name} holds: ${v.events} ${unit === "entry" && v.events !== 1 ? "entries" : `${unit}${v.events === 1 ? "" : "s"}`}, head ${v.head ? `${v.head.slice(0, 16)}…` : "(none yet)"}\n`;
   return (
     `${name} BROKEN at ${unit} ${v.brokenAt.id} (${v.brokenAt.kind}): ${v.brokenAt.why}\n` +
     `${v.events - 1} ${unit === "entry" ? "entries" : "events"} before it verified.\n`

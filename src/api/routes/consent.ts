@@ -1,0 +1,174 @@
+/**
+ * The consent routes for browsers and the host application: record a choice, ask for decisions, link a device to the
+ * signed-in person, and the Global Privacy Control resource. A request that carries `Sec-GPC: 1` and names a subject
+ * records that subject's opt-out of sale and sharing before anything else (src/consent/gpc.ts).
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { actorOf, type ConsentCaller, consentCaller, mayActFor } from "../../consent/consent-caller.ts";
+import type { ConsentLedger } from "../../consent/consent-ledger.ts";
+import type { ConsentSubject } from "../../consent/consent-subject.ts";
+import { gpcWellKnown, honourGpc } from "../../consent/gpc.ts";
+import { stewardError } from "../../errors.ts";
+import type { HostTokens } from "../../requests/host-token.ts";
+import { errorBody } from "../error-body.ts";
+
+export const decisionSchema = z.object({
+  purpose: z.string(),
+  allowed: z.boolean(),
+  code: z.string().describe("under_age, restriction, objection, withdrawn, gpc, consent_given, default_opt_in, …"),
+  reason: z.string(),
+  since: z.string().nullable().describe("When the deciding event was recorded; null for a jurisdiction default"),
+  notice_version: z.string().nullable(),
+  jurisdiction: z.string().nullable(),
+  mechanism: z.enum(["opt_in", "opt_out", "notice_only"]),
+});
+
+/** The statuses and methods a browser or the host may record; the rest are the service's and the operators'. */
+export const PUBLIC_STATUSES = ["granted", "withdrawn", "objected"] as const;
+export const PUBLIC_METHODS = ["banner", "preferences", "api"] as const;
+
+export interface ConsentRouteDeps {
+  readonly consent: ConsentLedger;
+  readonly hostTokens: HostTokens | undefined;
+  readonly rateLimitScale: number;
+}
+
+export const consentRoutes =
+  (deps: ConsentRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { consent } = deps;
+    const limited = (max: number) => ({ rateLimit: { max: max * deps.rateLimitScale, timeWindow: "1 minute" } });
+    const errors = { "4xx": errorBody, "5xx": errorBody };
+
+    /** Who is calling, the subject they may speak for, and the GPC signal if the browser sent one. */
+    async function admit(
+      headers: Record<string, string | string[] | undefined>,
+      ip: string,
+      subjectText: string,
+      jurisdiction: string | undefined,
+    ): Promise<{ caller: ConsentCaller; subject: ConsentSubject; proof: string; gpc: number }> {
+      const caller = await consentCaller(headers["authorization"] as string | undefined, deps.hostTokens);
+      const subject = consent.subject(subjectText);
+      mayActFor(caller, subject);
+      const proof = consent.hash.proof(ip, String(headers["user-agent"] ?? ""));
+      const gpc =
+        headers["sec-gpc"] === "1"
+          ? (await honourGpc(consent, subject, { jurisdiction, proof, actor: actorOf(caller) })).length
+          : 0;
+      return { caller, subject, proof, gpc };
+    }
+
+    app.post(
+      "/api/consent/events",
+      {
+        config: limited(120),
+        schema: {
+          summary:
+            "Record a choice: granted, withdrawn or objected. The SDK may name its own device id; the host application names its signed-in user with their token.",
+          tags: ["consent"],
+          body: z.object({
+            subject: z.string().describe("TYPE:VALUE — email:ada@example.com, user_id:42, device:<id>"),
+            purpose: z.string(),
+            status: z.enum(PUBLIC_STATUSES),
+            method: z.enum(PUBLIC_METHODS),
+            jurisdiction: z.string().optional(),
+          }),
+          response: {
+            201: z.object({ id: z.string(), decision: decisionSchema, gpc_recorded: z.number() }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const { caller, subject, proof, gpc } = await admit(request.headers, request.ip, b.subject, b.jurisdiction);
+        const [row] = await consent.record({
+          subject,
+          purpose: b.purpose,
+          status: b.status,
+          method: b.method,
+          jurisdiction: b.jurisdiction,
+          proof,
+          actor: actorOf(caller),
+        });
+        const decision = await consent.decide(subject, b.purpose, b.jurisdiction);
+        return reply.status(201).send({ id: row?.record_id ?? "", decision, gpc_recorded: gpc });
+      },
+    );
+
+    app.get(
+      "/api/consent/decision",
+      {
+        config: limited(600),
+        schema: {
+          summary: "May this purpose run for this subject now? The answer, its reason in words and as a code.",
+          tags: ["consent"],
+          querystring: z.object({ subject: z.string(), purpose: z.string(), jurisdiction: z.string().optional() }),
+          response: { 200: decisionSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const { subject } = await admit(request.headers, request.ip, q.subject, q.jurisdiction);
+        return consent.decide(subject, q.purpose, q.jurisdiction);
+      },
+    );
+
+    app.post(
+      "/api/consent/decisions",
+      {
+        config: limited(600),
+        schema: {
+          summary: "Decisions for many purposes at once (default: every purpose of the manifest).",
+          tags: ["consent"],
+          body: z.object({
+            subject: z.string(),
+            purposes: z.array(z.string()).max(500).optional(),
+            jurisdiction: z.string().optional(),
+          }),
+          response: { 200: z.object({ decisions: z.array(decisionSchema), gpc_recorded: z.number() }), ...errors },
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        const { subject, gpc } = await admit(request.headers, request.ip, b.subject, b.jurisdiction);
+        return { decisions: await consent.decideMany(subject, b.purposes, b.jurisdiction), gpc_recorded: gpc };
+      },
+    );
+
+    app.post(
+      "/api/consent/links",
+      {
+        config: limited(60),
+        schema: {
+          summary:
+            "Join the SDK's device id to the person who signed in on it (host token for that person): their histories are read as one.",
+          tags: ["consent"],
+          body: z.object({ device: z.string(), subject: z.string() }),
+          response: { 201: z.object({ linked: z.literal(true) }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const caller = await consentCaller(request.headers.authorization, deps.hostTokens);
+        const person = consent.subject(request.body.subject);
+        // Only the host knows who signed in: without its token the link is refused, whatever the subject.
+        if (caller.kind !== "host") throw stewardError("STW_CONSENT_NOT_YOURS", { type: person.type });
+        mayActFor(caller, person);
+        await consent.link(request.body.device, person);
+        return reply.status(201).send({ linked: true as const });
+      },
+    );
+
+    app.get(
+      "/.well-known/gpc.json",
+      {
+        schema: {
+          summary: "Global Privacy Control support resource: this site honours the signal.",
+          tags: ["consent"],
+          response: { 200: z.object({ gpc: z.boolean(), lastUpdate: z.string().optional() }) },
+        },
+      },
+      async () => gpcWellKnown(consent.manifest.notice?.effective_date),
+    );
+  };

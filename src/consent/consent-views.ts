@@ -1,0 +1,132 @@
+/**
+ * What the ledger shows: the operators' list of events (newest first, filtered) and counts per purpose and method,
+ * and a person's history in the shape of ISO/IEC TS 27560 consent records as W3C DPV maps them — record id, subject,
+ * notice, purpose, personal data, status with its time and method, jurisdiction. Lists for operators never carry a
+ * subject; a person's own export names them, since it is theirs.
+ */
+import type { Kysely } from "kysely";
+import type { Manifest } from "../manifest/types.ts";
+import type { ConsentMethod, ConsentStatus, StoreSchema } from "../store/store-schema.ts";
+import type { ConsentEventRow } from "./append-consent-events.ts";
+
+export interface EventFilter {
+  readonly purpose?: readonly string[] | undefined;
+  readonly method?: readonly string[] | undefined;
+  readonly status?: readonly string[] | undefined;
+  readonly since?: Date | undefined;
+  readonly limit?: number | undefined;
+  /** The `seq` of the last event of the previous page: the next page is older. */
+  readonly before?: string | undefined;
+}
+
+export interface EventLine {
+  readonly seq: string;
+  readonly record_id: string;
+  readonly at: string;
+  readonly purpose: string;
+  readonly status: ConsentStatus;
+  readonly method: ConsentMethod;
+  readonly jurisdiction: string | null;
+  readonly notice_version: string | null;
+  readonly subject_type: string;
+  readonly request_id: string | null;
+  readonly actor: string;
+}
+
+export async function listConsentEvents(db: Kysely<StoreSchema>, filter: EventFilter = {}): Promise<EventLine[]> {
+  let q = db
+    .selectFrom("consent_events")
+    .select([
+      "seq",
+      "record_id",
+      "at",
+      "purpose",
+      "status",
+      "method",
+      "jurisdiction",
+      "notice_version",
+      "subject_type",
+      "request_id",
+      "actor",
+    ])
+    .orderBy("seq", "desc")
+    .limit(Math.min(filter.limit ?? 100, 1000));
+  if (filter.purpose?.length) q = q.where("purpose", "in", filter.purpose);
+  if (filter.method?.length) q = q.where("method", "in", filter.method as ConsentMethod[]);
+  if (filter.status?.length) q = q.where("status", "in", filter.status as ConsentStatus[]);
+  if (filter.since) q = q.where("at", ">=", filter.since);
+  if (filter.before) q = q.where("seq", "<", filter.before);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, seq: String(r.seq), at: r.at.toISOString() }));
+}
+
+export interface CountLine {
+  readonly purpose: string;
+  readonly method: ConsentMethod;
+  readonly status: ConsentStatus;
+  readonly events: number;
+}
+
+/** Events per purpose, method and status (since a time, if given), largest first. */
+export async function consentCounts(db: Kysely<StoreSchema>, since?: Date): Promise<CountLine[]> {
+  let q = db
+    .selectFrom("consent_events")
+    .select(["purpose", "method", "status", (eb) => eb.fn.countAll<string>().as("events")])
+    .groupBy(["purpose", "method", "status"])
+    .orderBy("events", "desc")
+    .orderBy("purpose");
+  if (since) q = q.where("at", ">=", since);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, events: Number(r.events) }));
+}
+
+const DPV_STATUS: Readonly<Record<ConsentStatus, string>> = {
+  granted: "dpv:ConsentGiven",
+  withdrawn: "dpv:ConsentWithdrawn",
+  // An objection refuses the processing; DPV has no narrower status for it.
+  objected: "dpv:ConsentRefused",
+  restricted: "steward:ProcessingRestricted",
+  unrestricted: "steward:RestrictionLifted",
+  under_age: "steward:UnderMinimumAge",
+};
+
+/** Who expressed it: the person (banner, dialog, signal, request), or the controller (an import, an operator, the host). */
+const indicatedBy = (method: ConsentMethod): string =>
+  method === "import" || method === "admin" || method === "host_event" ? "dpv:DataController" : "dpv:DataSubject";
+
+/** One person's history as ISO/IEC TS 27560 records in DPV terms (JSON-LD). */
+export function consentRecords(manifest: Manifest, subject: string, rows: readonly ConsentEventRow[]) {
+  const purposes = new Map(manifest.purposes.map((p) => [p.key, p]));
+  return {
+    "@context": {
+      dpv: "https://w3id.org/dpv#",
+      dct: "http://purl.org/dc/terms/",
+      steward: "https://steward.dev/ns#",
+    },
+    "@graph": rows.map((r) => {
+      const p = purposes.get(r.purpose);
+      return {
+        "@type": "dpv:ConsentRecord",
+        "dct:identifier": r.record_id,
+        "dpv:hasDataSubject": { "@type": "dpv:DataSubject", "dct:identifier": subject },
+        ...(r.notice_version ? { "dpv:hasNotice": { "dct:identifier": r.notice_version } } : {}),
+        "dpv:hasPurpose":
+          r.purpose === "*"
+            ? { "dct:identifier": "*", "dct:description": "every purpose" }
+            : { "dct:identifier": r.purpose, "dct:title": p?.name ?? r.purpose },
+        ...(p ? { "dpv:hasPersonalData": p.data_categories } : {}),
+        ...(p?.legal_basis ? { "dpv:hasLegalBasis": p.legal_basis } : {}),
+        "dpv:hasConsentStatus": {
+          "@type": DPV_STATUS[r.status],
+          "dpv:isIndicatedAtTime": r.at.toISOString(),
+          "dpv:isIndicatedBy": indicatedBy(r.method),
+          "dpv:hasIndicationMethod": r.method,
+        },
+        ...(r.jurisdiction ? { "dpv:hasJurisdiction": r.jurisdiction } : {}),
+        ...(r.request_id ? { "steward:request": r.request_id } : {}),
+        "steward:status": r.status,
+        "steward:chainHash": r.hash,
+      };
+    }),
+  };
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConsentLedger } from "../../src/consent/consent-ledger.ts";
+import { verifyConsentChain } from "../../src/consent/verify-consent-chain.ts";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import { KeyedHash } from "../../src/secrets/keyed-hash.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { type FreshStore, postgresBackend } from "../store/backends.ts";
+import { EXAMPLE, SECRET } from "./consent-fixture.ts";
+
+let fresh: FreshStore;
+let stores: Store[] = [];
+let ledgers: ConsentLedger[] = [];
+
+beforeAll(async () => {
+  fresh = await postgresBackend.fresh();
+  const manifest = await loadManifestDir(EXAMPLE);
+  const hash = new KeyedHash(SECRET);
+  // Two processes' worth: each its own store (pool and listening connection) on one PostgreSQL database.
+  stores = [await openStore(fresh.options), await openStore(fresh.options)];
+  ledgers = await Promise.all(stores.map((store) => ConsentLedger.open({ store, manifest, hash })));
+}, 60_000);
+
+afterAll(async () => {
+  for (const l of ledgers) await l.close();
+  for (const s of stores) await s.close();
+  await fresh?.dispose();
+});
+
+async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("the decision cache across processes on one PostgreSQL", () => {
+  it("drops a cached decision when another process records a change (LISTEN/NOTIFY)", async () => {
+    const [a, b] = ledgers as [ConsentLedger, ConsentLedger];
+    const subject = "email:hana@example.com";
+    expect(await a.decide(subject, "marketing_email", "eea")).toMatchObject({ allowed: false });
+    expect(a.decideCached(subject, "marketing_email", "eea")).toMatchObject({ allowed: false });
+
+    await b.record({
+      subject,
+      purpose: "marketing_email",
+      status: "granted",
+      method: "preferences",
+      jurisdiction: "eea",
+      actor: "host",
+    });
+    // The notice arrives after B's commit: A's entry is gone, and the next decision reads the ledger.
+    const cached = await eventually(
+      () => a.decideCached(subject, "marketing_email", "eea"),
+      (d) => d === undefined,
+    );
+    expect(cached).toBeUndefined();
+    expect(await a.decide(subject, "marketing_email")).toMatchObject({ allowed: true, code: "consent_given" });
+  });
+
+  it("chains appends from both processes, racing, into one ledger", async () => {
+    const [a, b] = ledgers as [ConsentLedger, ConsentLedger];
+    const write = (l: ConsentLedger, i: number) =>
+      l.record({
+        subject: `device:dev_race_${String(i).padStart(12, "0")}`,
+        purpose: "session_replay",
+        status: i % 2 ? "withdrawn" : "granted",
+        method: "banner",
+        actor: "subject",
+      });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => write(i % 2 ? a : b, i)));
+    const verdict = await verifyConsentChain(stores[0]!.db);
+    expect(verdict).toMatchObject({ ok: true, events: 61 });
+  });
+});
