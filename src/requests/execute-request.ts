@@ -9,6 +9,8 @@
  *   that both finished, one records the completion and the other finds it done and stops. The trail has one completion
  *   per request.
  */
+import type { ConsentEventRow } from "../consent/append-consent-events.ts";
+import { consentRecords } from "../consent/consent-views.ts";
 import { buildAccessPackage } from "../engine/access-package/build-access-package.ts";
 import { type RequestOutcome, runAccess, runErasure, runRectification } from "../engine/run-request.ts";
 import { Stores } from "../engine/stores.ts";
@@ -96,7 +98,8 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
       outcome = await runRectification(ctx.manifest, identities, stores, details.set ?? [], options);
     else {
       outcome = await runAccess(ctx.manifest, identities, stores, options);
-      if (outcome.access) zip = await buildAccessPackage(ctx.manifest, outcome.access);
+      if (outcome.access)
+        zip = await buildAccessPackage(ctx.manifest, outcome.access, await consentFiles(ctx, identity));
     }
   } catch (error) {
     // Recorded (by code only) and thrown, so the job is retried with backoff.
@@ -144,6 +147,16 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
     );
     await queueMail(ctx, trx, done, zip ? "ready" : "done");
   });
+}
+
+/** The person's consent history (every identity's, and their linked devices'), as `consent.json` in the package. */
+async function consentFiles(ctx: ServiceContext, identity: Identity): Promise<Map<string, Uint8Array>> {
+  const subjects = Object.entries(identity).map(([t, v]) => `${t}:${v}`);
+  const seen = new Map<string, ConsentEventRow>();
+  for (const s of subjects) for (const row of await ctx.consent.history(s)) seen.set(row.record_id, row);
+  const rows = [...seen.values()].sort((a, b) => Number(a.seq) - Number(b.seq));
+  const records = consentRecords(ctx.manifest, subjects.join(" "), rows);
+  return new Map([["consent.json", new TextEncoder().encode(`${JSON.stringify(records, null, 2)}\n`)]]);
 }
 
 function countTotals(o: RequestOutcome): Record<string, number> {

@@ -73,6 +73,15 @@ afterAll(async () => {
 describe("a person's access request", () => {
   it("is verified with the mailed code, executed, and its package downloaded through the mailed link", async () => {
     const l = await learner();
+    // A choice on record joins the package (GDPR Art. 15 covers the consent ledger's records about the person).
+    await h.service.ctx.consent.record({
+      subject: `email:${l.email}`,
+      purpose: "marketing_email",
+      status: "granted",
+      method: "preferences",
+      jurisdiction: "eea",
+      actor: "host",
+    });
     const made = await submit({ type: "access", identity: { email: l.email.toUpperCase() }, jurisdiction: "eea" });
     expect(made.status).toBe(202);
     expect(made.body).toMatchObject({
@@ -117,6 +126,14 @@ describe("a person's access request", () => {
     expect(data).toContain(l.email);
     expect(data).toContain(l.first_name);
     expect(Object.keys(files)).toContain("report.html");
+    const consent = JSON.parse(new TextDecoder().decode(files["consent.json"]));
+    expect(consent["@graph"]).toMatchObject([
+      {
+        "@type": "dpv:ConsentRecord",
+        "dpv:hasPurpose": { "dct:identifier": "marketing_email" },
+        "dpv:hasConsentStatus": { "@type": "dpv:ConsentGiven", "dpv:hasIndicationMethod": "preferences" },
+      },
+    ]);
 
     const tampered = await h.app.inject({ url: link!.replace(/sig=[^&]+/, `sig=${"A".repeat(43)}`) });
     expect(tampered.statusCode).toBe(403);

@@ -26,7 +26,12 @@ const utf8 = new TextEncoder();
  *   const zip = await buildAccessPackage(manifest, result);
  *   await writeFile(`access-${result.request}.zip`, zip);
  */
-export async function buildAccessPackage(manifest: Manifest, result: AccessResult): Promise<Uint8Array> {
+export async function buildAccessPackage(
+  manifest: Manifest,
+  result: AccessResult,
+  /** More files of the person's, by name (the consent ledger's `consent.json`). */
+  extras: ReadonlyMap<string, Uint8Array> = new Map(),
+): Promise<Uint8Array> {
   const found = categoriesFound(result);
   const categories = art15Facts(manifest, [...found.keys()], found);
   const files = new Map<string, Uint8Array>([
@@ -34,5 +39,6 @@ export async function buildAccessPackage(manifest: Manifest, result: AccessResul
     ["data.json", utf8.encode(formatDataJson(manifest, result, categories))],
   ]);
   for (const c of result.collections) if (c.rows.length > 0) files.set(csvPath(c), utf8.encode(formatCollectionCsv(c)));
+  for (const [name, bytes] of extras) files.set(name, bytes);
   return zipFiles(files);
 }
