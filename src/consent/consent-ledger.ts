@@ -32,6 +32,7 @@ import { choicesOffered, whyNoChoice } from "./choices.ts";
 import { deriveState, type LedgerEntry, type SubjectState } from "./consent-state.ts";
 import { type ConsentSubject, SubjectParser } from "./consent-subject.ts";
 import { type Decision, decide } from "./decide.ts";
+import { encodeGpp, type GppAnswer } from "./gpp.ts";
 
 export interface RecordInput {
   /** `TYPE:VALUE`, or a subject already parsed. */
@@ -369,6 +370,14 @@ export class ConsentLedger {
       cached.state,
       this.noticeVersion,
     );
+  }
+
+  /** The GPP string of the person's U.S. opt-outs (src/consent/gpp.ts). */
+  async gpp(subject: string | ConsentSubject, jurisdiction?: string): Promise<GppAnswer> {
+    const state = await this.state(subject);
+    const rights = this.jurisdiction(jurisdiction, state);
+    const decisions = await this.decideMany(subject, undefined, jurisdiction);
+    return encodeGpp(this.manifest, decisions, state, rights?.jurisdiction ?? null);
   }
 
   /** Decisions for many purposes (default: every purpose of the manifest). */

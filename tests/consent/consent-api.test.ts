@@ -168,6 +168,39 @@ describe("Global Privacy Control", () => {
   });
 });
 
+describe("the GPP string", () => {
+  it("encodes the usnat and California sections, and decodes back to the person's opt-outs", async () => {
+    const subject = "device:dev_gpp_000000000000001";
+    const before = (await h.app.inject({ url: `/api/consent/gpp?subject=${subject}&jurisdiction=us_ca` })).json();
+    expect(before.gpp).toMatch(/^DBA/);
+    expect(before.applicable_sections).toEqual([7, 8]);
+    expect(before.sections.usnat).toMatchObject({ SaleOptOut: 2, TargetedAdvertisingOptOut: 2, Gpc: false });
+    expect(before.sections.usca).toMatchObject({ SaleOptOut: 2, SharingOptOut: 2, SaleOptOutNotice: 1 });
+
+    const after = await h.app.inject({
+      url: `/api/consent/gpp?subject=${subject}&jurisdiction=us_ca`,
+      headers: { "sec-gpc": "1" },
+    });
+    const body = after.json();
+    expect(body.gpp).not.toBe(before.gpp);
+    // Decoded independently of the server's own object: the library reads the string the server sent.
+    const { GppModel } = await import("@iabgpp/cmpapi");
+    const decoded = new GppModel(body.gpp).toObject() as Record<string, Record<string, unknown>>;
+    expect(decoded["usnat"]).toMatchObject({
+      SaleOptOut: 1,
+      SharingOptOut: 1,
+      TargetedAdvertisingOptOut: 1,
+      Gpc: true,
+    });
+    expect(decoded["usca"]).toMatchObject({ SaleOptOut: 1, SharingOptOut: 1, MspaCoveredTransaction: 2, Gpc: true });
+    // Virginia's section has no sharing field; it is left out, not guessed.
+    const va = (await h.app.inject({ url: `/api/consent/gpp?subject=${subject}&jurisdiction=us_va` })).json();
+    expect(va.applicable_sections).toEqual([7, 9]);
+    expect(va.sections.usva).toMatchObject({ SaleOptOut: 1, TargetedAdvertisingOptOut: 1 });
+    expect(va.sections.usva.SharingOptOut).toBeUndefined();
+  });
+});
+
 describe("requests that change processing", () => {
   it("a withdrawal of consent needs no code, completes at once, and the decisions change", async () => {
     const res = await post("/api/requests", {

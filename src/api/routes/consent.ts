@@ -137,6 +137,32 @@ export const consentRoutes =
       },
     );
 
+    app.get(
+      "/api/consent/gpp",
+      {
+        config: limited(600),
+        schema: {
+          summary:
+            "The person's IAB GPP string: the usnat section and their state's section, with the opt-outs they made.",
+          tags: ["consent"],
+          querystring: z.object({ subject: z.string(), jurisdiction: z.string().optional() }),
+          response: {
+            200: z.object({
+              gpp: z.string().describe("e.g. DBABrw~…"),
+              applicable_sections: z.array(z.number()),
+              sections: z.record(z.string(), z.record(z.string(), z.unknown())),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const { subject } = await admit(request.headers, request.ip, q.subject, q.jurisdiction);
+        return consent.gpp(subject, q.jurisdiction);
+      },
+    );
+
     app.post(
       "/api/consent/links",
       {
