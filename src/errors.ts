@@ -106,8 +106,9 @@ export const ERRORS = {
   }),
   STW_MANIFEST_SECRET_LITERAL: define<{ value: string }>({
     status: 400,
-    summary: "A connection URL holds a literal instead of an environment reference.",
-    message: (p) => `connection URL ${p.value} is a literal; only \`\${ENV_VAR}\` references are allowed in a manifest`,
+    summary: "A connection URL (or a consent delivery setting) holds a literal instead of an environment reference.",
+    message: (p) =>
+      `connection setting ${p.value} is a literal; only \`\${ENV_VAR}\` references are allowed in a manifest`,
     fix: "Write the URL as `${SOME_ENV_VAR}` and set the variable where Steward runs, or pass --connection DATASET=URL.",
   }),
 

@@ -20,6 +20,7 @@ import { didYouMean } from "../manifest/did-you-mean.ts";
 import type { JurisdictionRights, Manifest, Purpose } from "../manifest/types.ts";
 import { resolveJurisdiction } from "../requests/jurisdiction.ts";
 import type { KeyedHash } from "../secrets/keyed-hash.ts";
+import type { Sealer } from "../secrets/seal.ts";
 import type { Store } from "../store/store.ts";
 import type { ConsentMethod, ConsentStatus, StoreSchema } from "../store/store-schema.ts";
 import {
@@ -33,6 +34,7 @@ import { deriveState, type LedgerEntry, type SubjectState } from "./consent-stat
 import { type ConsentSubject, SubjectParser } from "./consent-subject.ts";
 import { type Decision, decide } from "./decide.ts";
 import { encodeGpp, type GppAnswer } from "./gpp.ts";
+import { queueDeliveries } from "./plan-deliveries.ts";
 
 export interface RecordInput {
   /** `TYPE:VALUE`, or a subject already parsed. */
@@ -53,6 +55,8 @@ export interface LedgerOptions {
   readonly store: Store;
   readonly manifest: Manifest;
   readonly hash: KeyedHash;
+  /** Seals the person's identity in the consent outbox (the vendors need the e-mail address). */
+  readonly sealer: Sealer;
   readonly now?: () => Date;
   /** Subjects whose state is kept in memory at most. Default 100,000. */
   readonly cacheSize?: number;
@@ -87,6 +91,7 @@ export class ConsentLedger {
     readonly store: Store,
     readonly manifest: Manifest,
     readonly hash: KeyedHash,
+    readonly sealer: Sealer,
     readonly now: () => Date,
     cacheSize: number,
   ) {
@@ -100,6 +105,7 @@ export class ConsentLedger {
       options.store,
       options.manifest,
       options.hash,
+      options.sealer,
       options.now ?? (() => new Date()),
       options.cacheSize ?? 100_000,
     );
@@ -198,9 +204,16 @@ export class ConsentLedger {
    */
   async record(inputs: RecordInput | readonly RecordInput[], trx?: Kysely<StoreSchema>): Promise<ConsentEventRow[]> {
     const list = Array.isArray(inputs) ? (inputs as readonly RecordInput[]) : [inputs as RecordInput];
-    const db = trx ?? this.store.db;
-    const rows = await this.prepare(list, db);
-    const written = await appendConsentEvents(db, rows);
+    if (!trx) return this.store.db.transaction().execute((t) => this.record(list, t));
+    const rows = await this.prepare(list, trx);
+    const written = await appendConsentEvents(trx, rows);
+    const subjects = list.map((input) => this.subject(input.subject));
+    await queueDeliveries(
+      trx,
+      this.manifest,
+      this.sealer,
+      written.map((row, i) => ({ row, subject: subjects[i] as ConsentSubject })),
+    );
     for (const r of rows) this.forget(r.subject_hash);
     return written;
   }

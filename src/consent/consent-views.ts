@@ -6,7 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Manifest } from "../manifest/types.ts";
-import type { ConsentMethod, ConsentStatus, StoreSchema } from "../store/store-schema.ts";
+import type { ConsentMethod, ConsentStatus, DeliveryState, StoreSchema } from "../store/store-schema.ts";
 import type { ConsentEventRow } from "./append-consent-events.ts";
 
 export interface EventFilter {
@@ -129,4 +129,55 @@ export function consentRecords(manifest: Manifest, subject: string, rows: readon
       };
     }),
   };
+}
+
+export interface DeliveryLine {
+  readonly id: string;
+  readonly record_id: string;
+  readonly system: string;
+  readonly kind: string;
+  readonly purpose: string;
+  readonly status: ConsentStatus;
+  readonly state: string;
+  readonly attempts: number;
+  readonly created_at: string;
+  readonly delivered_at: string | null;
+  readonly next_attempt_at: string;
+  readonly log: { at: string; outcome: string }[];
+}
+
+/** The delivery log, newest change first: per change and system, its state and every attempt (no subject). */
+export async function listDeliveries(
+  db: Kysely<StoreSchema>,
+  filter: { state?: readonly string[]; system?: readonly string[]; record_id?: string; limit?: number } = {},
+): Promise<DeliveryLine[]> {
+  let q = db
+    .selectFrom("consent_deliveries")
+    .select([
+      "id",
+      "record_id",
+      "system",
+      "kind",
+      "purpose",
+      "status",
+      "state",
+      "attempts",
+      "created_at",
+      "delivered_at",
+      "next_attempt_at",
+      "log",
+    ])
+    .orderBy("created_at", "desc")
+    .orderBy("system")
+    .limit(Math.min(filter.limit ?? 100, 1000));
+  if (filter.state?.length) q = q.where("state", "in", filter.state as DeliveryState[]);
+  if (filter.system?.length) q = q.where("system", "in", filter.system);
+  if (filter.record_id) q = q.where("record_id", "=", filter.record_id);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    ...r,
+    created_at: r.created_at.toISOString(),
+    delivered_at: r.delivered_at?.toISOString() ?? null,
+    next_attempt_at: r.next_attempt_at.toISOString(),
+  }));
 }

@@ -116,6 +116,19 @@ export const connectionSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Where a system learns of consent changes for the purposes it receives data for: a signed webhook of ours, or the
+ * vendor's own API (Mailchimp's list members, Meta's custom audiences). Every value is a `${ENV_VAR}` reference.
+ */
+export const consentDeliverySchema = z.strictObject({
+  kind: z.enum(["webhook", "mailchimp", "meta_custom_audience"]),
+  url: text,
+  /** The webhook's HMAC key, or the vendor's API key / access token. */
+  secret: text,
+  /** Mailchimp: the audience (list) id. Meta: the custom audience id. */
+  list: text.optional(),
+});
+
 export const systemSchema = z.strictObject({
   key,
   name: text,
@@ -127,6 +140,7 @@ export const systemSchema = z.strictObject({
   dpa: text.optional(),
   privacy_policy: url.optional(),
   connection: connectionSchema.optional(),
+  consent_delivery: consentDeliverySchema.optional(),
 });
 
 export const sourceSchema = z.strictObject({

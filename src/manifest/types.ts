@@ -257,6 +257,14 @@ export interface Connection {
   readonly spec?: string;
 }
 
+/** How a system hears of consent changes (src/consent/deliver-consent.ts). Values are `${ENV_VAR}` references. */
+export interface ConsentDelivery {
+  readonly kind: "webhook" | "mailchimp" | "meta_custom_audience";
+  readonly url: string;
+  readonly secret: string;
+  readonly list?: string;
+}
+
 export interface System extends Located {
   readonly key: string;
   readonly name: string;
@@ -271,6 +279,8 @@ export interface System extends Located {
   readonly dpa?: string;
   readonly privacy_policy?: string;
   readonly connection?: Connection;
+  /** Where it hears of consent changes for the purposes it receives data for. */
+  readonly consent_delivery?: ConsentDelivery;
 }
 
 export interface Source extends Located {

@@ -93,6 +93,19 @@ export function validateReferences(manifest: Manifest, where: Whereabouts): Stew
   for (const s of manifest.systems) {
     checkCategories(s.data_categories, s, ["data_categories"]);
     checkConnection(s.connection, s);
+    const delivery = s.consent_delivery;
+    if (delivery)
+      for (const field of ["url", "secret", "list"] as const) {
+        const value = delivery[field];
+        if (value !== undefined && !ENV_REFERENCE.test(value))
+          errors.push(
+            stewardError(
+              "STW_MANIFEST_SECRET_LITERAL",
+              { value: field === "url" ? `"${value.replace(/\/\/[^@/]*@/, "//***@")}"` : "(hidden)" },
+              locate(s, ["consent_delivery", field]),
+            ),
+          );
+      }
   }
   for (const s of manifest.sources) {
     checkCategories(s.data_categories, s, ["data_categories"]);

@@ -12,6 +12,7 @@
 
 import { join } from "node:path";
 import { ConsentLedger } from "../consent/consent-ledger.ts";
+import { ConsentDeliverer, type DelivererOptions } from "../consent/deliver-consent.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
 import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
@@ -55,10 +56,13 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** How often unverified requests are checked for expiry, in seconds. Default 60. */
   readonly sweepSeconds?: number;
+  /** The consent delivery loop's settings (its environment, retry timing). */
+  readonly delivery?: Omit<DelivererOptions, "store" | "manifest" | "sealer">;
 }
 
 export class RequestService {
   private sweep: NodeJS.Timeout | undefined;
+  private deliverer: ConsentDeliverer | undefined;
 
   private constructor(readonly ctx: ServiceContext) {}
 
@@ -76,14 +80,16 @@ export class RequestService {
       });
     const jobs = options.jobs === false ? undefined : await JobQueue.start(options.store, options.jobs ?? {});
     const hash = new KeyedHash(secret);
+    const sealer = new Sealer(secret);
     const now = options.now ?? (() => new Date());
     const consent =
-      options.consent ?? (await ConsentLedger.open({ store: options.store, manifest: options.manifest, hash, now }));
+      options.consent ??
+      (await ConsentLedger.open({ store: options.store, manifest: options.manifest, hash, sealer, now }));
     return new RequestService({
       store: options.store,
       manifest: options.manifest,
       consent,
-      sealer: new Sealer(secret),
+      sealer,
       hash,
       mailer,
       jobs,
@@ -147,12 +153,19 @@ export class RequestService {
     return expireUnverified(this.ctx);
   }
 
-  /** Takes jobs in this process: executions, mails, and the expiry sweep. */
+  /** Takes jobs in this process: executions, mails, consent deliveries, and the expiry sweep. */
   async startWorker(options: WorkerOptions = {}): Promise<void> {
     const jobs = this.ctx.jobs;
     if (!jobs) throw new Error("the request service was opened without a job queue");
     await jobs.work<ExecuteJob>("request.execute", (job) => executeRequest(this.ctx, job), options.concurrency ?? 1);
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
+    this.deliverer = new ConsentDeliverer({
+      store: this.ctx.store,
+      manifest: this.ctx.manifest,
+      sealer: this.ctx.sealer,
+      ...(options.delivery ?? {}),
+    });
+    await this.deliverer.start();
     const every = (options.sweepSeconds ?? 60) * 1000;
     this.sweep = setInterval(() => {
       this.expireUnverified().catch(() => {});
@@ -163,6 +176,7 @@ export class RequestService {
   /** Stops the worker (waiting for jobs in hand) and the mailer. The store stays open: it is the caller's. */
   async close(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
+    await this.deliverer?.stop();
     await this.ctx.jobs?.stop();
     await this.ctx.consent.close();
     this.ctx.mailer.close();

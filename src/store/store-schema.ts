@@ -176,6 +176,33 @@ export interface ConsentLinksTable {
   readonly linked_at: Immutable<Date, Date | undefined>;
 }
 
+export type DeliveryState = "pending" | "delivered" | "failed" | "skipped";
+
+/** One attempt to tell a downstream system of a consent change. */
+export interface DeliveryAttempt {
+  readonly at: string;
+  /** "delivered", "http 503", "unreachable", "skipped: …" — never a response body. */
+  readonly outcome: string;
+}
+
+/** The consent outbox: one change for one downstream system (src/consent/deliver-consent.ts). */
+export interface ConsentDeliveriesTable {
+  readonly id: Generated<string>;
+  readonly record_id: string;
+  readonly system: string;
+  readonly kind: string;
+  readonly purpose: string;
+  readonly status: ConsentStatus;
+  /** `type:value` of the person, sealed. */
+  readonly subject_enc: string;
+  readonly created_at: Generated<Date>;
+  readonly state: Generated<DeliveryState>;
+  readonly attempts: Generated<number>;
+  readonly next_attempt_at: Generated<Date>;
+  readonly delivered_at: Date | null;
+  readonly log: ColumnType<DeliveryAttempt[], string | undefined, string>;
+}
+
 export interface StoreSchema {
   readonly notice_versions: NoticeVersionsTable;
   readonly audit_events: AuditEventsTable;
@@ -187,4 +214,5 @@ export interface StoreSchema {
   readonly settings: SettingsTable;
   readonly consent_events: ConsentEventsTable;
   readonly consent_links: ConsentLinksTable;
+  readonly consent_deliveries: ConsentDeliveriesTable;
 }

@@ -9,6 +9,7 @@ import { SignJWT } from "jose";
 import { buildServer } from "../../src/api/build-server.ts";
 import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
 import { createApiKey } from "../../src/auth/api-keys.ts";
+import type { DelivererOptions } from "../../src/consent/deliver-consent.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { createMailer } from "../../src/mail/mailer.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
@@ -37,7 +38,10 @@ export interface ConsentHarness {
   close(): Promise<void>;
 }
 
-export async function startConsentHarness(storeOptions: StoreOptions = { inMemory: true }): Promise<ConsentHarness> {
+export async function startConsentHarness(
+  storeOptions: StoreOptions = { inMemory: true },
+  delivery: Omit<DelivererOptions, "store" | "manifest" | "sealer"> = {},
+): Promise<ConsentHarness> {
   const manifest = await loadManifestDir(EXAMPLE);
   const store = await openStore(storeOptions);
   await recordCurrentNotice(store, manifest);
@@ -53,7 +57,7 @@ export async function startConsentHarness(storeOptions: StoreOptions = { inMemor
     config: { publicUrl: "https://privacy.example.org" },
     jobs: { pollSeconds: 0.5, maintenanceSeconds: 5 },
   });
-  await service.startWorker({ sweepSeconds: 3600 });
+  await service.startWorker({ sweepSeconds: 3600, delivery: { env: {}, ...delivery } });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

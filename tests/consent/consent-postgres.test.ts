@@ -3,6 +3,7 @@ import { ConsentLedger } from "../../src/consent/consent-ledger.ts";
 import { verifyConsentChain } from "../../src/consent/verify-consent-chain.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { KeyedHash } from "../../src/secrets/keyed-hash.ts";
+import { Sealer } from "../../src/secrets/seal.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type FreshStore, postgresBackend } from "../store/backends.ts";
@@ -16,9 +17,10 @@ beforeAll(async () => {
   fresh = await postgresBackend.fresh();
   const manifest = await loadManifestDir(EXAMPLE);
   const hash = new KeyedHash(SECRET);
+  const sealer = new Sealer(SECRET);
   // Two processes' worth: each its own store (pool and listening connection) on one PostgreSQL database.
   stores = [await openStore(fresh.options), await openStore(fresh.options)];
-  ledgers = await Promise.all(stores.map((store) => ConsentLedger.open({ store, manifest, hash })));
+  ledgers = await Promise.all(stores.map((store) => ConsentLedger.open({ store, manifest, hash, sealer })));
 }, 60_000);
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ConsentLedger } from "../../consent/consent-ledger.ts";
-import { consentCounts, listConsentEvents } from "../../consent/consent-views.ts";
+import { consentCounts, listConsentEvents, listDeliveries } from "../../consent/consent-views.ts";
 import type { Store } from "../../store/store.ts";
 import { callerOf, requireRole } from "../admin-auth.ts";
 import { errorBody } from "../error-body.ts";
@@ -139,6 +139,56 @@ export const adminConsentRoutes =
           events: state.events,
           restricted_since: state.restricted?.at.toISOString() ?? null,
           under_age_since: state.underAge?.at.toISOString() ?? null,
+        };
+      },
+    );
+
+    app.get(
+      "/api/admin/consent/deliveries",
+      {
+        onRequest: read,
+        schema: {
+          summary: "The delivery log: per change and downstream system, its state and every attempt.",
+          tags: ["admin", "consent"],
+          security,
+          querystring: z.object({
+            state: csv.describe("comma-separated: pending, delivered, failed, skipped"),
+            system: csv,
+            record_id: z.string().optional(),
+            limit: z.coerce.number().int().min(1).max(1000).optional(),
+          }),
+          response: {
+            200: z.object({
+              deliveries: z.array(
+                z.object({
+                  id: z.string(),
+                  record_id: z.string(),
+                  system: z.string(),
+                  kind: z.string(),
+                  purpose: z.string(),
+                  status: z.string(),
+                  state: z.string(),
+                  attempts: z.number(),
+                  created_at: z.string(),
+                  delivered_at: z.string().nullable(),
+                  next_attempt_at: z.string(),
+                  log: z.array(z.object({ at: z.string(), outcome: z.string() })),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        return {
+          deliveries: await listDeliveries(store.db, {
+            ...(q.state ? { state: q.state } : {}),
+            ...(q.system ? { system: q.system } : {}),
+            ...(q.record_id ? { record_id: q.record_id } : {}),
+            ...(q.limit ? { limit: q.limit } : {}),
+          }),
         };
       },
     );

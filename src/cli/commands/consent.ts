@@ -1,9 +1,9 @@
 /**
- * `steward consent events|state|export|record` — the operators' CLI twins of /api/admin/consent, over the same ledger.
+ * `steward consent events|state|export|deliveries|record` — the operators' CLI twins of /api/admin/consent, over the same ledger.
  * `export` writes one person's history as ISO/IEC TS 27560 records in W3C DPV terms (JSON-LD).
  */
 import type { Command } from "commander";
-import { consentCounts, consentRecords, listConsentEvents } from "../../consent/consent-views.ts";
+import { consentCounts, consentRecords, listConsentEvents, listDeliveries } from "../../consent/consent-views.ts";
 import { EXIT, runAction } from "../run-action.ts";
 import { cliActor, withService } from "../service-session.ts";
 
@@ -122,6 +122,45 @@ export function register(program: Command): void {
         const ledger = service.ctx.consent;
         const rows = await ledger.history(o.subject);
         process.stdout.write(`${JSON.stringify(consentRecords(ledger.manifest, o.subject, rows), null, 2)}\n`);
+        return EXIT.ok;
+      }),
+    ),
+  );
+
+  common(
+    consent
+      .command("deliveries")
+      .description("The delivery log: each change and downstream system, its state, attempts and last outcome.")
+      .argument("[dir]", "manifest folder", ".")
+      .option("--state <s>", "only pending, delivered, failed or skipped (repeatable)", collect, [])
+      .option("--system <key>", "only this system (repeatable)", collect, [])
+      .option("--limit <n>", "at most this many", "50"),
+  ).action(
+    runAction(async (dir: string, o: Common & { state: string[]; system: string[]; limit: string }) =>
+      withService(dir, { ...o, jobs: false }, async (_service, store) => {
+        const deliveries = await listDeliveries(store.db, {
+          state: o.state,
+          system: o.system,
+          limit: Number(o.limit) || 50,
+        });
+        if (o.json) process.stdout.write(`${JSON.stringify({ deliveries }, null, 2)}\n`);
+        else
+          process.stdout.write(
+            deliveries.length === 0
+              ? "no deliveries\n"
+              : table(
+                  ["change", "system", "purpose", "status", "state", "attempts", "last outcome"],
+                  deliveries.map((d) => [
+                    d.created_at.slice(0, 19).replace("T", " "),
+                    d.system,
+                    d.purpose,
+                    d.status,
+                    d.state,
+                    String(d.attempts),
+                    d.log.at(-1)?.outcome ?? "",
+                  ]),
+                ),
+          );
         return EXIT.ok;
       }),
     ),

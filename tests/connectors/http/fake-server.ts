@@ -3,7 +3,7 @@
  * can count attempts and see pagination parameters), an auth check, and failures on demand — the next N requests
  * answered with 429 (and a Retry-After) or a 5xx, with the vendor's own error body.
  */
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface FakeRequest {
@@ -12,6 +12,7 @@ export interface FakeRequest {
   readonly query: URLSearchParams;
   readonly authorization: string | undefined;
   readonly contentType: string | undefined;
+  readonly headers: IncomingHttpHeaders;
   readonly body: string;
 }
 
@@ -49,6 +50,7 @@ async function read(req: IncomingMessage): Promise<FakeRequest> {
     query: url.searchParams,
     authorization: req.headers.authorization,
     contentType: req.headers["content-type"],
+    headers: req.headers,
     body: Buffer.concat(chunks).toString("utf8"),
   };
 }

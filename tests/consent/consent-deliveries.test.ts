@@ -1,0 +1,163 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listDeliveries } from "../../src/consent/consent-views.ts";
+import { type ConsentHarness, startConsentHarness } from "./consent-fixture.ts";
+import {
+  type FakeMailchimp,
+  type FakeMeta,
+  MAILCHIMP,
+  META,
+  startFakeMailchimp,
+  startFakeMeta,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from "./fake-vendors.ts";
+
+const KEYS = { mailchimp: "mc-key-us21", meta: "EAAB-meta-token", webhook: "whsec_fullstory_test" };
+
+let h: ConsentHarness;
+let mailchimp: FakeMailchimp;
+let meta: FakeMeta;
+let hook: WebhookReceiver;
+
+beforeAll(async () => {
+  mailchimp = await startFakeMailchimp(KEYS.mailchimp);
+  meta = await startFakeMeta(KEYS.meta);
+  hook = await startWebhookReceiver(KEYS.webhook);
+  h = await startConsentHarness(
+    { inMemory: true },
+    {
+      env: {
+        MAILCHIMP_API_URL: mailchimp.url,
+        MAILCHIMP_API_KEY: KEYS.mailchimp,
+        MAILCHIMP_LIST_ID: MAILCHIMP.list_id,
+        META_GRAPH_URL: `${meta.url}/v21.0`,
+        META_ACCESS_TOKEN: KEYS.meta,
+        META_AUDIENCE_ID: META.audience_id,
+        FULLSTORY_CONSENT_WEBHOOK_URL: `${hook.url}/steward/consent`,
+        FULLSTORY_CONSENT_WEBHOOK_SECRET: KEYS.webhook,
+      },
+      baseDelayMs: 50,
+      pollMs: 100,
+    },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+  await mailchimp?.close();
+  await meta?.close();
+  await hook?.close();
+});
+
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const record = (subject: string, purpose: string, status: "granted" | "withdrawn", jurisdiction = "us_ca") =>
+  h.service.ctx.consent.record({ subject, purpose, status, method: "preferences", jurisdiction, actor: "host" });
+
+const settled = (recordId: string) =>
+  until(
+    () => listDeliveries(h.store.db, { record_id: recordId }),
+    (list) => list.length > 0 && list.every((d) => d.state !== "pending"),
+  );
+
+describe("consent changes reach the downstream systems the manifest names", () => {
+  it("unsubscribes the member on Mailchimp when marketing e-mail is refused, and re-subscribes on a yes", async () => {
+    expect(mailchimp.members.get(md5("ivy@example.com"))?.["status"]).toBe("subscribed");
+    const [out] = await record("email:ivy@example.com", "marketing_email", "withdrawn");
+    const deliveries = await settled(out!.record_id);
+    expect(deliveries).toMatchObject([
+      { system: "email_delivery", kind: "mailchimp", state: "delivered", attempts: 1 },
+    ]);
+    expect(mailchimp.members.get(md5("ivy@example.com"))?.["status"]).toBe("unsubscribed");
+    const put = mailchimp.requests.find((r) => r.method === "PUT");
+    expect(put?.path).toBe(`/3.0/lists/${MAILCHIMP.list_id}/members/${md5("ivy@example.com")}`);
+
+    const [back] = await record("email:ivy@example.com", "marketing_email", "granted");
+    await settled(back!.record_id);
+    expect(mailchimp.members.get(md5("ivy@example.com"))?.["status"]).toBe("subscribed");
+  });
+
+  it("removes the hashed address from Meta's custom audience on an opt-out of targeted advertising", async () => {
+    expect(meta.members.has(sha256("ivy@example.com"))).toBe(true);
+    const [out] = await record("email:ivy@example.com", "targeted_advertising", "withdrawn");
+    expect(await settled(out!.record_id)).toMatchObject([{ system: "meta_ads", state: "delivered" }]);
+    expect(meta.members.has(sha256("ivy@example.com"))).toBe(false);
+    expect(meta.requests.at(-1)).toMatchObject({ method: "DELETE", path: `/v21.0/${META.audience_id}/users` });
+  });
+
+  it("sends the session-replay vendor a signed webhook the receiver verifies", async () => {
+    const [out] = await record("email:jon@example.com", "session_replay", "withdrawn");
+    const [delivery] = await settled(out!.record_id);
+    expect(delivery).toMatchObject({ system: "fullstory", kind: "webhook", state: "delivered" });
+    expect(hook.received.get(delivery!.id)).toMatchObject({
+      type: "consent.changed",
+      record_id: out!.record_id,
+      purpose: "session_replay",
+      status: "withdrawn",
+      subject: { type: "email", value: "jon@example.com" },
+    });
+  });
+
+  it("retries a vendor's 503 with backoff and logs every attempt", async () => {
+    mailchimp.failNext(2, 503);
+    const [out] = await record("email:kim@example.com", "marketing_email", "withdrawn");
+    const [d] = await settled(out!.record_id);
+    expect(d).toMatchObject({ state: "delivered", attempts: 3 });
+    expect(d!.log.map((l) => l.outcome)).toEqual([
+      "retry: http 503 (Internal Server Error)",
+      "retry: http 503 (Internal Server Error)",
+      "delivered: http 200",
+    ]);
+  });
+
+  it("tells every system of a restriction, and skips what a vendor cannot take", async () => {
+    const admin = await h.key("admin");
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/api/admin/consent/events",
+      payload: { subject: "email:ivy@example.com", purpose: "*", status: "restricted", jurisdiction: "eea" },
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const deliveries = await settled(res.json().id);
+    expect(deliveries.map((d) => [d.system, d.state]).sort()).toEqual([
+      ["email_delivery", "delivered"],
+      ["fullstory", "delivered"],
+      ["meta_ads", "delivered"],
+    ]);
+    const [device] = await record("device:dev_no_email_0000000001", "session_replay", "withdrawn");
+    expect(await settled(device!.record_id)).toMatchObject([{ system: "fullstory", state: "delivered" }]);
+    const [dm] = await record("device:dev_no_email_0000000001", "marketing_email", "withdrawn");
+    expect(await settled(dm!.record_id)).toMatchObject([
+      { system: "email_delivery", state: "skipped", log: [{ outcome: "skipped: the subject has no e-mail address" }] },
+    ]);
+  });
+
+  it("gives up at once on an answer that will not change, and shows the log to operators", async () => {
+    mailchimp.failNext(1, 400);
+    const [out] = await record("email:lee@example.com", "marketing_email", "withdrawn");
+    const [d] = await settled(out!.record_id);
+    expect(d).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      log: [{ outcome: "failed: http 400 (Invalid Resource)" }],
+    });
+    const viewer = await h.key("viewer");
+    const res = await h.app.inject({
+      url: "/api/admin/consent/deliveries?state=failed",
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(res.json().deliveries).toMatchObject([{ record_id: out!.record_id, system: "email_delivery" }]);
+    expect(JSON.stringify(res.json())).not.toContain("lee@example.com");
+  });
+});
