@@ -37,6 +37,8 @@ export interface FakeServer {
   readonly requests: FakeRequest[];
   /** The next `count` requests are answered with `status` (after the auth check), with Retry-After if given. */
   failNext(count: number, status: number, retryAfter?: string): void;
+  /** Every answer from now on waits this long (a slow vendor; a kill then lands mid-call). */
+  delay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -58,8 +60,10 @@ async function read(req: IncomingMessage): Promise<FakeRequest> {
 export async function startFakeServer(vendor: VendorBehaviour): Promise<FakeServer> {
   const requests: FakeRequest[] = [];
   const failures: { status: number; retryAfter: string | undefined }[] = [];
+  let latency = 0;
   const server = createServer((req, res) => {
-    void read(req).then((request) => {
+    void read(req).then(async (request) => {
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       requests.push(request);
       const failure = vendor.authorized(request) ? failures.shift() : undefined;
       const answer: FakeResponse = !vendor.authorized(request)
@@ -83,6 +87,9 @@ export async function startFakeServer(vendor: VendorBehaviour): Promise<FakeServ
     requests,
     failNext(count, status, retryAfter) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter });
+    },
+    delay(ms) {
+      latency = ms;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
