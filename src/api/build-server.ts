@@ -27,6 +27,7 @@ import { manifestRoute } from "./routes/manifest.ts";
 import { noticeRoute } from "./routes/notice.ts";
 import { noticeVersionsRoute } from "./routes/notice-versions.ts";
 import { requestRoutes } from "./routes/requests.ts";
+import { sdkRoutes } from "./routes/sdk.ts";
 
 export interface ServerOptions {
   readonly manifest: Manifest;
@@ -107,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }),
     );
     await app.register(adminConsentRoutes({ consent, store }));
+    await app.register(sdkRoutes({ manifest }));
   }
   return app;
 }

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, type ConsentCaller, consentCaller, mayActFor } from "../../consent/consent-caller.ts";
+import { consentConfig } from "../../consent/consent-config.ts";
 import type { ConsentLedger } from "../../consent/consent-ledger.ts";
 import type { ConsentSubject } from "../../consent/consent-subject.ts";
 import { gpcWellKnown, honourGpc } from "../../consent/gpc.ts";
@@ -47,13 +48,14 @@ export const consentRoutes =
       ip: string,
       subjectText: string,
       jurisdiction: string | undefined,
+      pageSignal = false,
     ): Promise<{ caller: ConsentCaller; subject: ConsentSubject; proof: string; gpc: number }> {
       const caller = await consentCaller(headers["authorization"] as string | undefined, deps.hostTokens);
       const subject = consent.subject(subjectText);
       mayActFor(caller, subject);
       const proof = consent.hash.proof(ip, String(headers["user-agent"] ?? ""));
       const gpc =
-        headers["sec-gpc"] === "1"
+        headers["sec-gpc"] === "1" || pageSignal
           ? (await honourGpc(consent, subject, { jurisdiction, proof, actor: actorOf(caller) })).length
           : 0;
       return { caller, subject, proof, gpc };
@@ -73,6 +75,10 @@ export const consentRoutes =
             status: z.enum(PUBLIC_STATUSES),
             method: z.enum(PUBLIC_METHODS),
             jurisdiction: z.string().optional(),
+            gpc: z
+              .boolean()
+              .optional()
+              .describe("navigator.globalPrivacyControl in the page (a script cannot send Sec-GPC)"),
           }),
           response: {
             201: z.object({ id: z.string(), decision: decisionSchema, gpc_recorded: z.number() }),
@@ -82,7 +88,13 @@ export const consentRoutes =
       },
       async (request, reply) => {
         const b = request.body;
-        const { caller, subject, proof, gpc } = await admit(request.headers, request.ip, b.subject, b.jurisdiction);
+        const { caller, subject, proof, gpc } = await admit(
+          request.headers,
+          request.ip,
+          b.subject,
+          b.jurisdiction,
+          b.gpc === true,
+        );
         const [row] = await consent.record({
           subject,
           purpose: b.purpose,
@@ -126,13 +138,14 @@ export const consentRoutes =
             subject: z.string(),
             purposes: z.array(z.string()).max(500).optional(),
             jurisdiction: z.string().optional(),
+            gpc: z.boolean().optional().describe("navigator.globalPrivacyControl in the page"),
           }),
           response: { 200: z.object({ decisions: z.array(decisionSchema), gpc_recorded: z.number() }), ...errors },
         },
       },
       async (request) => {
         const b = request.body;
-        const { subject, gpc } = await admit(request.headers, request.ip, b.subject, b.jurisdiction);
+        const { subject, gpc } = await admit(request.headers, request.ip, b.subject, b.jurisdiction, b.gpc === true);
         return { decisions: await consent.decideMany(subject, b.purposes, b.jurisdiction), gpc_recorded: gpc };
       },
     );
@@ -184,6 +197,38 @@ export const consentRoutes =
         await consent.link(request.body.device, person);
         return reply.status(201).send({ linked: true as const });
       },
+    );
+
+    app.get(
+      "/api/consent/config",
+      {
+        config: limited(600),
+        schema: {
+          summary:
+            "What a banner offers in a jurisdiction: the purposes with a choice there, their names and mechanisms.",
+          tags: ["consent"],
+          querystring: z.object({ jurisdiction: z.string().optional() }),
+          response: {
+            200: z.object({
+              organization: z.string(),
+              jurisdiction: z.object({ key: z.string(), name: z.string() }).nullable(),
+              notice_version: z.string().nullable(),
+              notice_url: z.string(),
+              purposes: z.array(
+                z.object({
+                  key: z.string(),
+                  name: z.string(),
+                  description: z.string(),
+                  mechanism: z.enum(["opt_in", "opt_out", "notice_only"]),
+                  sale_or_sharing: z.boolean(),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => consentConfig(consent.manifest, consent.jurisdiction(request.query.jurisdiction)),
     );
 
     app.get(

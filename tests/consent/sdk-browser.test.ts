@@ -1,0 +1,179 @@
+/// <reference lib="dom" />
+/**
+ * The browser SDK in Debian's chromium, on the demo host page served by a real Steward server (PGlite store): the
+ * banner on a first visit, reject-all and accept-all with the gated tags, a Global Privacy Control signal, a change in
+ * the dialog, the keyboard, and IAB's GPP CMP API. What the page did is checked against the ledger, not only the DOM.
+ */
+import type { AddressInfo } from "node:net";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from "../browser.ts";
+import { type ConsentHarness, startConsentHarness } from "./consent-fixture.ts";
+
+let h: ConsentHarness;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  h = await startConsentHarness();
+  await h.app.listen({ port: 0, host: "127.0.0.1" });
+  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+async function visit(
+  jurisdiction: string,
+  options: { gpc?: boolean; viewport?: { width: number; height: number } } = {},
+) {
+  const context: BrowserContext = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    ...(options.gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {}),
+  });
+  if (options.gpc)
+    await context.addInitScript({
+      content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });',
+    });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}/demo?jurisdiction=${jurisdiction}`);
+  await page.evaluate(() => (window as unknown as { steward: { ready: Promise<void> } }).steward.ready);
+  return { context, page, errors };
+}
+
+const tagsRan = (page: Page) =>
+  page.evaluate(() => (window as unknown as { stewardDemo: { replay: boolean; ads: boolean } }).stewardDemo);
+
+const deviceOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { steward: { subject: string } }).steward.subject);
+
+async function ledgerOf(subject: string) {
+  const rows = await h.service.ctx.consent.history(subject);
+  return rows.map((r) => `${r.purpose}:${r.status}:${r.method}`).sort();
+}
+
+describe.skipIf(!HAS_CHROMIUM)(`the browser SDK on /demo (skipped when ${CHROMIUM} is absent)`, () => {
+  it("shows the banner on a first visit, answers __gpp('ping'), and runs no opt-in tag before a yes", async () => {
+    const { context, page, errors } = await visit("eea");
+    await expect(page.getByRole("region", { name: "Privacy choices" }).isVisible()).resolves.toBe(true);
+    const ping = await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          (window as unknown as { __gpp: (c: string, cb: (d: unknown, ok: boolean) => void) => void }).__gpp(
+            "ping",
+            (d) => resolve(d),
+          ),
+        ),
+    );
+    expect(ping).toMatchObject({
+      gppVersion: "1.1",
+      cmpStatus: "loaded",
+      signalStatus: "ready",
+      cmpDisplayStatus: "visible",
+    });
+    // In the EEA advertising waits for consent; session replay is opt-out, so its tag runs.
+    expect(await tagsRan(page)).toEqual({ replay: true, ads: false });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("reject-all records a withdrawal of every choice and no gated tag runs, now or on the next visit", async () => {
+    const { context, page } = await visit("eea");
+    await page.getByRole("button", { name: "Reject all" }).click();
+    await page.waitForFunction(() => !document.querySelector(".stw-banner"));
+    const subject = await deviceOf(page);
+    const ledger = await ledgerOf(subject);
+    expect(ledger).toEqual(
+      expect.arrayContaining([
+        "session_replay:withdrawn:banner",
+        "targeted_advertising:withdrawn:banner",
+        "marketing_email:withdrawn:banner",
+      ]),
+    );
+    expect(ledger.every((e) => e.endsWith(":withdrawn:banner"))).toBe(true);
+    await page.reload();
+    await page.evaluate(() => (window as unknown as { steward: { ready: Promise<void> } }).steward.ready);
+    expect(await tagsRan(page)).toEqual({ replay: false, ads: false });
+    expect(await page.locator(".stw-banner").count()).toBe(0);
+    await context.close();
+  });
+
+  it("accept-all records consent and runs the gated tags", async () => {
+    const { context, page } = await visit("eea");
+    await page.getByRole("button", { name: "Accept all" }).click();
+    await page.waitForFunction(() => (window as unknown as { stewardDemo: { ads: boolean } }).stewardDemo.ads);
+    expect(await tagsRan(page)).toEqual({ replay: true, ads: true });
+    const d = await h.service.ctx.consent.decide(await deviceOf(page), "targeted_advertising");
+    expect(d).toMatchObject({ allowed: true, code: "consent_given" });
+    await context.close();
+  });
+
+  it("with GPC on, records the opt-out without asking, says so, and runs no sale or sharing tag even on accept-all", async () => {
+    const { context, page } = await visit("us_ca", { gpc: true });
+    const subject = await deviceOf(page);
+    expect(await ledgerOf(subject)).toEqual(["targeted_advertising:withdrawn:gpc"]);
+    await expect(page.getByText("Global Privacy Control signal was honoured").first().isVisible()).resolves.toBe(true);
+    await page.getByRole("button", { name: "Accept all" }).click();
+    await page.waitForFunction(() => !document.querySelector(".stw-banner"));
+    expect(await tagsRan(page)).toEqual({ replay: true, ads: false });
+    const gpp = await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          (window as unknown as { __gpp: (c: string, cb: (d: unknown) => void, p: string) => void }).__gpp(
+            "getField",
+            resolve,
+            "usnat.Gpc",
+          ),
+        ),
+    );
+    expect(gpp).toBe(true);
+    await context.close();
+  });
+
+  it("takes a change in the dialog into the next decision, and works by keyboard alone", async () => {
+    const { context, page } = await visit("uk", { viewport: { width: 390, height: 844 } });
+    await page.getByRole("button", { name: "Choose" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Privacy choices" });
+    await expect(dialog.isVisible()).resolves.toBe(true);
+    // Focus starts inside and stays inside: Shift+Tab from the first control wraps to the last.
+    expect(await page.evaluate(() => document.activeElement?.closest(".stw-dialog") !== null)).toBe(true);
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Save my choices");
+    // Escape closes it and gives focus back to the button that opened it.
+    await page.keyboard.press("Escape");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Choose");
+
+    await page.keyboard.press("Enter");
+    const replay = page.getByRole("switch", { name: "Session replay" });
+    expect(await replay.isChecked()).toBe(true);
+    await replay.focus();
+    await page.keyboard.press("Space");
+    expect(await replay.isChecked()).toBe(false);
+    await page.getByRole("button", { name: "Save my choices" }).click();
+    await page.waitForFunction(() => !document.querySelector(".stw-backdrop"));
+    const local = await page.evaluate(() =>
+      (window as unknown as { steward: { decide: (p: string) => { allowed: boolean } } }).steward.decide(
+        "session_replay",
+      ),
+    );
+    expect(local).toMatchObject({ allowed: false, code: "withdrawn" });
+    const server = await h.service.ctx.consent.decide(await deviceOf(page), "session_replay");
+    expect(server).toMatchObject({ allowed: false, code: "withdrawn" });
+    await context.close();
+  });
+
+  it("is served small: /sdk.js under 15 KB gzipped", async () => {
+    const res = await fetch(`${base}/sdk.js`, { headers: { "accept-encoding": "identity" } });
+    const { gzipSync } = await import("node:zlib");
+    const gz = gzipSync(Buffer.from(await res.arrayBuffer())).length;
+    expect(res.headers.get("content-type")).toContain("javascript");
+    expect(gz).toBeLessThan(15 * 1024);
+  });
+});
