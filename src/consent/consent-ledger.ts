@@ -64,6 +64,12 @@ export interface LedgerOptions {
   readonly listen?: boolean;
 }
 
+/**
+ * The same text as one flat, interned string. A host's subject is often built by concatenation (a rope inside the
+ * engine); kept as the map's key it would be compared piece by piece on every lookup. A property name is interned.
+ */
+const flat = (text: string): string => Object.keys({ [text]: 0 })[0] ?? text;
+
 const FACTS: readonly ConsentStatus[] = ["restricted", "unrestricted", "under_age"];
 const ALL_STATUSES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected", ...FACTS];
 const OPERATOR_METHODS: readonly ConsentMethod[] = ["admin", "import"];
@@ -71,13 +77,22 @@ const OPERATOR_METHODS: readonly ConsentMethod[] = ["admin", "import"];
 interface CachedSubject {
   readonly state: SubjectState;
   readonly hashes: readonly string[];
+  /** Decisions already made from this state, by `purpose|jurisdiction`: they change only when the state does. */
+  readonly decisions: Map<string, Decision>;
+  /** The subject texts whose fast-path entry points at `decisions`. */
+  readonly texts: Set<string>;
 }
 
 export class ConsentLedger {
   readonly subjects: SubjectParser;
   readonly #purposes: ReadonlyMap<string, Purpose>;
-  /** Subject text (`email:ada@…`) → its parsed form: parsing and the keyed hash cost more than a decision. */
-  readonly #parsed = new Map<string, ConsentSubject>();
+  /**
+   * Subject text (`email:ada@…`) → its parsed form (parsing and the keyed hash cost more than a decision), and the
+   * decisions cached for it: the fast path reads two maps and nothing else.
+   */
+  readonly #parsed = new Map<string, { subject: ConsentSubject }>();
+  /** Subject text → its cached decisions by purpose (default jurisdiction): the host's hot path, two map reads. */
+  readonly #fast = new Map<string, Map<string, Decision>>();
   /** Subject hash → derived state. Map order is insertion order: the oldest entry goes first when full. */
   readonly #states = new Map<string, CachedSubject>();
   /** Any hash (a person's or a linked device's) → the cache keys whose state it is part of. */
@@ -129,12 +144,11 @@ export class ConsentLedger {
 
   subject(subject: string | ConsentSubject): ConsentSubject {
     if (typeof subject !== "string") return subject;
-    let parsed = this.#parsed.get(subject);
-    if (!parsed) {
-      parsed = this.subjects.parse(subject);
-      if (this.#parsed.size >= this.#cacheSize) this.#parsed.clear();
-      this.#parsed.set(subject, parsed);
-    }
+    const known = this.#parsed.get(subject);
+    if (known) return known.subject;
+    const parsed = this.subjects.parse(subject);
+    if (this.#parsed.size >= this.#cacheSize) this.#parsed.clear();
+    this.#parsed.set(flat(subject), { subject: parsed });
     return parsed;
   }
 
@@ -274,13 +288,17 @@ export class ConsentLedger {
   forget(hash: string): void {
     this.#generation += 1;
     if (hash === "*") {
+      this.#fast.clear();
       this.#states.clear();
       this.#members.clear();
       return;
     }
     const keys = this.#members.get(hash);
     if (!keys) return;
-    for (const key of keys) this.#states.delete(key);
+    for (const key of keys) {
+      for (const text of this.#states.get(key)?.texts ?? []) this.#fast.delete(text);
+      this.#states.delete(key);
+    }
     this.#members.delete(hash);
   }
 
@@ -349,9 +367,12 @@ export class ConsentLedger {
   #remember(key: string, state: SubjectState, hashes: readonly string[]): void {
     if (this.#states.size >= this.#cacheSize) {
       const oldest = this.#states.keys().next().value;
-      if (oldest !== undefined) this.#states.delete(oldest);
+      if (oldest !== undefined) {
+        for (const text of this.#states.get(oldest)?.texts ?? []) this.#fast.delete(text);
+        this.#states.delete(oldest);
+      }
     }
-    this.#states.set(key, { state, hashes });
+    this.#states.set(key, { state, hashes, decisions: new Map(), texts: new Set() });
     for (const h of hashes) {
       let keys = this.#members.get(h);
       if (!keys) {
@@ -364,9 +385,33 @@ export class ConsentLedger {
 
   /** The decision for one purpose. */
   async decide(subject: string | ConsentSubject, purpose: string, jurisdiction?: string): Promise<Decision> {
+    const s = this.subject(subject);
+    const hit = this.#fromCache(s.hash, purpose, jurisdiction);
+    if (hit) return hit;
     const p = this.purpose(purpose);
-    const state = await this.state(subject);
-    return decide(p, this.jurisdiction(jurisdiction, state), state, this.noticeVersion);
+    const state = await this.state(s);
+    return (
+      this.#fromCache(s.hash, purpose, jurisdiction) ??
+      decide(p, this.jurisdiction(jurisdiction, state), state, this.noticeVersion)
+    );
+  }
+
+  /** A decision from the cached state of `hash`, made once per state, purpose and jurisdiction. */
+  #fromCache(hash: string, purpose: string, jurisdiction: string | undefined): Decision | undefined {
+    const cached = this.#states.get(hash);
+    if (!cached) return undefined;
+    const key = jurisdiction === undefined ? purpose : `${purpose}|${jurisdiction}`;
+    let d = cached.decisions.get(key);
+    if (!d) {
+      d = decide(
+        this.purpose(purpose),
+        this.jurisdiction(jurisdiction, cached.state),
+        cached.state,
+        this.noticeVersion,
+      );
+      cached.decisions.set(key, d);
+    }
+    return d;
   }
 
   /**
@@ -374,15 +419,19 @@ export class ConsentLedger {
    * calls per event (`decide` fills the cache).
    */
   decideCached(subject: string, purpose: string, jurisdiction?: string): Decision | undefined {
-    const s = this.subject(subject);
-    const cached = this.#states.get(s.hash);
-    if (!cached) return undefined;
-    return decide(
-      this.purpose(purpose),
-      this.jurisdiction(jurisdiction, cached.state),
-      cached.state,
-      this.noticeVersion,
-    );
+    if (jurisdiction === undefined) {
+      const d = this.#fast.get(subject)?.get(purpose);
+      if (d) return d;
+    }
+    const entry = this.#parsed.get(subject);
+    const hash = entry?.subject.hash ?? this.subject(subject).hash;
+    const d = this.#fromCache(hash, purpose, jurisdiction);
+    const held = this.#states.get(hash);
+    if (d && held && jurisdiction === undefined) {
+      this.#fast.set(subject, held.decisions);
+      held.texts.add(subject);
+    }
+    return d;
   }
 
   /** The GPP string of the person's U.S. opt-outs (src/consent/gpp.ts). */

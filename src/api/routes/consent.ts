@@ -29,6 +29,9 @@ export const decisionSchema = z.object({
 export const PUBLIC_STATUSES = ["granted", "withdrawn", "objected"] as const;
 export const PUBLIC_METHODS = ["banner", "preferences", "api"] as const;
 
+/** JSON.stringify as the serializer of routes whose answers the ledger builds itself (the schema still documents them). */
+const plainJson = () => (data: unknown) => JSON.stringify(data);
+
 export interface ConsentRouteDeps {
   readonly consent: ConsentLedger;
   readonly hostTokens: HostTokens | undefined;
@@ -49,14 +52,15 @@ export const consentRoutes =
       subjectText: string,
       jurisdiction: string | undefined,
       pageSignal = false,
-    ): Promise<{ caller: ConsentCaller; subject: ConsentSubject; proof: string; gpc: number }> {
+    ): Promise<{ caller: ConsentCaller; subject: ConsentSubject; proof: () => string; gpc: number }> {
       const caller = await consentCaller(headers["authorization"] as string | undefined, deps.hostTokens);
       const subject = consent.subject(subjectText);
       mayActFor(caller, subject);
-      const proof = consent.hash.proof(ip, String(headers["user-agent"] ?? ""));
+      // Computed only when something is recorded: a decision that records nothing needs no proof.
+      const proof = () => consent.hash.proof(ip, String(headers["user-agent"] ?? ""));
       const gpc =
         headers["sec-gpc"] === "1" || pageSignal
-          ? (await honourGpc(consent, subject, { jurisdiction, proof, actor: actorOf(caller) })).length
+          ? (await honourGpc(consent, subject, { jurisdiction, proof: proof(), actor: actorOf(caller) })).length
           : 0;
       return { caller, subject, proof, gpc };
     }
@@ -101,7 +105,7 @@ export const consentRoutes =
           status: b.status,
           method: b.method,
           jurisdiction: b.jurisdiction,
-          proof,
+          proof: proof(),
           actor: actorOf(caller),
         });
         const decision = await consent.decide(subject, b.purpose, b.jurisdiction);
@@ -112,7 +116,9 @@ export const consentRoutes =
     app.get(
       "/api/consent/decision",
       {
-        config: limited(600),
+        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
+        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        serializerCompiler: plainJson,
         schema: {
           summary: "May this purpose run for this subject now? The answer, its reason in words and as a code.",
           tags: ["consent"],
@@ -130,7 +136,9 @@ export const consentRoutes =
     app.post(
       "/api/consent/decisions",
       {
-        config: limited(600),
+        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
+        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        serializerCompiler: plainJson,
         schema: {
           summary: "Decisions for many purposes at once (default: every purpose of the manifest).",
           tags: ["consent"],
@@ -153,7 +161,9 @@ export const consentRoutes =
     app.get(
       "/api/consent/gpp",
       {
-        config: limited(600),
+        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
+        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        serializerCompiler: plainJson,
         schema: {
           summary:
             "The person's IAB GPP string: the usnat section and their state's section, with the opt-outs they made.",
@@ -202,7 +212,9 @@ export const consentRoutes =
     app.get(
       "/api/consent/config",
       {
-        config: limited(600),
+        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
+        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        serializerCompiler: plainJson,
         schema: {
           summary:
             "What a banner offers in a jurisdiction: the purposes with a choice there, their names and mechanisms.",

@@ -1,0 +1,16 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { buildServer } from "./src/api/build-server.ts";
+import { loadManifestDir } from "./src/fs/load-manifest-dir.ts";
+import { openRequestService } from "./src/requests/request-service.ts";
+import { openStore } from "./src/store/open-store.ts";
+const manifest = await loadManifestDir("examples/learning-platform");
+const store = await openStore({ inMemory: true });
+const service = await openRequestService({ store, manifest, secret: { source: "x", bytes: Buffer.alloc(32, 5) }, jobs: false });
+await service.ctx.consent.decide("device:dev_bench_0000000000000007", "marketing_email");
+const q = "/api/consent/decision?subject=device%3Adev_bench_0000000000000007&purpose=marketing_email";
+const run = async (u: string) => (await promisify(execFile)("wrk", ["-t1", "-c8", "-d3s", u])).stdout.split("\n").find((l) => l.startsWith("Requests/sec"));
+const full = await buildServer({ manifest, store, requests: service, logger: false, rateLimitScale: 1e9 });
+await full.listen({ port: 4202, host: "127.0.0.1" });
+for (let i = 0; i < 3; i++) console.log("full", await run(`http://127.0.0.1:4202${q}`));
+await full.close(); await service.close(); await store.close();
