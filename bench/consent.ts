@@ -117,8 +117,8 @@ export async function run(): Promise<BenchResult> {
   const manifest = await loadManifestDir(EXAMPLE);
   const subjects = arg("subjects", 10_000);
   const events = arg("events", 50_000);
-  const seconds = arg("seconds", 5);
-  const connections = arg("connections", 16);
+  const seconds = arg("seconds", 3);
+  const connections = arg("connections", 8);
 
   // ── 1 and 2: decisions, on an embedded store ─────────────────────────────────────────────────────────────────────
   const store = await openStore({ inMemory: true });
