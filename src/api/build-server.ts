@@ -7,6 +7,7 @@
  *   const app = await buildServer({ manifest, store, logger: false });
  *   const res = await app.inject({ url: "/health" });
  */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -18,6 +19,7 @@ import type { Manifest } from "../manifest/types.ts";
 import type { RequestService } from "../requests/request-service.ts";
 import type { Store } from "../store/store.ts";
 import { registerErrorHandlers } from "./error-handler.ts";
+import { fastDecision } from "./fast-decision.ts";
 import { loggerOptions } from "./logger-options.ts";
 import { adminConsentRoutes } from "./routes/admin-consent.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
@@ -52,8 +54,22 @@ const isListedRoute = (url: string): boolean => !url.includes("*") && !/^\/docs\
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { manifest, store } = options;
   const logger = options.logger ?? true;
+  const consent = options.requests?.ctx.consent;
   const app = Fastify({
     ...(logger === false ? {} : { logger: loggerOptions(logger === true ? undefined : logger) }),
+    // Cached decisions for browsers are answered before Fastify (src/api/fast-decision.ts); the rest goes through it.
+    ...(consent
+      ? {
+          serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+            const server = createServer((req, res) => {
+              if (!fastDecision(consent, req, res)) handler(req, res);
+            });
+            // Fastify's own defaults, which it does not apply to a server it did not make.
+            server.keepAliveTimeout = 72_000;
+            return server;
+          },
+        }
+      : {}),
     // Request ids show up in STW_INTERNAL answers, so a user can quote one and the operator can find the log line.
     logController: new LogController({ requestIdLogLabel: "request_id" }),
   });
@@ -99,15 +115,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(requestRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
     await app.register(adminRequestRoutes({ requests: options.requests, store }));
-    const consent = options.requests.ctx.consent;
     await app.register(
       consentRoutes({
-        consent,
+        consent: options.requests.ctx.consent,
         hostTokens: options.requests.ctx.hostTokens,
         rateLimitScale: options.rateLimitScale ?? 1,
       }),
     );
-    await app.register(adminConsentRoutes({ consent, store }));
+    await app.register(adminConsentRoutes({ consent: options.requests.ctx.consent, store }));
     await app.register(sdkRoutes({ manifest }));
   }
   return app;

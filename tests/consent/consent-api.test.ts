@@ -130,6 +130,43 @@ describe("choices from the browser and the host application", () => {
   });
 });
 
+describe("the fast path for cached browser decisions", () => {
+  it("answers what the route answers, byte for byte, and leaves everything else to the route", async () => {
+    const { fastDecision } = await import("../../src/api/fast-decision.ts");
+    const { createServer } = await import("node:http");
+    const consent = h.service.ctx.consent;
+    const subject = "device:dev_fast_00000000000001";
+    await consent.decide(subject, "session_replay", "us_ca");
+    const served: string[] = [];
+    const server = createServer((req, res) => {
+      if (fastDecision(consent, req, res)) served.push("fast");
+      else {
+        served.push("route");
+        res.writeHead(599).end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const path = `/api/consent/decision?subject=${encodeURIComponent(subject)}&purpose=session_replay&jurisdiction=us_ca`;
+    const fast = await fetch(`http://127.0.0.1:${port}${path}`);
+    const route = await h.app.inject({ url: path });
+    expect(served).toEqual(["fast"]);
+    expect(fast.headers.get("content-type")).toBe(route.headers["content-type"]);
+    expect(await fast.text()).toBe(route.body);
+    // A credential, a signal, an unknown parameter, a person's subject, an unknown purpose: not answered here.
+    const others: [string, Record<string, string>][] = [
+      [path, { authorization: "Bearer x" }],
+      [path, { "sec-gpc": "1" }],
+      [`${path}&extra=1`, {}],
+      [path.replace("purpose=session_replay", "purpose=no_such_purpose"), {}],
+      [`/api/consent/decision?subject=email%3Aada%40example.com&purpose=session_replay`, {}],
+    ];
+    for (const [url, headers] of others) await fetch(`http://127.0.0.1:${port}${url}`, { headers });
+    expect(served).toEqual(["fast", "route", "route", "route", "route", "route"]);
+    await new Promise((r) => server.close(r));
+  });
+});
+
 describe("Global Privacy Control", () => {
   it("serves /.well-known/gpc.json", async () => {
     const res = await h.app.inject({ url: "/.well-known/gpc.json" });
