@@ -40,6 +40,8 @@ export interface DelivererOptions {
   readonly pollMs?: number;
   /** Calls made at once by this process. Default 4. */
   readonly concurrency?: number;
+  /** Milliseconds before a delivery to a system that is not configured is looked at again. Default 600,000. */
+  readonly waitMs?: number;
 }
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -62,6 +64,8 @@ export function verifyWebhook(secret: string, body: string, header: string | und
 
 type Outcome =
   | { readonly kind: "delivered"; readonly note: string }
+  /** The system is not configured here yet: no attempt is counted, and it is looked at again later. */
+  | { readonly kind: "waiting"; readonly note: string }
   | { readonly kind: "retry"; readonly note: string }
   | { readonly kind: "failed"; readonly note: string }
   | { readonly kind: "skipped"; readonly note: string };
@@ -88,6 +92,7 @@ export class ConsentDeliverer {
       timeoutMs: 10_000,
       pollMs: 5_000,
       concurrency: 4,
+      waitMs: 600_000,
       ...options,
       env,
     };
@@ -167,14 +172,18 @@ export class ConsentDeliverer {
     if (outcome.kind === "retry" && row.attempts >= this.#o.maxAttempts)
       outcome = { kind: "failed", note: `${outcome.note}; gave up after ${row.attempts} attempts` };
     const entry: DeliveryAttempt = { at: new Date().toISOString(), outcome: `${outcome.kind}: ${outcome.note}` };
-    const delay = Math.min(this.#o.baseDelayMs * 2 ** (row.attempts - 1), 3_600_000);
-    const state = outcome.kind === "retry" ? "pending" : outcome.kind;
+    const waiting = outcome.kind === "waiting";
+    const delay = waiting ? this.#o.waitMs : Math.min(this.#o.baseDelayMs * 2 ** (row.attempts - 1), 3_600_000);
+    const state = outcome.kind === "retry" || waiting ? "pending" : outcome.kind;
+    // A wait is logged once (not at every look), and gives back the attempt its claim counted.
     await sql`
       update consent_deliveries set
         state = ${state},
+        attempts = attempts - ${waiting ? 1 : 0},
         delivered_at = ${outcome.kind === "delivered" ? sql`now()` : sql`null`},
-        next_attempt_at = ${outcome.kind === "retry" ? sql`now() + ${`${delay} milliseconds`}::interval` : sql`next_attempt_at`},
-        log = log || ${JSON.stringify([entry])}::jsonb
+        next_attempt_at = ${outcome.kind === "retry" || waiting ? sql`now() + ${`${delay} milliseconds`}::interval` : sql`next_attempt_at`},
+        log = case when ${waiting} and log -> -1 ->> 'outcome' = ${entry.outcome} then log
+                   else log || ${JSON.stringify([entry])}::jsonb end
       where id = ${row.id} and state = 'pending'`.execute(this.#o.store.db);
   }
 
@@ -195,7 +204,7 @@ export class ConsentDeliverer {
       const missing = [delivery.url, delivery.secret, ...(delivery.kind === "webhook" ? [] : [delivery.list])]
         .filter((r) => !this.#resolve(r))
         .join(", ");
-      return { kind: "retry", note: `not configured: set ${missing}` };
+      return { kind: "waiting", note: `not configured: set ${missing}` };
     }
     const subject = this.#o.sealer.openJson<{ type: string; value: string }>(
       row.subject_enc,

@@ -161,3 +161,31 @@ describe("consent changes reach the downstream systems the manifest names", () =
     expect(JSON.stringify(res.json())).not.toContain("lee@example.com");
   });
 });
+
+describe("a downstream system that is not configured here", () => {
+  it("keeps its deliveries waiting, counts no attempt, and logs the reason once", async () => {
+    const bare = await startConsentHarness({ inMemory: true }, { env: {}, pollMs: 50, waitMs: 100 });
+    try {
+      const [row] = await bare.service.ctx.consent.record({
+        subject: "email:mia@example.com",
+        purpose: "marketing_email",
+        status: "withdrawn",
+        method: "preferences",
+        jurisdiction: "eea",
+        actor: "host",
+      });
+      // Several looks at it (every 100 ms) happen in this time.
+      await new Promise((r) => setTimeout(r, 700));
+      const [d] = await listDeliveries(bare.store.db, { record_id: row!.record_id });
+      expect(d).toMatchObject({ state: "pending", attempts: 0 });
+      expect(d!.log).toEqual([
+        {
+          at: expect.any(String),
+          outcome: "waiting: not configured: set ${MAILCHIMP_API_URL}, ${MAILCHIMP_API_KEY}, ${MAILCHIMP_LIST_ID}",
+        },
+      ]);
+    } finally {
+      await bare.close();
+    }
+  });
+});
