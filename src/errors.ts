@@ -520,6 +520,12 @@ export const ERRORS = {
     message: (p) => `consent event: ${p.detail}; allowed: ${list(p.allowed)}`,
     fix: 'Send {"subject": "email:…", "purpose": "…", "status": "granted"|"withdrawn"|"objected", "method": "banner"|"preferences"|"api"|"import"}.',
   }),
+  STW_CONSENT_LINKED_ELSEWHERE: define<Record<string, never>>({
+    status: 409,
+    summary: "The device is already linked to another person.",
+    message: () => "this device id is already linked to another person; a device is linked to one person only",
+    fix: "Give the browser a new device id when a different person signs in on it (the SDK makes one when its stored id is removed).",
+  }),
   STW_CONSENT_NOT_YOURS: define<{ type: string }>({
     status: 403,
     summary: "A caller without a host token or an admin key named a subject other than a device id.",

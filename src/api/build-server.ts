@@ -51,6 +51,15 @@ export interface ServerOptions {
 /** The docs UI serves its own assets under /docs/…; only its entry page is worth naming in a 404. */
 const isListedRoute = (url: string): boolean => !url.includes("*") && !/^\/docs\/./.test(url);
 
+/** `STEWARD_CONSENT_ORIGINS`: `*` (the default) or a comma-separated list of the host sites' origins. */
+const consentOrigins = (value: string | undefined): "*" | string[] =>
+  !value || value.trim() === "*"
+    ? "*"
+    : value
+        .split(",")
+        .map((o) => o.trim().replace(/\/+$/, ""))
+        .filter(Boolean);
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { manifest, store } = options;
   const logger = options.logger ?? true;
@@ -120,6 +129,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         consent: options.requests.ctx.consent,
         hostTokens: options.requests.ctx.hostTokens,
         rateLimitScale: options.rateLimitScale ?? 1,
+        origins: consentOrigins(process.env["STEWARD_CONSENT_ORIGINS"]),
       }),
     );
     await app.register(adminConsentRoutes({ consent: options.requests.ctx.consent, store }));

@@ -3,7 +3,7 @@
  * from a browser (no credential, no GPC header) whose decision is already cached. The answer is the same decision
  * object the route would send, serialised the same way, with the same content type; anything else — another route, a
  * credential, a GPC signal, an extra or repeated parameter, a cache miss, a bad value — goes to Fastify untouched, so
- * the route's validation, errors and signals stay the one implementation.
+ * the route's validation, errors, signals and CORS stay the one implementation.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsentLedger } from "../consent/consent-ledger.ts";
@@ -14,7 +14,9 @@ const PREFIX = "/api/consent/decision?";
 export function fastDecision(consent: ConsentLedger, req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url;
   if (req.method !== "GET" || !url?.startsWith(PREFIX)) return false;
-  if (req.headers.authorization !== undefined || req.headers["sec-gpc"] !== undefined) return false;
+  // A browser on another origin needs the route's CORS answer; a credential or a signal needs the route's checks.
+  const h = req.headers;
+  if (h.authorization !== undefined || h["sec-gpc"] !== undefined || h.origin !== undefined) return false;
   let subject: string | undefined;
   let purpose: string | undefined;
   let jurisdiction: string | undefined;

@@ -14,7 +14,7 @@
  *                         method: "preferences", actor: "host" });
  *   ledger.decide("email:ada@example.com", "marketing_email")   // → {allowed: true, code: "consent_given", …}
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { stewardError } from "../errors.ts";
 import { didYouMean } from "../manifest/did-you-mean.ts";
 import type { JurisdictionRights, Manifest, Purpose } from "../manifest/types.ts";
@@ -101,6 +101,9 @@ export class ConsentLedger {
   /** Counts forgets: a state read while one happened may be stale and is not cached. */
   #generation = 0;
   #unlisten: (() => Promise<void>) | undefined;
+  #listening = false;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly store: Store,
@@ -124,16 +127,41 @@ export class ConsentLedger {
       options.now ?? (() => new Date()),
       options.cacheSize ?? 100_000,
     );
-    if (options.listen !== false)
-      ledger.#unlisten = await options.store.listen(
-        CONSENT_CHANNEL,
-        (payload) => ledger.forget(payload),
-        () => ledger.forget("*"),
-      );
+    if (options.listen !== false) await ledger.#listen();
+    else ledger.#listening = true; // one process alone: its own writes are all there is to hear
     return ledger;
   }
 
+  /**
+   * Listens for other processes' writes. While the connection is down nothing is cached (a write elsewhere would go
+   * unheard); it is tried again with backoff, and when it is back the whole cache starts afresh.
+   */
+  async #listen(delay = 500): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#unlisten = await this.store.listen(
+        CONSENT_CHANNEL,
+        (payload) => this.forget(payload),
+        () => {
+          this.#listening = false;
+          this.forget("*");
+          this.#unlisten = undefined;
+          this.#retry = setTimeout(() => void this.#listen(), delay);
+          this.#retry.unref();
+        },
+      );
+      this.forget("*");
+      this.#listening = true;
+    } catch {
+      this.#listening = false;
+      this.#retry = setTimeout(() => void this.#listen(Math.min(delay * 2, 30_000)), delay);
+      this.#retry.unref();
+    }
+  }
+
   async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retry) clearTimeout(this.#retry);
     await this.#unlisten?.();
     this.#unlisten = undefined;
   }
@@ -161,9 +189,15 @@ export class ConsentLedger {
     return p;
   }
 
+  /**
+   * The jurisdiction named (an unknown one is an error), else the person's latest one if the manifest still has it,
+   * else the default: a jurisdiction renamed in the manifest must not lock people out of their choices.
+   */
   jurisdiction(declared: string | undefined, state?: SubjectState): JurisdictionRights | undefined {
     if (this.manifest.rights.length === 0) return undefined;
-    return resolveJurisdiction(this.manifest, declared ?? state?.jurisdiction, undefined);
+    if (declared !== undefined) return resolveJurisdiction(this.manifest, declared, undefined);
+    const known = this.manifest.rights.find((r) => r.jurisdiction === state?.jurisdiction);
+    return known ?? resolveJurisdiction(this.manifest, undefined, undefined);
   }
 
   /**
@@ -218,7 +252,12 @@ export class ConsentLedger {
    */
   async record(inputs: RecordInput | readonly RecordInput[], trx?: Kysely<StoreSchema>): Promise<ConsentEventRow[]> {
     const list = Array.isArray(inputs) ? (inputs as readonly RecordInput[]) : [inputs as RecordInput];
-    if (!trx) return this.store.db.transaction().execute((t) => this.record(list, t));
+    if (!trx) {
+      const written = await this.store.db.transaction().execute((t) => this.record(list, t));
+      // Again after the commit: a read between the first forget and the commit may have cached the state before it.
+      for (const row of written) this.forget(row.subject_hash);
+      return written;
+    }
     const rows = await this.prepare(list, trx);
     const written = await appendConsentEvents(trx, rows);
     const subjects = list.map((input) => this.subject(input.subject));
@@ -275,11 +314,23 @@ export class ConsentLedger {
         detail: "a device is linked to a person, not to another device",
         allowed: this.subjects.types.filter((t) => t !== "device"),
       });
-    await (trx ?? this.store.db)
+    const db = trx ?? this.store.db;
+    const other = await db
+      .selectFrom("consent_links")
+      .select("subject_hash")
+      .where("device_hash", "=", d.hash)
+      .where("subject_hash", "!=", p.hash)
+      .executeTakeFirst();
+    // A device already joined to someone else (a shared computer) is not joined to a second person: their choices
+    // would mix. The host signs the device out of Steward by giving the browser a new device id.
+    if (other) throw stewardError("STW_CONSENT_LINKED_ELSEWHERE", {});
+    await db
       .insertInto("consent_links")
       .values({ device_hash: d.hash, subject_hash: p.hash, linked_at: this.now() })
       .onConflict((oc) => oc.doNothing())
       .execute();
+    // Other processes drop their cached states of both, as for any write.
+    for (const h of [d.hash, p.hash]) await sql`select pg_notify(${CONSENT_CHANNEL}, ${h})`.execute(db);
     this.forget(d.hash);
     this.forget(p.hash);
   }
@@ -293,13 +344,7 @@ export class ConsentLedger {
       this.#members.clear();
       return;
     }
-    const keys = this.#members.get(hash);
-    if (!keys) return;
-    for (const key of keys) {
-      for (const text of this.#states.get(key)?.texts ?? []) this.#fast.delete(text);
-      this.#states.delete(key);
-    }
-    this.#members.delete(hash);
+    for (const key of [...(this.#members.get(hash) ?? [])]) this.#drop(key);
   }
 
   /** Every hash whose history is this subject's: itself, the devices linked to a person, the person of a device. */
@@ -351,7 +396,7 @@ export class ConsentLedger {
     const s = this.subject(subject);
     const cached = this.#states.get(s.hash);
     if (cached) return cached.state;
-    const generation = db.isTransaction ? -1 : this.#generation;
+    const generation = db.isTransaction || !this.#listening ? -1 : this.#generation;
     const hashes = await this.#hashesOf(s, db);
     const rows = await db
       .selectFrom("consent_events")
@@ -364,13 +409,25 @@ export class ConsentLedger {
     return state;
   }
 
+  /** Drops one cached state with everything that points at it: its fast-path entries and its members. */
+  #drop(key: string): void {
+    const held = this.#states.get(key);
+    if (!held) return;
+    for (const text of held.texts) this.#fast.delete(text);
+    for (const h of held.hashes) {
+      const keys = this.#members.get(h);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#members.delete(h);
+    }
+    this.#states.delete(key);
+  }
+
   #remember(key: string, state: SubjectState, hashes: readonly string[]): void {
+    // A state read twice at once is remembered twice: the second replaces the first and everything that pointed at it.
+    this.#drop(key);
     if (this.#states.size >= this.#cacheSize) {
       const oldest = this.#states.keys().next().value;
-      if (oldest !== undefined) {
-        for (const text of this.#states.get(oldest)?.texts ?? []) this.#fast.delete(text);
-        this.#states.delete(oldest);
-      }
+      if (oldest !== undefined) this.#drop(oldest);
     }
     this.#states.set(key, { state, hashes, decisions: new Map(), texts: new Set() });
     for (const h of hashes) {

@@ -25,27 +25,42 @@ export interface SubjectState {
   readonly underAge?: LedgerEntry;
   /** The latest withdrawal by a Global Privacy Control signal, per purpose. */
   readonly gpcAt: ReadonlyMap<string, Date>;
+  /** Purposes the person opted back into after a GPC signal had opted them out (they chose, knowing). */
+  readonly optedInAfterSignal: ReadonlySet<string>;
   /** The jurisdiction of the latest event that named one. */
   readonly jurisdiction?: string;
   readonly events: number;
 }
 
-export const EMPTY_STATE: SubjectState = { choices: new Map(), gpcAt: new Map(), events: 0 };
+export const EMPTY_STATE: SubjectState = {
+  choices: new Map(),
+  gpcAt: new Map(),
+  optedInAfterSignal: new Set(),
+  events: 0,
+};
 
 const CHOICES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected"];
 
-/** Folds events in ledger order (oldest first); events of equal time keep the order given. */
+/**
+ * Folds events in ledger order — the order given, which is the chain's (`seq`): a writer's clock may be behind
+ * another's, the chain's order is the one that holds.
+ */
 export function deriveState(entries: readonly LedgerEntry[]): SubjectState {
-  const sorted = [...entries].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const sorted = entries;
   const choices = new Map<string, LedgerEntry>();
   const gpcAt = new Map<string, Date>();
+  const optedInAfterSignal = new Set<string>();
   let restricted: LedgerEntry | undefined;
   let underAge: LedgerEntry | undefined;
   let jurisdiction: string | undefined;
   for (const e of sorted) {
     if (e.jurisdiction) jurisdiction = e.jurisdiction;
     if (CHOICES.includes(e.status)) choices.set(e.purpose, e);
-    if (e.method === "gpc" && e.status === "withdrawn") gpcAt.set(e.purpose, e.at);
+    if (e.method === "gpc" && e.status === "withdrawn") {
+      gpcAt.set(e.purpose, e.at);
+      optedInAfterSignal.delete(e.purpose);
+    } else if (e.status === "granted" && gpcAt.has(e.purpose)) optedInAfterSignal.add(e.purpose);
+    else if (CHOICES.includes(e.status)) optedInAfterSignal.delete(e.purpose);
     else if (e.status === "restricted") restricted = e;
     else if (e.status === "unrestricted") restricted = undefined;
     else if (e.status === "under_age") underAge ??= e;
@@ -53,6 +68,7 @@ export function deriveState(entries: readonly LedgerEntry[]): SubjectState {
   return {
     choices,
     gpcAt,
+    optedInAfterSignal,
     ...(restricted ? { restricted } : {}),
     ...(underAge ? { underAge } : {}),
     ...(jurisdiction ? { jurisdiction } : {}),

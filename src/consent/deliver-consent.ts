@@ -150,9 +150,16 @@ export class ConsentDeliverer {
     const result = await sql<DeliveryRow>`
       update consent_deliveries set next_attempt_at = now() + ${lease}::interval, attempts = attempts + 1
       where id in (
-        select id from consent_deliveries
-        where state = 'pending' and next_attempt_at <= now()
-        order by next_attempt_at, created_at
+        select d.id from consent_deliveries d
+        where d.state = 'pending' and d.next_attempt_at <= now()
+          -- In order per system and person: a change waits while an earlier one to the same place is not final,
+          -- so an old "granted" retried late can never land after a newer "withdrawn".
+          and not exists (
+            select 1 from consent_deliveries e
+            where e.system = d.system and e.subject_hash = d.subject_hash and e.state = 'pending'
+              and e.event_seq < d.event_seq
+          )
+        order by d.next_attempt_at, d.created_at
         limit ${limit}
         for update skip locked
       )
@@ -169,22 +176,27 @@ export class ConsentDeliverer {
       const why = e.name === "TimeoutError" ? "timed out" : (e.cause?.code ?? e.code ?? "unreachable");
       outcome = { kind: "retry", note: why };
     }
-    if (outcome.kind === "retry" && row.attempts >= this.#o.maxAttempts)
+    // A change that stops something (a withdrawal, an objection, a restriction, an age) is never given up: it is
+    // retried at the longest interval until the system takes it. A consent given may be given up.
+    const stops = row.status !== "granted" && row.status !== "unrestricted";
+    if (outcome.kind === "retry" && row.attempts >= this.#o.maxAttempts && !stops)
       outcome = { kind: "failed", note: `${outcome.note}; gave up after ${row.attempts} attempts` };
     const entry: DeliveryAttempt = { at: new Date().toISOString(), outcome: `${outcome.kind}: ${outcome.note}` };
     const waiting = outcome.kind === "waiting";
     const delay = waiting ? this.#o.waitMs : Math.min(this.#o.baseDelayMs * 2 ** (row.attempts - 1), 3_600_000);
     const state = outcome.kind === "retry" || waiting ? "pending" : outcome.kind;
     // A wait is logged once (not at every look), and gives back the attempt its claim counted.
+    const final = state !== "pending";
     await sql`
       update consent_deliveries set
         state = ${state},
+        subject_enc = ${final ? sql`''` : sql`subject_enc`},
         attempts = attempts - ${waiting ? 1 : 0},
         delivered_at = ${outcome.kind === "delivered" ? sql`now()` : sql`null`},
         next_attempt_at = ${outcome.kind === "retry" || waiting ? sql`now() + ${`${delay} milliseconds`}::interval` : sql`next_attempt_at`},
         log = case when ${waiting} and log -> -1 ->> 'outcome' = ${entry.outcome} then log
                    else log || ${JSON.stringify([entry])}::jsonb end
-      where id = ${row.id} and state = 'pending'`.execute(this.#o.store.db);
+      where id = ${row.id} and state = 'pending' and attempts = ${row.attempts}`.execute(this.#o.store.db);
   }
 
   #resolve(reference: string | undefined): string | undefined {
@@ -206,10 +218,12 @@ export class ConsentDeliverer {
         .join(", ");
       return { kind: "waiting", note: `not configured: set ${missing}` };
     }
-    const subject = this.#o.sealer.openJson<{ type: string; value: string }>(
-      row.subject_enc,
-      deliveryBinding(row.record_id, row.system),
-    );
+    let subject: { type: string; value: string };
+    try {
+      subject = this.#o.sealer.openJson(row.subject_enc, deliveryBinding(row.record_id, row.system));
+    } catch {
+      return { kind: "failed", note: "the sealed subject could not be opened (another secret, or a changed row)" };
+    }
     const stops = row.status !== "granted" && row.status !== "unrestricted";
     switch (delivery.kind) {
       case "webhook":
@@ -234,7 +248,7 @@ export class ConsentDeliverer {
     return fetch(url, { ...init, signal: AbortSignal.timeout(this.#o.timeoutMs) });
   }
 
-  /** 2xx delivered; 408, 409, 425, 429 and 5xx retried; any other answer is final. */
+  /** 2xx delivered; 408, 409, 425, 429 and 5xx retried; 401 and 403 wait for the configuration; any other is final. */
   async #judge(response: Response, errorType: (body: unknown) => string | undefined): Promise<Outcome> {
     if (response.ok) return { kind: "delivered", note: `http ${response.status}` };
     let type: string | undefined;
@@ -244,6 +258,9 @@ export class ConsentDeliverer {
       type = undefined;
     }
     const note = `http ${response.status}${type ? ` (${type})` : ""}`;
+    // Refused credentials are this deployment's configuration to fix, not the change's fault: it waits for the fix.
+    if (response.status === 401 || response.status === 403)
+      return { kind: "waiting", note: `${note}: the credentials were refused` };
     const transient = [408, 409, 425, 429].includes(response.status) || response.status >= 500;
     return { kind: transient ? "retry" : "failed", note };
   }

@@ -30,8 +30,7 @@ export async function honourGpc(
     const choice = state.choices.get(p.key);
     // Already opted out (by this signal or otherwise), or opted back in by the person after a signal: leave it.
     if (choice?.status === "withdrawn") return false;
-    const signalled = state.gpcAt.get(p.key);
-    if (choice?.status === "granted" && signalled && signalled < choice.at) return false;
+    if (choice?.status === "granted" && state.optedInAfterSignal.has(p.key)) return false;
     return true;
   });
   return ledger.record(

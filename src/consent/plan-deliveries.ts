@@ -31,10 +31,12 @@ export async function queueDeliveries(
   const rows = events.flatMap(({ row, subject }) =>
     systemsFor(manifest, row.purpose).map((s) => ({
       record_id: row.record_id,
+      event_seq: row.seq,
       system: s.key,
       kind: s.consent_delivery?.kind ?? "webhook",
       purpose: row.purpose,
       status: row.status,
+      subject_hash: row.subject_hash,
       subject_enc: sealer.sealJson(subject, deliveryBinding(row.record_id, s.key)),
       created_at: row.at,
       next_attempt_at: row.at,

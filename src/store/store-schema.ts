@@ -189,11 +189,15 @@ export interface DeliveryAttempt {
 export interface ConsentDeliveriesTable {
   readonly id: Generated<string>;
   readonly record_id: string;
+  /** The ledger event's `seq`. */
+  readonly event_seq: ColumnType<string, string, never>;
   readonly system: string;
   readonly kind: string;
   readonly purpose: string;
   readonly status: ConsentStatus;
-  /** `type:value` of the person, sealed. */
+  /** The person's keyed hash, as in the ledger. */
+  readonly subject_hash: string;
+  /** `type:value` of the person, sealed; "" once the delivery is final. */
   readonly subject_enc: string;
   readonly created_at: Generated<Date>;
   readonly state: Generated<DeliveryState>;

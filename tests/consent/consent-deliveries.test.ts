@@ -143,9 +143,32 @@ describe("consent changes reach the downstream systems the manifest names", () =
     ]);
   });
 
+  it("keeps the order of one person's changes to one system, even when the first has to be retried", async () => {
+    mailchimp.failNext(2, 503);
+    const subject = "email:noa@example.com";
+    const [yes] = await record(subject, "marketing_email", "granted");
+    const [no] = await record(subject, "marketing_email", "withdrawn");
+    await settled(yes!.record_id);
+    await settled(no!.record_id);
+    const puts = mailchimp.requests
+      .filter((r) => r.method === "PUT" && r.path.endsWith(md5("noa@example.com")))
+      .map((r) => (JSON.parse(r.body) as { status: string }).status);
+    // The two failures were the consent's; the withdrawal went out only after it, and is what the vendor holds.
+    expect(puts.at(-1)).toBe("unsubscribed");
+    expect(puts.indexOf("unsubscribed")).toBeGreaterThan(puts.lastIndexOf("subscribed"));
+    expect(mailchimp.members.get(md5("noa@example.com"))?.["status"]).toBe("unsubscribed");
+    // Final rows keep no sealed address.
+    const sealed = await h.store.db
+      .selectFrom("consent_deliveries")
+      .select("subject_enc")
+      .where("record_id", "in", [yes!.record_id, no!.record_id])
+      .execute();
+    expect(sealed.map((r) => r.subject_enc)).toEqual(["", ""]);
+  });
+
   it("gives up at once on an answer that will not change, and shows the log to operators", async () => {
     mailchimp.failNext(1, 400);
-    const [out] = await record("email:lee@example.com", "marketing_email", "withdrawn");
+    const [out] = await record("email:lee@example.com", "marketing_email", "granted");
     const [d] = await settled(out!.record_id);
     expect(d).toMatchObject({
       state: "failed",
@@ -159,6 +182,22 @@ describe("consent changes reach the downstream systems the manifest names", () =
     });
     expect(res.json().deliveries).toMatchObject([{ record_id: out!.record_id, system: "email_delivery" }]);
     expect(JSON.stringify(res.json())).not.toContain("lee@example.com");
+  });
+
+  it("keeps a withdrawal waiting, not failed, when the vendor refuses the credentials", async () => {
+    mailchimp.failNext(1, 401);
+    const [out] = await record("email:ola@example.com", "marketing_email", "withdrawn");
+    const d = await until(
+      () => listDeliveries(h.store.db, { record_id: out!.record_id }),
+      (list) => (list[0]?.log.length ?? 0) > 0,
+    );
+    expect(d).toMatchObject([
+      {
+        state: "pending",
+        attempts: 0,
+        log: [{ outcome: "waiting: http 401 (API Key Invalid): the credentials were refused" }],
+      },
+    ]);
   });
 });
 

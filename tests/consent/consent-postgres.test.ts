@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsentLedger } from "../../src/consent/consent-ledger.ts";
 import { verifyConsentChain } from "../../src/consent/verify-consent-chain.ts";
@@ -6,7 +7,7 @@ import { KeyedHash } from "../../src/secrets/keyed-hash.ts";
 import { Sealer } from "../../src/secrets/seal.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { type FreshStore, postgresBackend } from "../store/backends.ts";
+import { type FreshStore, POSTGRES_ADMIN_URL, postgresBackend } from "../store/backends.ts";
 import { EXAMPLE, SECRET } from "./consent-fixture.ts";
 
 let fresh: FreshStore;
@@ -62,6 +63,55 @@ describe("the decision cache across processes on one PostgreSQL", () => {
     expect(await a.decide(subject, "marketing_email")).toMatchObject({ allowed: true, code: "consent_given" });
   });
 
+  it("serves nothing stale while its listening connection is lost, and listens again", async () => {
+    const [a, b] = ledgers as [ConsentLedger, ConsentLedger];
+    const subject = "email:ines@example.com";
+    expect(await a.decide(subject, "marketing_email", "eea")).toMatchObject({ allowed: false });
+    // Cut every LISTEN connection of this database, as a restart of PostgreSQL or a network cut would.
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    const cut = await admin.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'listen %' and pg_terminate_backend(pid)",
+      [new URL(String(fresh.options.databaseUrl)).pathname.slice(1)],
+    );
+    await admin.end();
+    expect(cut.rows[0]?.n).toBe(2);
+    await b.record({
+      subject,
+      purpose: "marketing_email",
+      status: "granted",
+      method: "api",
+      jurisdiction: "eea",
+      actor: "host",
+    });
+    // Whether or not A heard it: it decides from the ledger, not from a cache it cannot keep fresh.
+    expect(await a.decide(subject, "marketing_email")).toMatchObject({ allowed: true, code: "consent_given" });
+    // Once it listens again, B's next change reaches its cache too.
+    await eventually(
+      async () => {
+        await a.decide(subject, "marketing_email");
+        return a.decideCached(subject, "marketing_email") !== undefined;
+      },
+      (cached) => cached,
+    );
+    await b.record({ subject, purpose: "marketing_email", status: "withdrawn", method: "api", actor: "host" });
+    const after = await eventually(
+      () => a.decideCached(subject, "marketing_email"),
+      (d) => d === undefined,
+    );
+    expect(after).toBeUndefined();
+    expect(await a.decide(subject, "marketing_email")).toMatchObject({ allowed: false, code: "withdrawn" });
+  });
+
+  it("links a device to one person only", async () => {
+    const [a] = ledgers as [ConsentLedger];
+    await a.link("device:dev_shared_0000000000001", "email:joe@example.com");
+    await a.link("device:dev_shared_0000000000001", "email:joe@example.com");
+    await expect(a.link("device:dev_shared_0000000000001", "email:kai@example.com")).rejects.toMatchObject({
+      code: "STW_CONSENT_LINKED_ELSEWHERE",
+    });
+  });
+
   it("chains appends from both processes, racing, into one ledger", async () => {
     const [a, b] = ledgers as [ConsentLedger, ConsentLedger];
     const write = (l: ConsentLedger, i: number) =>
@@ -74,6 +124,6 @@ describe("the decision cache across processes on one PostgreSQL", () => {
       });
     await Promise.all(Array.from({ length: 60 }, (_, i) => write(i % 2 ? a : b, i)));
     const verdict = await verifyConsentChain(stores[0]!.db);
-    expect(verdict).toMatchObject({ ok: true, events: 61 });
+    expect(verdict).toMatchObject({ ok: true, events: 63 });
   });
 });

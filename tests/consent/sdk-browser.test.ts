@@ -169,6 +169,37 @@ describe.skipIf(!HAS_CHROMIUM)(`the browser SDK on /demo (skipped when ${CHROMIU
     await context.close();
   });
 
+  it("works embedded in a host page on another origin (CORS), and ignores a jurisdiction in the page's URL", async () => {
+    const { createServer } = await import("node:http");
+    const host = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><html lang="en"><head><title>Host</title>
+<script src="${base}/sdk.js" data-jurisdiction="eea"></script>
+<script type="text/plain" data-purpose="targeted_advertising">window.hostAds = true;</script>
+</head><body><h1>The host's own page</h1></body></html>`);
+    });
+    await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
+    const port = (host.address() as AddressInfo).port;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // localhost and 127.0.0.1 are different origins: the SDK's calls are cross-origin.
+    await page.goto(`http://localhost:${port}/?jurisdiction=us_ca`);
+    await page.evaluate(() => (window as unknown as { steward: { ready: Promise<void> } }).steward.ready);
+    expect(errors).toEqual([]);
+    await expect(page.getByRole("region", { name: "Privacy choices" }).isVisible()).resolves.toBe(true);
+    // In the EEA (the host's data-jurisdiction), not California (the URL's), advertising waits for a yes.
+    const d = await page.evaluate(() =>
+      (window as unknown as { steward: { decide: (p: string) => unknown } }).steward.decide("targeted_advertising"),
+    );
+    expect(d).toMatchObject({ allowed: false, code: "default_opt_in", jurisdiction: "eea" });
+    await page.getByRole("button", { name: "Accept all" }).click();
+    await page.waitForFunction(() => (window as unknown as { hostAds?: boolean }).hostAds === true);
+    await context.close();
+    await new Promise((r) => host.close(r));
+  });
+
   it("is served small: /sdk.js under 15 KB gzipped", async () => {
     const res = await fetch(`${base}/sdk.js`, { headers: { "accept-encoding": "identity" } });
     const { gzipSync } = await import("node:zlib");

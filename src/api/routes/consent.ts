@@ -3,6 +3,7 @@
  * signed-in person, and the Global Privacy Control resource. A request that carries `Sec-GPC: 1` and names a subject
  * records that subject's opt-out of sale and sharing before anything else (src/consent/gpc.ts).
  */
+import fastifyCors from "@fastify/cors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, type ConsentCaller, consentCaller, mayActFor } from "../../consent/consent-caller.ts";
@@ -36,12 +37,26 @@ export interface ConsentRouteDeps {
   readonly consent: ConsentLedger;
   readonly hostTokens: HostTokens | undefined;
   readonly rateLimitScale: number;
+  /**
+   * The host sites whose pages may call these routes from the browser (the SDK on another origin): a list of origins
+   * (`STEWARD_CONSENT_ORIGINS`, comma-separated), or `*` for any — the default, since no route answers a browser
+   * anything about a person without the host's token, and no cookie is ever used.
+   */
+  readonly origins?: "*" | readonly string[];
 }
 
 export const consentRoutes =
   (deps: ConsentRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { consent } = deps;
+    // CORS for these routes only (this plugin's scope): the SDK runs on the host's pages, not on Steward's origin.
+    await app.register(fastifyCors, {
+      origin: deps.origins === undefined || deps.origins === "*" ? "*" : [...deps.origins],
+      methods: ["GET", "POST"],
+      allowedHeaders: ["content-type", "authorization"],
+      credentials: false,
+      maxAge: 600,
+    });
     const limited = (max: number) => ({ rateLimit: { max: max * deps.rateLimitScale, timeWindow: "1 minute" } });
     const errors = { "4xx": errorBody, "5xx": errorBody };
 

@@ -13,10 +13,16 @@ export const migration0004: Migration = {
       .createTable("consent_deliveries")
       .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
       .addColumn("record_id", "uuid", (c) => c.notNull())
+      // The event's place in the ledger: deliveries to one system for one person go out in this order.
+      .addColumn("event_seq", "bigint", (c) => c.notNull())
       .addColumn("system", "text", (c) => c.notNull())
       .addColumn("kind", "text", (c) => c.notNull())
       .addColumn("purpose", "text", (c) => c.notNull())
       .addColumn("status", "text", (c) => c.notNull())
+      // The person as the ledger knows them (keyed hash): deliveries to one system for one person go out in order,
+      // and an erasure can find the pending ones.
+      .addColumn("subject_hash", "text", (c) => c.notNull())
+      // Sealed `type:value`; emptied once the row is final, so the outbox keeps no address it no longer needs.
       .addColumn("subject_enc", "text", (c) => c.notNull())
       .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
       .addColumn("state", "text", (c) =>
@@ -32,6 +38,12 @@ export const migration0004: Migration = {
       .createIndex("consent_deliveries_due")
       .on("consent_deliveries")
       .columns(["state", "next_attempt_at"])
+      .execute();
+    await db.schema
+      .createIndex("consent_deliveries_order")
+      .on("consent_deliveries")
+      .columns(["system", "subject_hash", "event_seq"])
+      .where(sql.ref("state"), "=", "pending")
       .execute();
   },
 };

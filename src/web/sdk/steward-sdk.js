@@ -17,7 +17,8 @@
   const gpcSignal = typeof navigator !== "undefined" && navigator.globalPrivacyControl === true;
   const script = document.currentScript;
   const base = script ? new URL(script.src, location.href).origin : location.origin;
-  const jurisdiction = script?.dataset.jurisdiction || new URLSearchParams(location.search).get("jurisdiction") || "";
+  // Only the host page says where the visitor is (never the page's URL: a crafted link must not move anyone).
+  const jurisdiction = script?.dataset.jurisdiction || "";
   const KEY = "steward.device";
 
   function deviceId() {
@@ -144,8 +145,10 @@
       tag.dataset.stewardLoaded = "true";
       const real = document.createElement("script");
       for (const attr of tag.attributes)
-        if (!["type", "data-purpose", "data-src", "data-steward-loaded"].includes(attr.name))
+        if (!["type", "data-purpose", "data-src", "data-steward-loaded", "nonce"].includes(attr.name))
           real.setAttribute(attr.name, attr.value);
+      // Browsers hide a nonce from getAttribute; the property keeps it, so a nonce-based CSP still admits the tag.
+      if (tag.nonce) real.nonce = tag.nonce;
       if (tag.dataset.src) real.src = tag.dataset.src;
       else real.textContent = tag.textContent;
       tag.after(real);
@@ -378,7 +381,11 @@ position:sticky;bottom:-24px;background:#fff;border-top:1px solid #e3e5e8}
       const focusable = [...dialog.querySelectorAll("button, input, a[href]")].filter((n) => !n.disabled);
       const first = focusable[0];
       const last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) {
+      if (!dialog.contains(document.activeElement) || document.activeElement === dialog) {
+        // Focus left the controls (a click on the backdrop or the dialog's own box): bring it back inside.
+        event.preventDefault();
+        (event.shiftKey ? last : first).focus();
+      } else if (event.shiftKey && document.activeElement === first) {
         event.preventDefault();
         last.focus();
       } else if (!event.shiftKey && document.activeElement === last) {
