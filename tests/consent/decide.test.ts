@@ -117,6 +117,19 @@ describe("what a request that changes processing covers", () => {
     expect(purposesCovered(m, "withdraw_consent", rights("eea"), ["surveys"]).covered).toEqual(["surveys"]);
   });
 
+  it("a limit on sensitive data covers the purposes that use it and offer a choice, and none in the reference", async () => {
+    expect(purposesCovered(m, "limit_sensitive", rights("us_ca")).covered).toEqual([]);
+    const research = purpose("research_with_content_providers");
+    const withHealth = {
+      ...m,
+      purposes: m.purposes.map((p) =>
+        p.key === research.key ? { ...p, data_categories: [...p.data_categories, "user.health_and_medical"] } : p,
+      ),
+    };
+    // Sensitive data makes the purpose opt-in everywhere, so it offers a choice, and the limit covers it.
+    expect(purposesCovered(withHealth, "limit_sensitive", rights("us_ca")).covered).toEqual([research.key]);
+  });
+
   it("an objection switches off direct marketing and opt-out purposes, and leaves the rest for review", () => {
     const { covered, forReview } = purposesCovered(m, "objection", rights("eea"));
     expect(covered).toEqual(expect.arrayContaining(["marketing_email", "session_replay", "forum_post_reuse"]));
