@@ -530,7 +530,7 @@ export const ERRORS = {
     status: 403,
     summary: "A caller without a host token or an admin key named a subject other than a device id.",
     message: (p) =>
-      `a "${p.type}" subject needs the host application's token for that person, or an admin API key; without one only "device" subjects are accepted`,
+      `a subject of type "${p.type}" needs the host application's token for that person, or an admin API key; without one only "device" subjects are accepted`,
     fix: "From the browser SDK use the device id; from the host application send `Authorization: Bearer <token for that user>`; operators use /api/admin/consent/….",
   }),
   STW_HOST_TOKEN_INVALID: define<{ detail: string }>({

@@ -32,13 +32,6 @@ export interface SubjectState {
   readonly events: number;
 }
 
-export const EMPTY_STATE: SubjectState = {
-  choices: new Map(),
-  gpcAt: new Map(),
-  optedInAfterSignal: new Set(),
-  events: 0,
-};
-
 const CHOICES: readonly ConsentStatus[] = ["granted", "withdrawn", "objected"];
 
 /**

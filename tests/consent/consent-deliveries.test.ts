@@ -228,3 +228,18 @@ describe("a downstream system that is not configured here", () => {
     }
   });
 });
+
+describe("the webhook signature a receiver checks", () => {
+  it("holds for the exact body and a fresh time, and not for a changed body, another key or an old time", async () => {
+    const { signWebhook, verifyWebhook } = await import("../../src/consent/deliver-consent.ts");
+    const body = JSON.stringify({ id: "d1", purpose: "session_replay", status: "withdrawn" });
+    const now = Date.parse("2026-12-02T12:00:00Z");
+    const header = signWebhook("whsec_a", body, now);
+    expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook("whsec_a", body, header, now + 1_000)).toBe(true);
+    expect(verifyWebhook("whsec_a", body.replace("withdrawn", "granted"), header, now)).toBe(false);
+    expect(verifyWebhook("whsec_b", body, header, now)).toBe(false);
+    expect(verifyWebhook("whsec_a", body, header, now + 301_000)).toBe(false);
+    expect(verifyWebhook("whsec_a", body, undefined, now)).toBe(false);
+  });
+});
