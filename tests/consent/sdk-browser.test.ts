@@ -58,7 +58,43 @@ async function ledgerOf(subject: string) {
   return rows.map((r) => `${r.purpose}:${r.status}:${r.method}`).sort();
 }
 
+/**
+ * axe-core's WCAG 2.1 A and AA rules, run in the page; the violations as "rule: target" lines. Fails when fewer than
+ * ten rules found something to check, so that an empty answer means checked, not skipped.
+ */
+async function axeViolations(page: Page, within?: string): Promise<string[]> {
+  const { source } = await import("axe-core");
+  await page.evaluate(source);
+  return page.evaluate(async (context) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(context ?? document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+  }, within ?? null);
+}
+
 describe.skipIf(!HAS_CHROMIUM)(`the browser SDK on /demo (skipped when ${CHROMIUM} is absent)`, () => {
+  it("has no WCAG 2.1 AA violation (axe-core) in the banner, the dialog or the demo page, on a phone and a desktop", async () => {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      const { context, page } = await visit("eea", { gpc: true, viewport });
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByRole("button", { name: "Choose", exact: true }).click();
+      await page.getByRole("dialog", { name: "Privacy choices" }).waitFor();
+      expect(await axeViolations(page, ".stw-dialog")).toEqual([]);
+      await context.close();
+    }
+  });
+
   it("shows the banner on a first visit, answers __gpp('ping'), and runs no opt-in tag before a yes", async () => {
     const { context, page, errors } = await visit("eea");
     await expect(page.getByRole("region", { name: "Privacy choices" }).isVisible()).resolves.toBe(true);
