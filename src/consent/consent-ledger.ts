@@ -495,7 +495,7 @@ export class ConsentLedger {
   async gpp(subject: string | ConsentSubject, jurisdiction?: string): Promise<GppAnswer> {
     const state = await this.state(subject);
     const rights = this.jurisdiction(jurisdiction, state);
-    const decisions = await this.decideMany(subject, undefined, jurisdiction);
+    const decisions = [...this.#purposes.values()].map((p) => decide(p, rights, state, this.noticeVersion));
     return encodeGpp(this.manifest, decisions, state, rights?.jurisdiction ?? null);
   }
 

@@ -4,9 +4,7 @@
  * what the SDK decided. Presentation only: every rule it shows comes from the consent API.
  */
 import type { Manifest } from "../manifest/types.ts";
-
-const esc = (s: string) =>
-  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+import { escapeHtml } from "../notice/html-escape.ts";
 
 const COURSES = [
   ["Data analysis with spreadsheets", "Beginner · 4 weeks", "Clean, chart and explain a real data set."],
@@ -16,16 +14,16 @@ const COURSES = [
 ];
 
 export function renderDemoPage(manifest: Manifest, jurisdiction: string | undefined): string {
-  const org = esc(manifest.organization?.name ?? "Learning platform");
+  const org = escapeHtml(manifest.organization?.name ?? "Learning platform");
   const places = manifest.rights.map(
     (r) =>
       `<li><a href="/demo?jurisdiction=${encodeURIComponent(r.jurisdiction)}"${
         r.jurisdiction === jurisdiction ? ' aria-current="page"' : ""
-      }>${esc(r.name)}</a></li>`,
+      }>${escapeHtml(r.name)}</a></li>`,
   );
   const cards = COURSES.map(
     ([title, meta, text]) =>
-      `<li class="card"><h3>${esc(title ?? "")}</h3><p class="meta">${esc(meta ?? "")}</p><p>${esc(text ?? "")}</p></li>`,
+      `<li class="card"><h3>${escapeHtml(title ?? "")}</h3><p class="meta">${escapeHtml(meta ?? "")}</p><p>${escapeHtml(text ?? "")}</p></li>`,
   ).join("");
   return `<!doctype html>
 <html lang="en">
@@ -34,7 +32,7 @@ export function renderDemoPage(manifest: Manifest, jurisdiction: string | undefi
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>${org} — demo of the privacy SDK</title>
-<script src="/sdk.js"${jurisdiction ? ` data-jurisdiction="${esc(jurisdiction)}"` : ""}></script>
+<script src="/sdk.js"${jurisdiction ? ` data-jurisdiction="${escapeHtml(jurisdiction)}"` : ""}></script>
 <script>window.stewardDemo = { replay: false, ads: false };</script>
 <script type="text/plain" data-purpose="session_replay">
   window.stewardDemo.replay = true;

@@ -8,13 +8,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { PG_SERVER } from "../demo/demo-databases.ts";
+import { PG_SERVER, pgAdmin } from "../demo/demo-databases.ts";
 import { EXAMPLE } from "./consent-fixture.ts";
 import {
   type FakeMailchimp,
@@ -36,15 +35,8 @@ let service: RequestService;
 let mailchimp: FakeMailchimp;
 let hook: WebhookReceiver;
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await c.connect();
-  await c.query(statement);
-  await c.end();
-}
-
 beforeAll(async () => {
-  await admin(`CREATE DATABASE "${storeDb}"`);
+  await pgAdmin(`CREATE DATABASE "${storeDb}"`);
   store = await openStore({ databaseUrl: `${PG_SERVER}/${storeDb}` });
   service = await openRequestService({
     store,
@@ -63,7 +55,7 @@ afterAll(async () => {
   await store?.close();
   await mailchimp?.close();
   await hook?.close();
-  await admin(`DROP DATABASE IF EXISTS "${storeDb}" WITH (FORCE)`);
+  await pgAdmin(`DROP DATABASE IF EXISTS "${storeDb}" WITH (FORCE)`);
 });
 
 function startWorker(): ChildProcess {

@@ -4,6 +4,17 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 
 export const PG_SERVER = "postgres://postgres@127.0.0.1:5432";
+
+/** Runs one statement as the server's admin (CREATE / DROP DATABASE for a test's own store). */
+export async function pgAdmin(statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
 export const MY_SERVER = "mysql://root@127.0.0.1:3306";
 
 export interface DemoDatabases {

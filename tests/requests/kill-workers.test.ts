@@ -8,14 +8,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import type mysql from "mysql2/promise";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.ts";
 import { createHostTokens } from "../../src/requests/host-token.ts";
 import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { PG_SERVER } from "../demo/demo-databases.ts";
+import { PG_SERVER, pgAdmin } from "../demo/demo-databases.ts";
 import { keysOf, owned, snapshot } from "../engine/reference-rows.ts";
 import { type Databases, EXAMPLE, referenceDatabases } from "./service-fixture.ts";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
@@ -34,16 +34,9 @@ let smtp: SmtpSink;
 let pgc: pg.Client;
 let my: mysql.Connection;
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await c.connect();
-  await c.query(statement);
-  await c.end();
-}
-
 beforeAll(async () => {
   d = await referenceDatabases("kill", 320);
-  await admin(`CREATE DATABASE "${storeDb}"`);
+  await pgAdmin(`CREATE DATABASE "${storeDb}"`);
   store = await openStore({ databaseUrl: `${PG_SERVER}/${storeDb}` });
   smtp = await startSmtpSink();
   service = await openRequestService({
@@ -66,7 +59,7 @@ afterAll(async () => {
   await store?.close();
   await smtp?.close();
   await d?.close();
-  await admin(`DROP DATABASE IF EXISTS "${storeDb}" WITH (FORCE)`);
+  await pgAdmin(`DROP DATABASE IF EXISTS "${storeDb}" WITH (FORCE)`);
 });
 
 function startWorker(): ChildProcess {

@@ -10,12 +10,8 @@ import { consentCounts, listConsentEvents, listDeliveries } from "../../consent/
 import type { Store } from "../../store/store.ts";
 import { callerOf, requireRole } from "../admin-auth.ts";
 import { errorBody } from "../error-body.ts";
+import { csv } from "./admin-requests.ts";
 import { decisionSchema } from "./consent.ts";
-
-const csv = z
-  .string()
-  .optional()
-  .transform((v) => (v ? v.split(",").filter(Boolean) : undefined));
 
 const STATUSES = ["granted", "withdrawn", "objected", "restricted", "unrestricted", "under_age"] as const;
 const METHODS = ["banner", "preferences", "api", "gpc", "request", "import", "host_event", "admin"] as const;

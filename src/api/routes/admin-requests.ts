@@ -14,7 +14,8 @@ import { callerOf, requireRole } from "../admin-auth.ts";
 import { errorBody } from "../error-body.ts";
 import { summarySchema } from "./requests.ts";
 
-const csv = z
+/** A comma-separated query parameter as a list (absent or empty: no filter). */
+export const csv = z
   .string()
   .optional()
   .transform((v) => (v ? v.split(",").filter(Boolean) : undefined));

@@ -6,22 +6,11 @@ import type { Command } from "commander";
 import { consentCounts, consentRecords, listConsentEvents, listDeliveries } from "../../consent/consent-views.ts";
 import { EXIT, runAction } from "../run-action.ts";
 import { cliActor, withService } from "../service-session.ts";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { collect, storeFlags, textTable } from "../text-table.ts";
 
 interface Common {
   dataDir?: string;
   json?: boolean;
-}
-
-function table(head: readonly string[], body: readonly (readonly string[])[]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return `${[line(head), ...body.map(line)].join("\n")}\n`;
 }
 
 export function register(program: Command): void {
@@ -30,10 +19,7 @@ export function register(program: Command): void {
     .description(
       "The consent ledger: events, one person's decisions, their history (the CLI twin of /api/admin/consent).",
     );
-  const common = (c: Command) =>
-    c
-      .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
-      .option("--json", "print JSON");
+  const common = storeFlags;
 
   common(
     consent
@@ -60,7 +46,7 @@ export function register(program: Command): void {
           process.stdout.write(
             events.length === 0
               ? "no consent events\n"
-              : table(
+              : textTable(
                   ["at", "purpose", "status", "method", "jurisdiction", "subject", "actor"],
                   events.map((e) => [
                     e.at.slice(0, 19).replace("T", " "),
@@ -75,7 +61,7 @@ export function register(program: Command): void {
           );
           if (counts.length > 0)
             process.stdout.write(
-              `\n${table(
+              `\n${textTable(
                 ["purpose", "method", "status", "events"],
                 counts.map((c) => [c.purpose, c.method, c.status, String(c.events)]),
               )}`,
@@ -100,7 +86,7 @@ export function register(program: Command): void {
         if (o.json) process.stdout.write(`${JSON.stringify({ decisions }, null, 2)}\n`);
         else
           process.stdout.write(
-            table(
+            textTable(
               ["purpose", "allowed", "code", "reason"],
               decisions.map((d) => [d.purpose, d.allowed ? "yes" : "no", d.code, d.reason]),
             ),
@@ -148,7 +134,7 @@ export function register(program: Command): void {
           process.stdout.write(
             deliveries.length === 0
               ? "no deliveries\n"
-              : table(
+              : textTable(
                   ["change", "system", "purpose", "status", "state", "attempts", "last outcome"],
                   deliveries.map((d) => [
                     d.created_at.slice(0, 19).replace("T", " "),

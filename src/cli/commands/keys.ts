@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { API_KEY_ROLES, createApiKey, listApiKeys, revokeApiKey } from "../../auth/api-keys.ts";
 import { EXIT, runAction } from "../run-action.ts";
 import { cliActor, withStoreOnly } from "../service-session.ts";
+import { storeFlags } from "../text-table.ts";
 
 interface Common {
   dataDir?: string;
@@ -11,10 +12,7 @@ interface Common {
 
 export function register(program: Command): void {
   const keys = program.command("keys").description("API keys for /api/admin (roles: admin, approver, viewer).");
-  const common = (c: Command) =>
-    c
-      .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
-      .option("--json", "print JSON");
+  const common = storeFlags;
 
   common(
     keys

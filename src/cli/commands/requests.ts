@@ -7,8 +7,7 @@ import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts
 import type { AdminView, RequestSummary } from "../../requests/request-views.ts";
 import { EXIT, runAction } from "../run-action.ts";
 import { cliActor, withService } from "../service-session.ts";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { collect, storeFlags, textTable } from "../text-table.ts";
 
 interface Common {
   dataDir?: string;
@@ -26,13 +25,7 @@ function table(rows: readonly RequestSummary[]): string {
     r.due_at?.slice(0, 10) ?? "",
     r.days_left === null ? "" : r.overdue ? `OVERDUE ${-r.days_left}` : String(r.days_left),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return `${[line(head), ...body.map(line)].join("\n")}\n`;
+  return textTable(head, body);
 }
 
 function detail(v: AdminView): string {
@@ -59,10 +52,7 @@ export function register(program: Command): void {
   const requests = program
     .command("requests")
     .description("List, inspect and act on data-subject requests (the CLI twin of /api/admin).");
-  const common = (c: Command) =>
-    c
-      .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
-      .option("--json", "print JSON");
+  const common = storeFlags;
 
   common(
     requests
