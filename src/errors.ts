@@ -551,6 +551,12 @@ export const ERRORS = {
     message: (p) => `a key with role "${p.role}" cannot do this; roles that can: ${list(p.allowed)}`,
     fix: "Use a key with one of those roles.",
   }),
+  STW_WEB_FORM_EXPIRED: define<Record<string, never>>({
+    status: 403,
+    summary: "A console form was sent without the form token of the session that showed it (CSRF protection).",
+    message: () => "this form does not belong to your current session (its form token is missing or does not match)",
+    fix: "Reload the page and send the form again; if you signed out in between, sign in first.",
+  }),
   STW_KEY_NOT_FOUND: define<{ value: string; allowed: readonly string[] }>({
     status: 404,
     summary: "No active API key has this name or id.",

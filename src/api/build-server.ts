@@ -8,6 +8,8 @@
  *   const res = await app.inject({ url: "/health" });
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import fastifyCookie from "@fastify/cookie";
+import fastifyFormBody from "@fastify/formbody";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -22,14 +24,17 @@ import { registerErrorHandlers } from "./error-handler.ts";
 import { fastDecision } from "./fast-decision.ts";
 import { loggerOptions } from "./logger-options.ts";
 import { adminConsentRoutes } from "./routes/admin-consent.ts";
+import { adminConsoleRoutes } from "./routes/admin-console.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
 import { consentRoutes } from "./routes/consent.ts";
 import { healthRoute } from "./routes/health.ts";
 import { manifestRoute } from "./routes/manifest.ts";
 import { noticeRoute } from "./routes/notice.ts";
 import { noticeVersionsRoute } from "./routes/notice-versions.ts";
+import { privacyCenterRoutes } from "./routes/privacy-center.ts";
 import { requestRoutes } from "./routes/requests.ts";
 import { sdkRoutes } from "./routes/sdk.ts";
+import { webAssetRoutes } from "./routes/web-assets.ts";
 
 export interface ServerOptions {
   readonly manifest: Manifest;
@@ -134,6 +139,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
     await app.register(adminConsentRoutes({ consent: options.requests.ctx.consent, store }));
     await app.register(sdkRoutes({ manifest }));
+    // The two web faces: the privacy center at / and the admin console at /admin (server-rendered, strict CSP).
+    await app.register(fastifyCookie);
+    await app.register(fastifyFormBody, { bodyLimit: 64 * 1024 });
+    await app.register(webAssetRoutes);
+    await app.register(
+      privacyCenterRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }),
+    );
+    await app.register(adminConsoleRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
   }
   return app;
 }

@@ -4,7 +4,7 @@
  * notice, purpose, personal data, status with its time and method, jurisdiction. Lists for operators never carry a
  * subject; a person's own export names them, since it is theirs.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Manifest } from "../manifest/types.ts";
 import type { ConsentMethod, ConsentStatus, DeliveryState, StoreSchema } from "../store/store-schema.ts";
 import type { ConsentEventRow } from "./append-consent-events.ts";
@@ -180,4 +180,44 @@ export async function listDeliveries(
     delivered_at: r.delivered_at?.toISOString() ?? null,
     next_attempt_at: r.next_attempt_at.toISOString(),
   }));
+}
+
+export interface DayLine {
+  /** `YYYY-MM-DD` (UTC). */
+  readonly day: string;
+  readonly status: ConsentStatus;
+  readonly events: number;
+}
+
+/** Events per day and status since a time: what the console's chart draws. */
+export async function consentPerDay(db: Kysely<StoreSchema>, since: Date): Promise<DayLine[]> {
+  const rows = await db
+    .selectFrom("consent_events")
+    .select([
+      sql<string>`to_char(at at time zone 'UTC', 'YYYY-MM-DD')`.as("day"),
+      "status",
+      (eb) => eb.fn.countAll<string>().as("events"),
+    ])
+    .where("at", ">=", since)
+    .groupBy([sql`1`, "status"])
+    .orderBy(sql`1`)
+    .execute();
+  return rows.map((r) => ({ day: r.day, status: r.status, events: Number(r.events) }));
+}
+
+export interface CurrentLine {
+  readonly purpose: string;
+  readonly status: ConsentStatus;
+  /** People (subjects) whose latest choice for the purpose is this status. */
+  readonly subjects: number;
+}
+
+/** Where people stand now: per purpose, how many people's latest choice is each status (facts like `*` excluded). */
+export async function currentChoices(db: Kysely<StoreSchema>): Promise<CurrentLine[]> {
+  const rows = await sql<{ purpose: string; status: ConsentStatus; subjects: string }>`
+    select purpose, status, count(*) as subjects
+    from (select distinct on (subject_hash, purpose) purpose, status
+          from consent_events where purpose <> '*' order by subject_hash, purpose, seq desc) latest
+    group by purpose, status order by purpose, status`.execute(db);
+  return rows.rows.map((r) => ({ purpose: r.purpose, status: r.status, subjects: Number(r.subjects) }));
 }

@@ -35,7 +35,6 @@ export function canExtend(manifest: Manifest, facts: Pick<ClockFacts, "type" | "
 }
 
 export function clockOf(manifest: Manifest, facts: ClockFacts, now: Date, timeZone: string): RequestClock {
-  const rights = manifest.rights.find((r) => r.jurisdiction === facts.jurisdiction);
   const rule = ruleOf(manifest, facts);
   const pauses = [
     ...facts.pauses.map((p) => ({ from: new Date(p.from), to: new Date(p.to) })),

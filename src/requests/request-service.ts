@@ -28,7 +28,7 @@ import type { MailJob } from "./advance-request.ts";
 import { type ExecuteJob, executeRequest } from "./execute-request.ts";
 import { type HostTokens, hostTokensFromEnv } from "./host-token.ts";
 import { lockRequest, type RequestRow } from "./move-request.ts";
-import { openPackage } from "./open-package.ts";
+import { openPackage, packageExpiry, readPackage } from "./open-package.ts";
 import { adminView, type ListFilter, listRequests, personView } from "./request-views.ts";
 import { sendRequestMail } from "./send-request-mail.ts";
 import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
@@ -114,15 +114,30 @@ export class RequestService {
 
   /** The request, if `token` is one handed to its person. */
   async forPerson(id: string, token: string | undefined) {
+    return personView(this.ctx, await this.#ofPerson(id, token));
+  }
+
+  async #ofPerson(id: string, token: string | undefined): Promise<RequestRow> {
     const row = await this.get(id);
     const hash = sha256(token ?? "");
     if (!token || !row.token_hashes.some((h) => sameSecret(h, hash)))
       throw stewardError("STW_REQUEST_TOKEN_INVALID", {});
-    return personView(this.ctx, row);
+    return row;
   }
 
   package(id: string, expires: string | undefined, sig: string | undefined) {
     return openPackage(this.ctx, id, expires, sig);
+  }
+
+  /** The package for the person holding the request's token (the privacy center's download). */
+  async packageForPerson(id: string, token: string | undefined) {
+    await this.#ofPerson(id, token);
+    return readPackage(this.ctx, id);
+  }
+
+  /** Until when the request's package can be downloaded (undefined: none, or no more). */
+  packageUntil(id: string) {
+    return packageExpiry(this.ctx, id);
   }
 
   async get(id: string): Promise<RequestRow> {

@@ -4,6 +4,8 @@
  * ever holds an identity in clear: the operator sees "a…@example.com".
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import type { Message } from "../i18n/translate.ts";
+import { ENGLISH } from "../i18n/translate.ts";
 import type { RequestType } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
 import { explainPlan } from "../plan/explain-plan.ts";
@@ -11,7 +13,7 @@ import type { StoreSchema } from "../store/store-schema.ts";
 import { holdsOf, type LegalHold } from "./admin-actions.ts";
 import { isOpen, REQUEST_STATUSES, type RequestStatus } from "./lifecycle.ts";
 import type { RequestRow } from "./move-request.ts";
-import { describeEvent, nextStep, statusUrl } from "./request-words.ts";
+import { nextMessage, statusUrl, timelineMessage } from "./request-words.ts";
 import type { ServiceContext } from "./service-context.ts";
 import { type Identity, maskIdentity } from "./subject.ts";
 
@@ -65,21 +67,25 @@ async function eventsOf(ctx: ServiceContext, id: string) {
 }
 
 export interface PersonView extends RequestSummary {
-  readonly timeline: { at: string; text: string }[];
+  /** Each entry in English (`text`) and as a message a page puts in its reader's locale. */
+  readonly timeline: { at: string; text: string; message: Message }[];
   readonly next: string;
+  readonly next_message: Message;
   readonly reason: string | null;
 }
 
 export async function personView(ctx: ServiceContext, row: RequestRow): Promise<PersonView> {
   const events = await eventsOf(ctx, row.id);
   const timeline = events.flatMap((e) => {
-    const text = describeEvent(e, row);
-    return text ? [{ at: e.at.toISOString(), text }] : [];
+    const message = timelineMessage(e, row);
+    return message ? [{ at: e.at.toISOString(), text: ENGLISH.say(message), message }] : [];
   });
+  const next = nextMessage(row);
   return {
     ...summarise(ctx, row),
     timeline,
-    next: nextStep(row),
+    next: ENGLISH.say(next),
+    next_message: next,
     reason: row.status === "denied" || row.extended_at || row.paused_since ? row.reason : null,
   };
 }

@@ -1,25 +1,21 @@
 /**
  * A request in plain words, for the person: what they asked for, what happened so far (the timeline, from the audit
- * trail), and what is left. The operator's view keeps the event kinds; the person reads sentences.
+ * trail), and what is left. The operator's view keeps the event kinds; the person reads sentences. The sentences are
+ * messages of the catalogue (src/i18n/en/requests.ts): the API says them in English, the privacy center in the
+ * visitor's locale.
  */
 
+import type { Message, Translator } from "../i18n/translate.ts";
+import { ENGLISH } from "../i18n/translate.ts";
 import type { MailFacts } from "../mail/request-mails.ts";
-import type { RequestType } from "../manifest/types.ts";
+import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
 import type { RequestRow } from "./move-request.ts";
 import type { ServiceContext } from "./service-context.ts";
 
-/** "a copy of your data" — what the request asks for, as a noun phrase. */
-export const ASKED_FOR: Readonly<Record<RequestType, string>> = {
-  access: "a copy of your personal data",
-  portability: "your data in a machine-readable format",
-  erasure: "the deletion of your personal data",
-  rectification: "the correction of your personal data",
-  restriction: "a restriction of how we use your personal data",
-  objection: "your objection to how we use your personal data",
-  opt_out_sale_sharing: "your opt-out of the sale and sharing of your personal data",
-  limit_sensitive: "a limit on how we use your sensitive personal data",
-  withdraw_consent: "the withdrawal of your consent",
-};
+/** "a copy of your data" — what the request asks for, as a noun phrase (English; other locales: `asked.<type>`). */
+export const ASKED_FOR: Readonly<Record<RequestType, string>> = Object.fromEntries(
+  REQUEST_TYPES.map((type) => [type, ENGLISH.t(`asked.${type}`)]),
+) as Record<RequestType, string>;
 
 export function statusUrl(ctx: ServiceContext, id: string): string {
   return `${ctx.config.publicUrl}/api/requests/${id}`;
@@ -40,84 +36,114 @@ export interface TimelineEvent {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
-const day = (iso: unknown) => (typeof iso === "string" ? iso.slice(0, 10) : "");
+const text = (value: unknown) => String(value ?? "");
 
-/** One sentence per event the person should know of; internal events (a code's hash made, a retry) say nothing. */
-export function describeEvent(e: TimelineEvent, row: RequestRow): string | undefined {
+/**
+ * The message for one event the person should know of; internal events (a code's hash made, a retry) say nothing.
+ * Dates are put in words by `date` (the API: the ISO day; the pages: the visitor's locale).
+ */
+export function timelineMessage(
+  e: TimelineEvent,
+  row: RequestRow,
+  date: (iso: string) => string = (iso) => iso.slice(0, 10),
+): Message | undefined {
   const p = e.payload;
+  const due = typeof p["due_at"] === "string" ? date(p["due_at"]) : undefined;
+  const what = ENGLISH.t(`asked.${row.type}`);
   switch (e.kind) {
     case "request.received":
-      return `We received your request for ${ASKED_FOR[row.type]}.${p["due_at"] ? ` We answer by ${day(p["due_at"])} at the latest.` : ""}`;
+      return due
+        ? { key: "timeline.received_due", params: { what, due, type: row.type } }
+        : { key: "timeline.received", params: { what, type: row.type } };
     case "mail.sent":
-      return p["mail"] === "code" ? "We sent a code to your e-mail address." : "We sent you an e-mail about it.";
+      return { key: p["mail"] === "code" ? "timeline.code_sent" : "timeline.mail_sent" };
     case "mail.failed":
-      return p["mail"] === "code" ? "We could not send the code; you can ask for a new one." : undefined;
+      return p["mail"] === "code" ? { key: "timeline.code_failed" } : undefined;
     case "request.code_wrong":
-      return "A wrong code was entered.";
+      return { key: "timeline.code_wrong" };
     case "request.locked":
-      return "The request was locked after too many wrong codes. Nothing was done with it.";
+      return { key: "timeline.locked" };
     case "request.joined":
-      return "The same request was made again; we kept working on this one.";
+      return { key: "timeline.joined" };
     case "request.verified":
-      return p["method"] === "account"
-        ? "You were signed in, so we know it is you."
-        : p["method"] === "host_event"
-          ? "We were told you are under the minimum age for the service, so we delete your data as the law requires."
-          : p["method"] === "none"
-            ? "This kind of request needs no proof of who you are."
-            : "You confirmed it is you.";
+      return {
+        key:
+          p["method"] === "account"
+            ? "timeline.verified_account"
+            : p["method"] === "host_event"
+              ? "timeline.verified_host_event"
+              : p["method"] === "none"
+                ? "timeline.verified_none"
+                : "timeline.verified",
+      };
     case "request.awaiting_approval":
-      return "Our privacy team reviews the request before we carry it out.";
+      return { key: "timeline.awaiting_approval" };
     case "request.approved":
-      return "Our privacy team approved the request.";
+      return { key: "timeline.approved" };
     case "request.in_progress":
-      return p["waits_for"]
-        ? "We recorded your choice; it is applied to how we process your data."
-        : "We started working on it.";
+      return { key: p["waits_for"] ? "timeline.choice_applied" : "timeline.started" };
     case "request.retried":
-      return "We are trying again the part that could not be done.";
+      return { key: "timeline.retried" };
     case "request.completed":
-      return "Done.";
+      return { key: "timeline.completed" };
     case "request.partially_completed":
-      return "Part of it is done; part could not be done yet, and we keep working on it.";
+      return { key: "timeline.partially_completed" };
     case "request.denied":
-      return `We could not do it: ${String(p["reason"] ?? "")}`;
+      return { key: "timeline.denied", params: { reason: text(p["reason"]) } };
     case "request.extended":
-      return `We need more time: ${String(p["reason"] ?? "")}${p["due_at"] ? ` We now answer by ${day(p["due_at"])}.` : ""}`;
+      return due
+        ? { key: "timeline.extended_due", params: { reason: text(p["reason"]), due } }
+        : { key: "timeline.extended", params: { reason: text(p["reason"]) } };
     case "request.paused":
-      return `The deadline is paused: ${String(p["reason"] ?? "")}`;
+      return { key: "timeline.paused", params: { reason: text(p["reason"]) } };
     case "request.resumed":
-      return "The deadline runs again.";
+      return { key: "timeline.resumed" };
     case "request.cancelled":
-      return "The request was cancelled.";
+      return { key: "timeline.cancelled" };
     case "request.expired":
-      return "The request expired because it was never confirmed.";
+      return { key: "timeline.expired" };
     case "package.downloaded":
-      return "The copy of your data was downloaded.";
+      return { key: "timeline.downloaded" };
     default:
       return undefined;
   }
 }
 
-/** What is left to do, for the status page. */
-export function nextStep(row: RequestRow): string {
+/** The event in one English sentence (the API's timeline). */
+export function describeEvent(e: TimelineEvent, row: RequestRow): string | undefined {
+  const message = timelineMessage(e, row);
+  return message && ENGLISH.say(message);
+}
+
+/** The message for what is left to do, for the status page. */
+export function nextMessage(row: RequestRow): Message {
   switch (row.status) {
     case "awaiting_verification":
-      return "Enter the code we sent to your e-mail address.";
+      return { key: "next.enter_code" };
     case "verified":
     case "in_progress":
-      return "Nothing: we are working on it and will write to you when it is done.";
+      return { key: "next.working" };
     case "awaiting_approval":
-      return "Nothing: our privacy team reviews it, then we carry it out.";
+      return { key: "next.review" };
     case "routed":
-      return "Nothing: the organization that decides about this data answers you; we follow it up.";
+      return { key: "next.routed" };
     case "completed":
-      return row.type === "access" || row.type === "portability"
-        ? "Download your data with the link in the e-mail we sent."
-        : "Nothing: it is done.";
+      return { key: row.type === "access" || row.type === "portability" ? "next.download" : "next.done" };
     case "partially_completed":
-      return "Nothing: we keep working on the part that is left and will write to you.";
+      return { key: "next.partial" };
     default:
-      return "Nothing.";
+      return { key: "next.nothing" };
   }
+}
+
+/** What is left to do, in English. */
+export const nextStep = (row: RequestRow): string => ENGLISH.say(nextMessage(row));
+
+/** For a page in the reader's locale: the timeline message with its "what" and its dates in that locale. */
+export function sayTimeline(t: Translator, m: Message): string {
+  const params: Record<string, string | number> = { ...m.params };
+  if (typeof params["type"] === "string") params["what"] = t.t(`asked.${params["type"]}` as Message["key"]);
+  if (typeof params["due"] === "string" && /^\d{4}-\d{2}-\d{2}$/.test(params["due"]))
+    params["due"] = t.date(`${params["due"]}T12:00:00Z`);
+  return t.t(m.key, params);
 }

@@ -125,6 +125,18 @@ export interface ApiKeysTable {
   readonly revoked_at: Date | null;
 }
 
+export interface AdminSessionsTable {
+  /** sha256 of the session cookie. */
+  readonly id_hash: string;
+  readonly key_id: string;
+  /** The form token every form of the session sends back. */
+  readonly csrf: string;
+  readonly created_at: Generated<Date>;
+  readonly last_seen_at: Generated<Date>;
+  readonly expires_at: Date;
+  readonly ended_at: Date | null;
+}
+
 export interface LegalHoldsTable {
   readonly id: Generated<string>;
   readonly subject_hash: string;
@@ -214,6 +226,7 @@ export interface StoreSchema {
   readonly verification_codes: VerificationCodesTable;
   readonly request_results: RequestResultsTable;
   readonly api_keys: ApiKeysTable;
+  readonly admin_sessions: AdminSessionsTable;
   readonly legal_holds: LegalHoldsTable;
   readonly settings: SettingsTable;
   readonly consent_events: ConsentEventsTable;

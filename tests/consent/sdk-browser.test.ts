@@ -7,7 +7,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from "../browser.ts";
+import { axeViolations, CHROMIUM, HAS_CHROMIUM, launchChromium } from "../browser.ts";
 import { type ConsentHarness, startConsentHarness } from "./consent-fixture.ts";
 
 let h: ConsentHarness;
@@ -56,28 +56,6 @@ const deviceOf = (page: Page) =>
 async function ledgerOf(subject: string) {
   const rows = await h.service.ctx.consent.history(subject);
   return rows.map((r) => `${r.purpose}:${r.status}:${r.method}`).sort();
-}
-
-/**
- * axe-core's WCAG 2.1 A and AA rules, run in the page; the violations as "rule: target" lines. Fails when fewer than
- * ten rules found something to check, so that an empty answer means checked, not skipped.
- */
-async function axeViolations(page: Page, within?: string): Promise<string[]> {
-  const { source } = await import("axe-core");
-  await page.evaluate(source);
-  return page.evaluate(async (context) => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(context ?? document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
-  }, within ?? null);
 }
 
 describe.skipIf(!HAS_CHROMIUM)(`the browser SDK on /demo (skipped when ${CHROMIUM} is absent)`, () => {

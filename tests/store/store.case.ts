@@ -83,7 +83,13 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
       expect(report).toEqual({
         from: 0,
         to: SUPPORTED_SCHEMA_VERSION,
-        applied: ["0001_initial", "0002_request_service", "0003_consent_ledger", "0004_consent_deliveries"],
+        applied: [
+          "0001_initial",
+          "0002_request_service",
+          "0003_consent_ledger",
+          "0004_consent_deliveries",
+          "0005_admin_sessions",
+        ],
       });
       const tables = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(

@@ -8,10 +8,12 @@ import { migration0001 } from "./0001_initial.ts";
 import { migration0002 } from "./0002_request_service.ts";
 import { migration0003 } from "./0003_consent_ledger.ts";
 import { migration0004 } from "./0004_consent_deliveries.ts";
+import { migration0005 } from "./0005_admin_sessions.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
   "0002_request_service": migration0002,
   "0003_consent_ledger": migration0003,
   "0004_consent_deliveries": migration0004,
+  "0005_admin_sessions": migration0005,
 };

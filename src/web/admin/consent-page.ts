@@ -1,0 +1,104 @@
+/**
+ * Consent for operators: events per day over the last weeks as a bar chart (SVG drawn here, no script), where people
+ * stand now per purpose (the opt-out rate), events by method, and the share of withdrawals a Global Privacy Control
+ * signal made. The figures come from the ledger's views (src/consent/consent-views.ts).
+ */
+import type { CountLine, CurrentLine, DayLine } from "../../consent/consent-views.ts";
+import type { Translator } from "../../i18n/translate.ts";
+import { type Html, html } from "../html.ts";
+import { adminPage, type ConsoleView } from "./admin-frame.ts";
+
+export const CHART_DAYS = 30;
+
+const STACK = ["granted", "withdrawn", "objected", "other"] as const;
+type Stack = (typeof STACK)[number];
+const stackOf = (status: string): Stack =>
+  status === "granted" || status === "withdrawn" || status === "objected" ? status : "other";
+
+/** A stacked bar per day: width 880, height 240; the axis labels every week. */
+export function dayChart(t: Translator, days: readonly DayLine[], until: Date): Html {
+  const W = 880;
+  const H = 240;
+  const left = 44;
+  const bottom = 28;
+  const dates: string[] = [];
+  for (let i = CHART_DAYS - 1; i >= 0; i--)
+    dates.push(new Date(until.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+  const per = new Map<string, Record<Stack, number>>(
+    dates.map((d) => [d, { granted: 0, withdrawn: 0, objected: 0, other: 0 }]),
+  );
+  for (const d of days) {
+    const slot = per.get(d.day);
+    if (slot) slot[stackOf(d.status)] += d.events;
+  }
+  const max = Math.max(1, ...[...per.values()].map((s) => s.granted + s.withdrawn + s.objected + s.other));
+  const step = (W - left) / dates.length;
+  const scale = (H - bottom - 10) / max;
+  const bars = dates.map((d, i) => {
+    let y = H - bottom;
+    const slot = per.get(d) ?? { granted: 0, withdrawn: 0, objected: 0, other: 0 };
+    return STACK.map((s) => {
+      const h = slot[s] * scale;
+      y -= h;
+      return h > 0
+        ? html`<rect class="bar-${s}" x="${(left + i * step + 1).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, step - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${t.date(`${d}T12:00:00Z`)}: ${slot[s]} ${t.t(`admin.consent.legend_${s}`)}</title></rect>`
+        : "";
+    });
+  });
+  const ticks = [0, Math.round(max / 2), max].map(
+    (v) =>
+      html`<text x="${left - 6}" y="${(H - bottom - v * scale + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#484949">${t.number(v)}</text>`,
+  );
+  const labels = dates.map((d, i) =>
+    i % 7 === 0
+      ? html`<text x="${(left + i * step + step / 2).toFixed(1)}" y="${H - 8}" text-anchor="middle" font-size="12" fill="#484949">${new Intl.DateTimeFormat(t.locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${d}T12:00:00Z`))}</text>`
+      : "",
+  );
+  return html`<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
+<title id="chart-title">${t.t("admin.consent.chart")}</title><desc id="chart-desc">${t.t("admin.consent.chart_desc", { days: CHART_DAYS })}</desc>
+<line x1="${left}" y1="${H - bottom}" x2="${W}" y2="${H - bottom}" stroke="#b1b4b6"/>${ticks}${bars}${labels}</svg>`;
+}
+
+export function consentPage(
+  v: ConsoleView,
+  data: { days: readonly DayLine[]; counts: readonly CountLine[]; current: readonly CurrentLine[]; until: Date },
+): string {
+  const { t, manifest } = v;
+  const name = (key: string) => manifest.purposes.find((p) => p.key === key)?.name ?? key;
+  const purposes = [...new Set(data.current.map((c) => c.purpose))];
+  const of = (purpose: string, status: string) =>
+    data.current.find((c) => c.purpose === purpose && c.status === status)?.subjects ?? 0;
+  const methods = new Map<string, number>();
+  for (const c of data.counts) methods.set(c.method, (methods.get(c.method) ?? 0) + c.events);
+  const withdrawals = data.counts.filter((c) => c.status === "withdrawn").reduce((n, c) => n + c.events, 0);
+  const gpc = data.counts
+    .filter((c) => c.status === "withdrawn" && c.method === "gpc")
+    .reduce((n, c) => n + c.events, 0);
+  const pct = (n: number, d: number) => t.number(d ? n / d : 0, { style: "percent", maximumFractionDigits: 1 });
+  const main = html`
+<h1>${t.t("admin.consent.title")}</h1>
+<p class="lead">${t.t("admin.consent.lead")}</p>
+${
+  data.counts.length === 0
+    ? html`<p>${t.t("admin.consent.none")}</p>`
+    : html`
+<h2>${t.t("admin.consent.chart")} · ${t.t("admin.consent.period", { days: CHART_DAYS })}</h2>
+<ul class="legend">${["granted", "withdrawn", "objected", "other"].map((s) => html`<li><span class="swatch ${s}"></span>${t.t(`admin.consent.legend_${s as Stack}`)}</li>`)}</ul>
+<div class="chart">${dayChart(t, data.days, data.until)}</div>
+<section class="panel" aria-labelledby="gpc-title"><h2 id="gpc-title">${t.t("admin.consent.gpc_share")}</h2>
+<p>${t.t("admin.consent.gpc_text", { share: pct(gpc, withdrawals), gpc: t.number(gpc), all: t.number(withdrawals) })}</p></section>
+<h2>${t.t("admin.consent.rates")}</h2>
+<div class="table-scroll"><table id="rates">
+<thead><tr><th scope="col">${t.t("admin.consent.col_purpose")}</th><th scope="col">${t.t("admin.consent.col_granted")}</th><th scope="col">${t.t("admin.consent.col_withdrawn")}</th><th scope="col">${t.t("admin.consent.col_objected")}</th><th scope="col">${t.t("admin.consent.col_rate")}</th></tr></thead>
+<tbody>${purposes.map((p) => {
+        const g = of(p, "granted");
+        const w = of(p, "withdrawn");
+        const o = of(p, "objected");
+        return html`<tr><th scope="row">${name(p)}</th><td>${t.number(g)}</td><td>${t.number(w)}</td><td>${t.number(o)}</td><td>${pct(w + o, g + w + o)}</td></tr>`;
+      })}</tbody></table></div>
+<h2>${t.t("admin.consent.methods")}</h2>
+<table><thead><tr><th scope="col">${t.t("admin.consent.col_method")}</th><th scope="col">${t.t("admin.consent.col_events")}</th></tr></thead>
+<tbody>${[...methods.entries()].sort((a, b) => b[1] - a[1]).map(([m, n]) => html`<tr><th scope="row"><code>${m}</code></th><td>${t.number(n)}</td></tr>`)}</tbody></table>`
+}`;
+  return adminPage(v, "consent", t.t("admin.consent.title"), main);
+}

@@ -1,0 +1,74 @@
+/**
+ * The privacy center's home: who the controller is, the rights where the visitor lives (which the visitor may change),
+ * a short summary of the notice with a link to it, and the way to their choices.
+ */
+import type { MessageKey } from "../../i18n/translate.ts";
+import { deadlineRulesFor } from "../../requests/deadlines/index.ts";
+import { html } from "../html.ts";
+import { type CenterView, centerPage } from "./center-frame.ts";
+
+/** How many purposes the summary names before pointing to the notice. */
+const SUMMARY_SIZE = 6;
+
+export function homePage(v: CenterView): string {
+  const { t, manifest, rights } = v;
+  const org = manifest.organization;
+  const rule = deadlineRulesFor(rights.jurisdiction, rights);
+  const deadline = t.plural(`period.${rule.respond.unit}`, rule.respond.amount);
+  const shown = manifest.purposes.filter((p) => !p.processor_for).slice(0, SUMMARY_SIZE);
+  const more = manifest.purposes.filter((p) => !p.processor_for).length - shown.length;
+  const a = org?.address;
+  const address = a ? [a.street, `${a.postal_code} ${a.city}${a.region ? `, ${a.region}` : ""}`, a.country] : [];
+  const main = html`
+<h1>${t.t("center.home.title", { org: org?.name ?? "" })}</h1>
+<p class="lead">${t.t("center.home.lead")}</p>
+
+<form method="get" action="/" class="filters" aria-labelledby="where-label">
+<div class="field">
+<label id="where-label" for="jurisdiction">${t.t("center.home.where")}</label>
+<span class="hint" id="jurisdiction-hint">${t.t("center.home.where_hint")}</span>
+<select id="jurisdiction" name="jurisdiction" aria-describedby="jurisdiction-hint">${manifest.rights.map(
+    (r) =>
+      html`<option value="${r.jurisdiction}"${r.jurisdiction === rights.jurisdiction ? html` selected` : ""}>${r.name}</option>`,
+  )}</select>
+</div>
+<button type="submit" class="secondary">${t.t("center.home.show")}</button>
+</form>
+
+<h2>${t.t("center.home.rights", { place: rights.name })}</h2>
+<p>${t.t("center.home.rights_law", { law: rights.law, deadline })}</p>
+<ul class="grid" role="list">${rights.requests.map(
+    (
+      type,
+    ) => html`<li class="card"><h3><a href="/request/details?type=${type}">${t.t(`type.${type}` as MessageKey)}</a></h3>
+<p>${t.t(`center.explain.${type}` as MessageKey)}</p></li>`,
+  )}</ul>
+${rights.complaint_authorities.length ? html`<p>${t.t("center.home.complain", { authorities: rights.complaint_authorities.join(", ") })}</p>` : ""}
+
+<div class="grid">
+<section class="card" aria-labelledby="choices-title">
+<h2 id="choices-title">${t.t("center.home.choices")}</h2>
+<p>${t.t("center.home.choices_text")}</p>
+<p><a class="button" href="/choices">${t.t("center.home.choices_link")}</a></p>
+</section>
+${
+  org
+    ? html`<section class="card" aria-labelledby="controller-title">
+<h2 id="controller-title">${t.t("center.home.controller")}</h2>
+<p>${t.t("center.home.controller_text", { legal: org.legal_name, email: org.contact_email })}</p>
+<address>${address.filter(Boolean).map((line, i) => html`${i ? html`<br>` : ""}${line}`)}</address>
+${org.dpo ? html`<p>${t.t("center.home.dpo", { name: org.dpo.name, email: org.dpo.email })}</p>` : ""}
+</section>`
+    : ""
+}
+</div>
+
+<h2>${t.t("center.home.summary")}</h2>
+<ul>${shown.map(
+    (p) =>
+      html`<li><strong>${p.name}</strong>${p.legal_basis ? html` — ${t.t("center.home.basis", { basis: t.t(`basis.${p.legal_basis}` as MessageKey) })}` : ""}</li>`,
+  )}</ul>
+${more > 0 ? html`<p>${t.t("center.home.summary_more", { count: more })}</p>` : ""}
+<p><a href="/notice">${t.t("center.home.read_notice")}</a> · <a href="/notice/history">${t.t("center.home.history")}</a></p>`;
+  return centerPage(v, "home", t.t("center.home.title", { org: org?.name ?? "" }), main);
+}
