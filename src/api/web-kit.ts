@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isStewardError } from "../errors.ts";
-import { LOCALES, type Locale, pickLocale, type Translator, translator } from "../i18n/translate.ts";
+import { formattingLocale, LOCALES, type Locale, pickLocale, type Translator, translator } from "../i18n/translate.ts";
 import { html } from "../web/html.ts";
 import { page } from "../web/layout.ts";
 
@@ -56,11 +56,11 @@ const askedLocale = (request: FastifyRequest): Locale | undefined => {
 };
 
 /** The reader's words: `?lang=`, else the switcher's cookie, else Accept-Language, else English. */
-export const wordsFor = (request: FastifyRequest, timeZone: string): Translator =>
-  translator(
-    pickLocale(askedLocale(request) ?? request.cookies["stw_lang"], request.headers["accept-language"]),
-    timeZone,
-  );
+export function wordsFor(request: FastifyRequest, timeZone: string): Translator {
+  const accept = request.headers["accept-language"];
+  const locale = pickLocale(askedLocale(request) ?? request.cookies["stw_lang"], accept);
+  return translator(locale, timeZone, formattingLocale(locale, accept));
+}
 
 /** The reader's words, remembering a `?lang=` choice in a cookie for a year. */
 export function readerWords(request: FastifyRequest, reply: FastifyReply, timeZone: string): Translator {

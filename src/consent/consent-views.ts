@@ -189,9 +189,13 @@ export interface DayLine {
   readonly events: number;
 }
 
-/** Events per day and status since a time: what the console's chart draws. */
-export async function consentPerDay(db: Kysely<StoreSchema>, since: Date): Promise<DayLine[]> {
-  const rows = await db
+/** Events per day and status since a time, for one purpose or method if given: what the console's chart draws. */
+export async function consentPerDay(
+  db: Kysely<StoreSchema>,
+  since: Date,
+  only: { readonly purpose?: string | undefined; readonly method?: string | undefined } = {},
+): Promise<DayLine[]> {
+  let q = db
     .selectFrom("consent_events")
     .select([
       sql<string>`to_char(at at time zone 'UTC', 'YYYY-MM-DD')`.as("day"),
@@ -200,8 +204,10 @@ export async function consentPerDay(db: Kysely<StoreSchema>, since: Date): Promi
     ])
     .where("at", ">=", since)
     .groupBy([sql`1`, "status"])
-    .orderBy(sql`1`)
-    .execute();
+    .orderBy(sql`1`);
+  if (only.purpose) q = q.where("purpose", "=", only.purpose);
+  if (only.method) q = q.where("method", "=", only.method as ConsentMethod);
+  const rows = await q.execute();
   return rows.map((r) => ({ day: r.day, status: r.status, events: Number(r.events) }));
 }
 

@@ -44,11 +44,22 @@ export interface Translator {
 const fill = (text: string, params: Readonly<Record<string, string | number>> | undefined) =>
   params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
 
-export function translator(locale: Locale, timeZone = "UTC"): Translator {
+/**
+ * `formatting` is the regional variant dates and numbers follow (`en-GB`: "2 December 2026"); it defaults to the
+ * locale, and is used only when it is a variant of it.
+ */
+export function translator(locale: Locale, timeZone = "UTC", formatting?: string): Translator {
   const words = CATALOGUES[locale];
+  let region: string = locale;
+  try {
+    if (formatting && formatting.toLowerCase().split("-")[0] === locale)
+      region = Intl.getCanonicalLocales(formatting)[0] ?? locale;
+  } catch {
+    region = locale;
+  }
   const rules = new Intl.PluralRules(locale);
-  const dates = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone });
-  const times = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
+  const dates = new Intl.DateTimeFormat(region, { dateStyle: "long", timeZone });
+  const times = new Intl.DateTimeFormat(region, { dateStyle: "medium", timeStyle: "short", timeZone });
   const t = (key: MessageKey, params?: Readonly<Record<string, string | number>>) =>
     fill(words[key] ?? EN[key] ?? key, params);
   return {
@@ -56,12 +67,12 @@ export function translator(locale: Locale, timeZone = "UTC"): Translator {
     t,
     plural(key, count, params) {
       const form = rules.select(count) === "one" ? "one" : "other";
-      return t(`${key}_${form}` as MessageKey, { ...params, count: new Intl.NumberFormat(locale).format(count) });
+      return t(`${key}_${form}` as MessageKey, { ...params, count: new Intl.NumberFormat(region).format(count) });
     },
     say: (m) => t(m.key, m.params),
     date: (d) => dates.format(typeof d === "string" ? new Date(d) : d),
     dateTime: (d) => times.format(typeof d === "string" ? new Date(d) : d),
-    number: (n, options) => new Intl.NumberFormat(locale, options).format(n),
+    number: (n, options) => new Intl.NumberFormat(region, options).format(n),
   };
 }
 
@@ -90,4 +101,12 @@ export function pickLocale(chosen: string | undefined, acceptLanguage: string | 
     if (isLocale(base)) return base;
   }
   return "en";
+}
+
+/** The first tag of Accept-Language in the locale's language ("en-GB" for English), for dates and numbers. */
+export function formattingLocale(locale: Locale, acceptLanguage: string | undefined): string | undefined {
+  return (acceptLanguage ?? "")
+    .split(",")
+    .map((part) => part.trim().split(";")[0]?.trim() ?? "")
+    .find((tag) => tag.toLowerCase().split("-")[0] === locale && tag.includes("-"));
 }

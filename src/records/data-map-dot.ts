@@ -1,7 +1,7 @@
 /**
- * The data map as a Graphviz graph: the datasets (cylinders) in the systems that hold them, every system with its
- * role (ours, processor, third party, other controller) and the countries data goes to outside the EEA, with the
- * transfer mechanism on the edge. Pure: the console draws it with `dotToSvg`.
+ * The data map as a Graphviz graph: the datasets (cylinders) joined to the systems that hold them, every system with
+ * its role (ours, processor, third party, other controller), and the countries outside the EEA data goes to, each
+ * with the transfer mechanisms that cover it. Pure: the console draws it with `dotToSvg`.
  */
 import { isThirdCountry } from "../manifest/third-country.ts";
 import type { Manifest } from "../manifest/types.ts";
@@ -21,18 +21,18 @@ export function dataMapDot(manifest: Manifest, words: { readonly kinds: Readonly
     '  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.25, ranksep=0.6];',
     '  node [fontname="Helvetica", fontsize=11];',
     '  edge [fontname="Helvetica", fontsize=10, color="#484949"];',
+    `  label=${q(manifest.organization?.name ?? "")}; labelloc=t;`,
   ];
-  const org = manifest.organization?.name ?? "us";
-  lines.push(`  org [label=${q(org)}, shape=box, style="filled", fillcolor="#1f2937", fontcolor="white"];`);
+  // One node per destination country and set of mechanisms: the edges into it carry no label, the node says how.
   for (const s of manifest.systems) {
     lines.push(
       `  ${q(`system:${s.key}`)} [label=${q(`${s.name}\n(${words.kinds[s.kind] ?? s.kind})`)}, ${STYLE[s.kind] ?? "shape=box"}];`,
     );
-    lines.push(`  org -> ${q(`system:${s.key}`)} [arrowhead=none, color="#b1b4b6"];`);
-    const mechanisms = s.transfer_mechanisms.join(", ");
     for (const c of s.countries.filter((c) => c !== "EEA" && isThirdCountry(c))) {
-      lines.push(`  ${q(`country:${c}`)} [label=${q(c)}, shape=ellipse, style=dashed];`);
-      lines.push(`  ${q(`system:${s.key}`)} -> ${q(`country:${c}`)} [label=${q(mechanisms)}, style=dashed];`);
+      const how = [...s.transfer_mechanisms].sort();
+      const node = `country:${c}:${how.join("+")}`;
+      lines.push(`  ${q(node)} [label=${q([c, ...how].join("\n"))}, shape=note, style=dashed];`);
+      lines.push(`  ${q(`system:${s.key}`)} -> ${q(node)} [style=dashed];`);
     }
   }
   for (const d of manifest.datasets) {
@@ -40,7 +40,6 @@ export function dataMapDot(manifest: Manifest, words: { readonly kinds: Readonly
       `  ${q(`dataset:${d.fides_key}`)} [label=${q(`${d.fides_key}\n${d.collections.length} collections`)}, shape=cylinder];`,
     );
     if (d.system) lines.push(`  ${q(`dataset:${d.fides_key}`)} -> ${q(`system:${d.system}`)} [arrowhead=none];`);
-    else lines.push(`  ${q(`dataset:${d.fides_key}`)} -> org [arrowhead=none];`);
   }
   lines.push("}");
   return lines.join("\n");

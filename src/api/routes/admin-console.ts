@@ -232,12 +232,15 @@ export const adminConsoleRoutes =
     app.get("/admin/consent", { schema: hidden }, async (request, reply) => {
       const until = requests.ctx.now();
       const since = new Date(until.getTime() - CHART_DAYS * 86_400_000);
+      const q = queryOf(request);
+      const purpose = manifest.purposes.some((p) => p.key === q["purpose"]) ? (q["purpose"] ?? "") : "";
+      const method = /^[a-z_]{1,20}$/.test(q["method"] ?? "") ? (q["method"] ?? "") : "";
       const [days, counts, current] = await Promise.all([
-        consentPerDay(store.db, since),
+        consentPerDay(store.db, since, { purpose, method }),
         consentCounts(store.db),
         currentChoices(store.db),
       ]);
-      return sendPage(reply, consentPage(view(request, reply), { days, counts, current, until }));
+      return sendPage(reply, consentPage(view(request, reply), { days, counts, current, until, purpose, method }));
     });
 
     let mapSvg: Promise<string> | undefined;

@@ -106,6 +106,8 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
     "Eine ZIP-Datei: Ihre Daten als JSON und CSV sowie ein Bericht, der sie erklärt. Verfügbar bis zum {date}.",
   "center.status.download_gone":
     "Der Download ist nicht mehr verfügbar. Stellen Sie eine neue Anfrage, um eine aktuelle Kopie zu erhalten.",
+  "center.status.next_download":
+    "Laden Sie Ihre Daten mit der Schaltfläche oben herunter oder über den Link in der E-Mail, die wir Ihnen geschickt haben.",
   "center.status.refresh": "Diese Seite aktualisieren",
   "center.status.submitted": "Anfrage bestätigt",
   "center.status.submitted_text":

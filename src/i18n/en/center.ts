@@ -96,6 +96,8 @@ export const CENTER_EN = {
   "center.status.download_hint":
     "A zip file: your data as JSON and CSV, and a report that explains it. Available until {date}.",
   "center.status.download_gone": "The download is no longer available. Make a new request for a fresh copy.",
+  "center.status.next_download":
+    "Download your data with the button above, or with the link in the e-mail we sent you.",
   "center.status.refresh": "Refresh this page",
   "center.status.submitted": "Request confirmed",
   "center.status.submitted_text": "We have your request. Keep this page: it shows how it goes.",

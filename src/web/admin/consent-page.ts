@@ -61,7 +61,15 @@ export function dayChart(t: Translator, days: readonly DayLine[], until: Date): 
 
 export function consentPage(
   v: ConsoleView,
-  data: { days: readonly DayLine[]; counts: readonly CountLine[]; current: readonly CurrentLine[]; until: Date },
+  data: {
+    days: readonly DayLine[];
+    counts: readonly CountLine[];
+    current: readonly CurrentLine[];
+    until: Date;
+    /** The chart's filters. */
+    purpose: string;
+    method: string;
+  },
 ): string {
   const { t, manifest } = v;
   const name = (key: string) => manifest.purposes.find((p) => p.key === key)?.name ?? key;
@@ -83,12 +91,25 @@ ${
     ? html`<p>${t.t("admin.consent.none")}</p>`
     : html`
 <h2>${t.t("admin.consent.chart")} · ${t.t("admin.consent.period", { days: CHART_DAYS })}</h2>
+<form method="get" action="/admin/consent" class="filters">
+<div class="field"><label for="purpose">${t.t("admin.consent.col_purpose")}</label><select id="purpose" name="purpose">
+<option value="">${t.t("admin.queue.any")}</option>${[...new Set(data.counts.map((c) => c.purpose))]
+        .sort()
+        .map(
+          (p) => html`<option value="${p}"${p === data.purpose ? html` selected` : ""}>${name(p)}</option>`,
+        )}</select></div>
+<div class="field"><label for="method">${t.t("admin.consent.col_method")}</label><select id="method" name="method">
+<option value="">${t.t("admin.queue.any")}</option>${[...methods.keys()]
+        .sort()
+        .map((m) => html`<option value="${m}"${m === data.method ? html` selected` : ""}>${m}</option>`)}</select></div>
+<button type="submit" class="secondary">${t.t("admin.queue.apply")}</button>
+</form>
 <ul class="legend">${["granted", "withdrawn", "objected", "other"].map((s) => html`<li><span class="swatch ${s}"></span>${t.t(`admin.consent.legend_${s as Stack}`)}</li>`)}</ul>
 <div class="chart">${dayChart(t, data.days, data.until)}</div>
 <section class="panel" aria-labelledby="gpc-title"><h2 id="gpc-title">${t.t("admin.consent.gpc_share")}</h2>
 <p>${t.t("admin.consent.gpc_text", { share: pct(gpc, withdrawals), gpc: t.number(gpc), all: t.number(withdrawals) })}</p></section>
 <h2>${t.t("admin.consent.rates")}</h2>
-<div class="table-scroll"><table id="rates">
+<div class="table-scroll" tabindex="0" role="region" aria-label="${t.t("admin.consent.rates")}"><table id="rates">
 <thead><tr><th scope="col">${t.t("admin.consent.col_purpose")}</th><th scope="col">${t.t("admin.consent.col_granted")}</th><th scope="col">${t.t("admin.consent.col_withdrawn")}</th><th scope="col">${t.t("admin.consent.col_objected")}</th><th scope="col">${t.t("admin.consent.col_rate")}</th></tr></thead>
 <tbody>${purposes.map((p) => {
         const g = of(p, "granted");

@@ -67,12 +67,12 @@ ${select("jurisdiction", t.t("admin.queue.jurisdiction"), filters.jurisdiction, 
 </form>
 ${
   list.requests.length
-    ? html`<div class="table-scroll"><table id="queue">
+    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="${t.t("admin.queue.title")}"><table id="queue">
 <caption>${t.t("admin.queue.caption", { count: t.number(list.total) })}</caption>
 <thead><tr><th scope="col">${t.t("admin.queue.col_due")}</th><th scope="col">${t.t("admin.queue.col_type")}</th><th scope="col">${t.t("admin.queue.col_jurisdiction")}</th><th scope="col">${t.t("admin.queue.col_status")}</th><th scope="col" class="hide-narrow">${t.t("admin.queue.col_received")}</th><th scope="col">${t.t("admin.queue.col_request")}</th></tr></thead>
 <tbody>${list.requests.map((r) => {
         const due = dueInWords(t, r);
-        return html`<tr class="${due.mark}" data-id="${r.id}">
+        return html`<tr class="${due.mark}" data-id="${r.id}" data-due="${r.due_at ?? ""}">
 <td><span class="tag${due.mark ? ` ${due.mark}` : ""}">${due.text}</span>${r.due_at && !r.closed_at ? html`<br><span class="muted">${t.date(r.due_at)}</span>` : ""}</td>
 <td>${t.t(`type.${r.type}` as MessageKey)}</td>
 <td>${manifest.rights.find((x) => x.jurisdiction === r.jurisdiction)?.name ?? r.jurisdiction ?? ""}</td>

@@ -14,7 +14,7 @@ export function recordsPage(
 <h1>${t.t("admin.records.title")}</h1>
 <h2>${t.t("admin.records.map")}</h2>
 <p class="muted">${t.t("admin.records.map_hint")}</p>
-<figure class="graph" role="img" aria-label="${t.t("admin.records.map")}">${trusted(data.mapSvg)}</figure>
+<figure class="graph" tabindex="0" role="img" aria-label="${t.t("admin.records.map")}">${trusted(data.mapSvg)}</figure>
 <h2>${t.t("admin.records.ropa")}</h2>
 <p><a class="button secondary" href="/admin/records/ropa.csv" download>${t.t("admin.records.ropa_csv")}</a>
 <a class="button secondary" href="/admin/records/ropa.md" download>${t.t("admin.records.ropa_md")}</a></p>
@@ -25,7 +25,7 @@ export function recordsPage(
 <button type="submit" class="secondary">${t.t("admin.records.show")}</button>
 </form>
 <p class="muted">${t.t("admin.records.as_of", { date: t.date(`${m.as_of}T12:00:00Z`) })}</p>
-<div class="table-scroll"><table id="ccpa-table">
+<div class="table-scroll" tabindex="0" role="region" aria-label="${t.t("admin.records.ccpa")}"><table id="ccpa-table">
 <thead><tr><th scope="col">${t.t("admin.records.col_category")}</th><th scope="col">${t.t("admin.records.col_received")}</th><th scope="col">${t.t("admin.records.col_complied")}</th><th scope="col">${t.t("admin.records.col_part")}</th><th scope="col">${t.t("admin.records.col_denied")}</th><th scope="col">${t.t("admin.records.col_pending")}</th><th scope="col">${t.t("admin.records.col_median")}</th><th scope="col">${t.t("admin.records.col_mean")}</th></tr></thead>
 <tbody>${m.categories.map(
     (c) =>

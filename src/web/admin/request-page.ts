@@ -45,7 +45,7 @@ function actionForm(
 ): Html {
   const field = `${action}-reason`;
   const error = fieldError(options.errors, field);
-  return html`<form method="post" action="/admin/requests/${id}/${action}" class="action"${options.confirm ? html` data-confirm="${options.confirm}"` : ""}>
+  const body = html`<form method="post" action="/admin/requests/${id}/${action}"${options.confirm ? html` data-confirm="${options.confirm}"` : ""}>
 ${csrfField(v)}
 ${options.hint ? html`<p class="muted">${options.hint}</p>` : ""}
 ${
@@ -55,6 +55,10 @@ ${
 }
 <button type="submit"${options.warning ? html` class="warning"` : ""}>${label}</button>
 </form>`;
+  // An action that needs a reason folds away until it is wanted (a native <details>: no script needed).
+  return options.reason
+    ? html`<details class="action"${error ? html` open` : ""}><summary>${label}</summary>${body}</details>`
+    : html`<div class="action">${body}</div>`;
 }
 
 export function requestPage(v: ConsoleView, r: AdminView, extras: RequestPageExtras): string {
@@ -168,7 +172,7 @@ ${
 <h2>${t.t("admin.request.answer")}</h2>
 ${
   collections.length
-    ? html`<div class="table-scroll"><table>
+    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="${t.t("admin.request.answer")}"><table>
 <thead><tr><th scope="col">${t.t("admin.request.col_collection")}</th><th scope="col">${t.t("admin.request.col_read")}</th><th scope="col">${t.t("admin.request.col_deleted")}</th><th scope="col">${t.t("admin.request.col_masked")}</th><th scope="col">${t.t("admin.request.col_kept")}</th><th scope="col">${t.t("admin.request.col_updated")}</th><th scope="col">${t.t("admin.request.col_why")}</th></tr></thead>
 <tbody>${collections.map(
         ([name, c]) =>
@@ -184,17 +188,17 @@ ${outcome.failed ? html`<p class="panel warn">${t.t("admin.request.failed", { da
 ${
   extras.planSvg
     ? html`<h2>${t.t("admin.request.plan")}</h2><p class="muted">${t.t("admin.request.plan_hint")}</p>
-<figure class="graph" role="img" aria-label="${t.t("admin.request.plan")}">${trusted(extras.planSvg)}</figure>
+<figure class="graph" tabindex="0" role="img" aria-label="${t.t("admin.request.plan")}">${trusted(extras.planSvg)}</figure>
 ${r.plan ? html`<details><summary>${t.t("admin.request.plan_text")}</summary><pre>${r.plan}</pre></details>` : ""}`
     : ""
 }
 
 <h2>${t.t("admin.request.audit")}</h2>
-<div class="table-scroll"><table>
+<div class="table-scroll" tabindex="0" role="region" aria-label="${t.t("admin.request.audit")}"><table>
 <thead><tr><th scope="col">${t.t("admin.request.col_at")}</th><th scope="col">${t.t("admin.request.col_actor")}</th><th scope="col">${t.t("admin.request.col_kind")}</th><th scope="col">${t.t("admin.request.col_payload")}</th></tr></thead>
 <tbody>${r.audit.map(
     (e) =>
-      html`<tr><td>${t.dateTime(e.at)}</td><td>${e.actor}</td><td><code>${e.kind}</code></td><td><code>${JSON.stringify(e.payload)}</code></td></tr>`,
+      html`<tr><td class="nowrap">${t.dateTime(e.at)}</td><td>${e.actor}</td><td><code>${e.kind}</code></td><td><code class="wrap">${JSON.stringify(e.payload)}</code></td></tr>`,
   )}</tbody></table></div>`;
   return adminPage(v, "queue", t.t("admin.request.title", { id: r.id.slice(0, 8) }), main, errors ? { errors } : {});
 }

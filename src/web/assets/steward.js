@@ -5,7 +5,8 @@
   if (refresh) {
     const seconds = Math.max(2, Number(refresh.getAttribute("data-refresh")) || 5);
     setTimeout(function again() {
-      if (document.visibilityState === "visible") window.location.reload();
+      // The link's own address: a notice shown once (?confirmed=1) is not shown again.
+      if (document.visibilityState === "visible") window.location.assign(refresh.getAttribute("href") || "");
       else setTimeout(again, seconds * 1000);
     }, seconds * 1000);
   }

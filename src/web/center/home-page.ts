@@ -18,7 +18,8 @@ export function homePage(v: CenterView): string {
   const shown = manifest.purposes.filter((p) => !p.processor_for).slice(0, SUMMARY_SIZE);
   const more = manifest.purposes.filter((p) => !p.processor_for).length - shown.length;
   const a = org?.address;
-  const address = a ? [a.street, `${a.postal_code} ${a.city}${a.region ? `, ${a.region}` : ""}`, a.country] : [];
+  const country = a ? (new Intl.DisplayNames(t.locale, { type: "region" }).of(a.country) ?? a.country) : "";
+  const address = a ? [a.street, `${a.city}${a.region ? `, ${a.region}` : ""} ${a.postal_code}`, country] : [];
   const main = html`
 <h1>${t.t("center.home.title", { org: org?.name ?? "" })}</h1>
 <p class="lead">${t.t("center.home.lead")}</p>

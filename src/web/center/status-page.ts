@@ -55,7 +55,7 @@ ${
       : ""
 }
 <h2>${t.t("center.status.next")}</h2>
-<p>${extras.packageUntil ? t.t("center.status.download_hint", { date: t.date(extras.packageUntil) }) : t.say(view.next_message)}</p>
+<p>${extras.packageUntil ? t.t("center.status.next_download") : t.say(view.next_message)}</p>
 <h2>${t.t("center.status.timeline")}</h2>
 <ol class="timeline">${view.timeline.map(
     (e) => html`<li><time datetime="${e.at}">${t.dateTime(e.at)}</time>${sayTimeline(t, e.message)}</li>`,
