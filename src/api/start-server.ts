@@ -3,6 +3,7 @@
  * `steward serve` without the command line, so tests can start the real thing on an ephemeral port.
  */
 import type { FastifyInstance } from "fastify";
+import { ensureFirstAdminKey } from "../auth/first-admin-key.ts";
 import { stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
@@ -39,6 +40,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly notice: CurrentNoticeOutcome;
   readonly requests: RequestService | undefined;
+  /** Where the first admin key was written, when the store had none (src/auth/first-admin-key.ts). */
+  readonly firstKeyFile: string | undefined;
   /** Stops accepting connections, finishes requests in flight, closes the store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = options.port ?? 3000;
   const store = await openStore(options.store ?? {});
   let requests: RequestService | undefined;
+  let firstKeyFile: string | undefined;
   try {
     const notice = await recordCurrentNotice(store, options.manifest);
     if (options.requests !== false) {
@@ -65,6 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         manifest: options.manifest,
       });
       if (options.worker !== false) await requests.startWorker();
+      firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
     }
     const app = await buildServer({
       manifest: options.manifest,
@@ -96,6 +101,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       notice,
       requests,
+      firstKeyFile,
       close: () => {
         closing ??= app
           .close()

@@ -3,7 +3,7 @@
  * reason printed) where chromium is not installed: `apt-get install -y chromium`.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +35,25 @@ describe("startServer", () => {
     expect(((await res.json()) as { versions: { version: string }[] }).versions.map((v) => v.version)).toEqual([
       "2025-03-01",
     ]);
+  });
+
+  it("makes a first admin key for a store without one, in a file only its owner reads, and signs in with it", async () => {
+    const file = server.firstKeyFile ?? "";
+    expect(file).toBe(join(dataDir, "first-admin.key"));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const key = (await readFile(file, "utf8")).trim();
+    expect(key).toMatch(/^stw_/);
+    const res = await fetch(`${server.url}/admin/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ key }).toString(),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin");
+    // The store has a key now: a second start makes none.
+    const { ensureFirstAdminKey } = await import("../../src/auth/first-admin-key.ts");
+    await expect(ensureFirstAdminKey(server.store.db, dataDir)).resolves.toBeUndefined();
   });
 
   it("refuses a port that is in use with STW_SERVE_PORT_IN_USE and leaves no store open", async () => {

@@ -131,6 +131,17 @@ describe("the privacy center", () => {
     expect(css.headers["content-type"]).toMatch(/^text\/css/);
   });
 
+  it("lists every revision of the notice on /notice/history, the material ones marked", async () => {
+    const res = await h.app.inject({ url: "/notice/history" });
+    const revisions = h.manifest.notice?.revisions ?? [];
+    expect(revisions.length).toBeGreaterThan(10);
+    for (const r of revisions) {
+      expect(res.body).toContain(`<time datetime="${r.date}">`);
+      expect(res.body).toContain(r.summary.replaceAll("'", "&#39;"));
+    }
+    expect(res.body.match(/Material change/g)?.length).toBe(revisions.filter((r) => r.material).length);
+  });
+
   it("shows the rights of the visitor's jurisdiction, guessed from the browser and changed by the visitor", async () => {
     const guessed = await h.app.inject({ url: "/", headers: { "accept-language": "en-GB,en;q=0.8" } });
     expect(guessed.body).toContain("Your rights in United Kingdom");
@@ -195,6 +206,27 @@ describe("the privacy center", () => {
     const stranger = await h.app.inject({ url: location });
     expect(stranger.statusCode).toBe(404);
     expect(stranger.body).not.toContain("Get a copy");
+  });
+
+  it("takes a person signed in to the host application without a code, and refuses a forged sign-in", async () => {
+    const forged = await post("/signed-in", { account_token: "not.a.jwt" });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.body).toContain("could not be checked");
+    const token = await h.hostToken({ email: "signed.in@example.net" });
+    const signed = await post("/signed-in", { account_token: token });
+    expect(signed.statusCode).toBe(303);
+    const line = cookiesOf(signed).lines.find((l) => l.startsWith("stw_account=")) ?? "";
+    expect(line).toMatch(/HttpOnly/);
+    const cookie = cookieHeader(cookiesOf(signed).jar);
+    const details = await h.app.inject({ url: "/request/details?type=access", headers: { cookie } });
+    expect(details.body).toContain("You are signed in as s…@example.net");
+    expect(details.body).not.toContain('name="email"');
+    const made = await post("/request", { type: "access", jurisdiction: "eea" }, cookie);
+    expect(made.statusCode).toBe(303);
+    expect(String(made.headers.location)).toMatch(/\?confirmed=1$/);
+    const id = String(made.headers.location).split("/")[2]?.split("?")[0] ?? "";
+    const row = await h.service.get(id);
+    expect(row.verification_method).toBe("account");
   });
 
   it("refuses a choice not sent from its own page (form token), with a coded error page", async () => {

@@ -59,6 +59,12 @@ export function register(program: Command): void {
         process.stdout.write(
           `Steward is serving ${dir} at ${server.url} (notice: ${server.url}/notice, requests: ${server.url}/api/requests, ` +
             `API docs: ${server.url}/docs; store: ${server.store.target}, schema ${server.store.schemaVersion}).\n` +
+            (server.requests
+              ? `Privacy center: ${server.url}/ · admin console: ${server.url}/admin` +
+                (server.firstKeyFile
+                  ? ` — sign in with the admin key in ${server.firstKeyFile} (made now: the store had no key).\n`
+                  : ".\n")
+              : "") +
             (mail.startsWith("smtp")
               ? `Mail goes through ${mail}.\n`
               : `No STEWARD_SMTP_URL: mail is written to ${mail}/.\n`) +

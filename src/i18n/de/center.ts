@@ -129,6 +129,9 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
   "center.choices.now": "Aktuell: {state}. {reason}",
   "center.choices.allow": "{purpose} erlauben",
   "center.choices.object": "Ich widerspreche: {purpose}",
+  "center.choices.weighed_title": "Nutzungen auf Grundlage unserer berechtigten Interessen",
+  "center.choices.weighed_text":
+    "Sie können jeder dieser Nutzungen widersprechen. Teilen Sie es uns mit einem Widerspruch mit: Wir beenden die Nutzung, es sei denn, zwingende Gründe überwiegen Ihre Interessen – dann sagen wir Ihnen, welche.",
   "center.choices.fixed":
     "Für diese Nutzungen gibt es keine Wahl: Sie sind für den Dienst nötig oder gesetzlich vorgeschrieben.",
   "center.choices.save": "Meine Einstellungen speichern",
@@ -139,7 +142,7 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
   "center.choices.dpf_title": "Im Rahmen des Data Privacy Framework übermittelte Daten",
   "center.choices.dpf_text":
     "Wenn Ihre Daten aus dem EWR, dem Vereinigten Königreich oder der Schweiz im Rahmen des Data Privacy Framework zu uns gelangen, können Sie widersprechen, dass sie an Dritte weitergegeben oder für einen Zweck genutzt werden, der sich wesentlich von dem Zweck unterscheidet, für den sie erhoben wurden. Sensible Daten nutzen wir so nie ohne Ihre ausdrückliche Einwilligung.",
-  "center.choices.dpf_purposes": "Solche Nutzungen können Sie oben ausschalten: {purposes}.",
+  "center.choices.dpf_purposes": "Nutzungen, bei denen Daten an Dritte gehen: {purposes}.",
   "center.choices.dpf_other": "Für alles andere können Sie Widerspruch einlegen.",
   "center.choices.sale": "Verkauf oder Weitergabe",
   "center.choices.sensitive": "Sensible Daten",

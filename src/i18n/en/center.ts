@@ -118,6 +118,9 @@ export const CENTER_EN = {
   "center.choices.now": "Now: {state}. {reason}",
   "center.choices.allow": "Allow {purpose}",
   "center.choices.object": "I object to {purpose}",
+  "center.choices.weighed_title": "Uses based on our legitimate interests",
+  "center.choices.weighed_text":
+    "You may object to any of these. Tell us in an objection request: we stop unless we have compelling grounds that override your interests, and tell you which.",
   "center.choices.fixed": "These uses need no choice: they are needed for the service, or required by law.",
   "center.choices.save": "Save my choices",
   "center.choices.saved": "Your choices are saved",
@@ -127,7 +130,7 @@ export const CENTER_EN = {
   "center.choices.dpf_title": "Data transferred under the Data Privacy Framework",
   "center.choices.dpf_text":
     "If your data reaches us from the EEA, the UK or Switzerland under the Data Privacy Framework, you may object to it being disclosed to a third party or used for a purpose that differs materially from the one it was collected for. Sensitive data is never used so without your express consent.",
-  "center.choices.dpf_purposes": "Uses of this kind you can switch off above: {purposes}.",
+  "center.choices.dpf_purposes": "Uses that disclose data to a third party: {purposes}.",
   "center.choices.dpf_other": "For anything else, make an objection.",
   "center.choices.sale": "Sale or sharing",
   "center.choices.sensitive": "Sensitive data",

@@ -6,7 +6,12 @@
 import { choicesOffered } from "../../consent/choices.ts";
 import type { Decision } from "../../consent/decide.ts";
 import type { MessageKey, Translator } from "../../i18n/translate.ts";
-import { isSaleOrSharing, regionCovers, sensitiveCategoriesOf } from "../../manifest/jurisdictions.ts";
+import {
+  isDirectMarketing,
+  isSaleOrSharing,
+  regionCovers,
+  sensitiveCategoriesOf,
+} from "../../manifest/jurisdictions.ts";
 import type { Purpose } from "../../manifest/types.ts";
 import { html } from "../html.ts";
 import { type CenterView, centerPage } from "./center-frame.ts";
@@ -21,11 +26,15 @@ export interface ChoicesView {
   readonly token: string;
 }
 
-/** How a purpose is chosen on the page: a switch (consent or opt-out), an objection, or not at all. */
-export function choiceKind(p: Purpose, rights: CenterView["rights"]): "switch" | "object" | "none" {
+/**
+ * How a purpose is chosen on the page: a switch (consent or opt-out); an objection that takes effect at once (direct
+ * marketing, GDPR Art. 21(3)); an objection the privacy team weighs against compelling grounds (Art. 21(1)), made as
+ * a request; or no choice at all. The same split as the objection request's (src/consent/choices.ts).
+ */
+export function choiceKind(p: Purpose, rights: CenterView["rights"]): "switch" | "object" | "request" | "none" {
   const offered = choicesOffered(p, rights);
   if (offered.includes("granted")) return "switch";
-  if (offered.includes("objected")) return "object";
+  if (offered.includes("objected")) return isDirectMarketing(p) ? "object" : "request";
   return "none";
 }
 
@@ -42,8 +51,13 @@ const EUROPE = ["DE", "GB", "CH"];
 export function choicesPage(v: CenterView, c: ChoicesView): string {
   const { t, manifest, rights } = v;
   const purposes = manifest.purposes.filter((p) => !p.processor_for);
-  const chosen = purposes.filter((p) => choiceKind(p, rights) !== "none");
+  const chosen = purposes.filter((p) => choiceKind(p, rights) === "switch" || choiceKind(p, rights) === "object");
+  const weighed = purposes.filter((p) => choiceKind(p, rights) === "request");
   const fixed = purposes.filter((p) => choiceKind(p, rights) === "none");
+  const outside = new Set(
+    manifest.systems.filter((x) => x.kind === "third_party" || x.kind === "controller").map((x) => x.key),
+  );
+  const disclosed = [...chosen, ...weighed].filter((p) => p.recipients.some((r) => outside.has(r)));
   const dpf =
     (manifest.organization?.transfers?.mechanisms ?? []).some((m) => m.includes("dpf")) &&
     EUROPE.some((country) => regionCovers(rights, country));
@@ -58,8 +72,8 @@ export function choicesPage(v: CenterView, c: ChoicesView): string {
     ].filter(Boolean);
     const effect = d ? t.t("center.choices.now", { state, reason: decisionInWords(t, d, p.legal_basis) }) : "";
     if (kind === "object" && c.objected.has(p.key))
-      return html`<li class="card"><h3>${p.name}</h3><p>${p.description}</p><p><strong>${effect}</strong></p></li>`;
-    return html`<li class="card">
+      return html`<li class="purpose"><h3>${p.name}</h3><p>${p.description}</p><p><strong>${effect}</strong></p></li>`;
+    return html`<li class="purpose">
 <input type="hidden" name="shown" value="${p.key}">
 <div class="choice">
 <input type="checkbox" id="${id}" name="${kind === "switch" ? "allow" : "object"}" value="${p.key}"${
@@ -87,7 +101,7 @@ ${
     ? html`<form method="post" action="/choices" novalidate>
 <input type="hidden" name="token" value="${c.token}">
 <input type="hidden" name="jurisdiction" value="${rights.jurisdiction}">
-<ul class="grid" role="list">${chosen.map(row)}</ul>
+<ul class="purposes" role="list">${chosen.map(row)}</ul>
 <button type="submit">${t.t("center.choices.save")}</button>
 </form>`
     : html`<p>${t.t("center.choices.none")}</p>`
@@ -96,17 +110,16 @@ ${
   dpf
     ? html`<section aria-labelledby="dpf-title"><h2 id="dpf-title">${t.t("center.choices.dpf_title")}</h2>
 <p>${t.t("center.choices.dpf_text")}</p>
-${
-  chosen.some((p) => p.recipients.length > 0)
-    ? html`<p>${t.t("center.choices.dpf_purposes", {
-        purposes: chosen
-          .filter((p) => p.recipients.length > 0)
-          .map((p) => p.name)
-          .join(", "),
-      })}</p>`
+${disclosed.length ? html`<p>${t.t("center.choices.dpf_purposes", { purposes: disclosed.map((p) => p.name).join(", ") })}</p>` : ""}
+<p>${t.t("center.choices.dpf_other")} <a href="/request/details?type=objection">${t.t("type.objection")}</a></p></section>`
     : ""
 }
-<p>${t.t("center.choices.dpf_other")} <a href="/request/details?type=objection">${t.t("type.objection")}</a></p></section>`
+${
+  weighed.length
+    ? html`<section aria-labelledby="weighed-title"><h2 id="weighed-title">${t.t("center.choices.weighed_title")}</h2>
+<p>${t.t("center.choices.weighed_text")}</p>
+<ul>${weighed.map((p) => html`<li><strong>${p.name}</strong> — ${p.description}</li>`)}</ul>
+<p><a class="button secondary" href="/request/details?type=objection">${t.t("type.objection")}</a></p></section>`
     : ""
 }
 <h2>${t.t("center.choices.fixed")}</h2>
