@@ -488,6 +488,12 @@ export const ERRORS = {
     message: (p) => `${p.action} needs a reason; it is shown to the person and kept in the audit trail`,
     fix: 'Send {"reason": "…"} (CLI: --reason "…").',
   }),
+  STW_REQUEST_REASON_TOO_LONG: define<{ action: string; length: number; max: number }>({
+    status: 400,
+    summary: "An admin action's reason is longer than the service keeps.",
+    message: (p) => `the reason for ${p.action} has ${p.length} characters; at most ${p.max} are kept`,
+    fix: "Shorten the reason; put long explanations in your case file and refer to it.",
+  }),
   // ── consent ledger ─────────────────────────────────────────────────────────────────────────────
   STW_CONSENT_BAD_SUBJECT: define<{ detail: string; allowed: readonly string[] }>({
     status: 400,
@@ -553,9 +559,11 @@ export const ERRORS = {
   }),
   STW_WEB_FORM_EXPIRED: define<Record<string, never>>({
     status: 403,
-    summary: "A console form was sent without the form token of the session that showed it (CSRF protection).",
-    message: () => "this form does not belong to your current session (its form token is missing or does not match)",
-    fix: "Reload the page and send the form again; if you signed out in between, sign in first.",
+    summary:
+      "A form was sent without the form token of the page that showed it, or from another site (CSRF protection).",
+    message: () =>
+      "this form is out of date or was not sent from this site (its form token is missing or does not match)",
+    fix: "Reload the page and send the form again (in the admin console, sign in first if your session has ended).",
   }),
   STW_KEY_NOT_FOUND: define<{ value: string; allowed: readonly string[] }>({
     status: 404,

@@ -4,7 +4,7 @@
  * cookie, else Accept-Language) and time zone, cookies set safely, and HTML error pages for coded errors.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isStewardError } from "../errors.ts";
+import { isStewardError, stewardError } from "../errors.ts";
 import { formattingLocale, LOCALES, type Locale, pickLocale, type Translator, translator } from "../i18n/translate.ts";
 import { html } from "../web/html.ts";
 import { page } from "../web/layout.ts";
@@ -20,13 +20,33 @@ export const CSP = [
   "base-uri 'none'",
 ].join("; ");
 
-/** Adds the pages' security headers to every answer of the plugin it is called in. */
+/**
+ * Adds the pages' security headers to every answer of the plugin it is called in, and refuses a form posted from
+ * another site: browsers send `Origin` with every POST, and a form of ours comes from our own host (this also covers
+ * the sign-in forms, which have no session to bind a token to).
+ */
 export function securePages(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request) => {
+    if (request.method !== "POST") return;
+    const origin = request.headers.origin;
+    if (origin === undefined) return;
+    // Both sides normalised by URL (a default port is dropped from either).
+    let same = false;
+    try {
+      const from = new URL(origin);
+      same = from.host === new URL(`${from.protocol}//${request.headers.host ?? ""}`).host;
+    } catch {
+      same = false;
+    }
+    if (!same) throw stewardError("STW_WEB_FORM_EXPIRED", {});
+  });
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("content-security-policy", CSP);
     reply.header("x-content-type-options", "nosniff");
     reply.header("x-frame-options", "DENY");
-    reply.header("referrer-policy", "no-referrer");
+    // same-origin, not no-referrer: our own forms must carry their Origin for the check above (no-referrer makes it
+    // "null"); other sites still learn nothing of the page a visitor came from.
+    reply.header("referrer-policy", "same-origin");
     reply.header("cross-origin-opener-policy", "same-origin");
     if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
     return payload;

@@ -33,6 +33,17 @@ export async function startSession(
   const cookie = randomBytes(32).toString("base64url");
   const csrf = randomBytes(24).toString("base64url");
   await db.transaction().execute(async (trx) => {
+    // Sessions over for a day are of no use to anyone: they go (the trail keeps the sign-ins).
+    await trx
+      .deleteFrom("admin_sessions")
+      .where((eb) =>
+        eb.or([
+          eb("expires_at", "<", new Date(now.getTime() - 86_400_000)),
+          eb("ended_at", "<", new Date(now.getTime() - 86_400_000)),
+          eb("last_seen_at", "<", new Date(now.getTime() - 86_400_000 - IDLE_MINUTES * 60_000)),
+        ]),
+      )
+      .execute();
     await trx
       .insertInto("admin_sessions")
       .values({

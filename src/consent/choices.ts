@@ -6,10 +6,12 @@ import {
   consentMechanism,
   isDirectMarketing,
   isSaleOrSharing,
+  regionCovers,
   sensitiveCategoriesOf,
 } from "../manifest/jurisdictions.ts";
 import type { JurisdictionRights, Manifest, Purpose, RequestType } from "../manifest/types.ts";
 import type { ConsentStatus } from "../store/store-schema.ts";
+import type { SubjectState } from "./consent-state.ts";
 
 /**
  * The choices a person can record for a purpose where they are (`[]` for a purpose that needs no choice): a consent
@@ -78,4 +80,49 @@ export function purposesCovered(
     default:
       return { covered: [], forReview: [] };
   }
+}
+
+/**
+ * How a person makes their choice about a purpose in the privacy center: a switch (a consent or an opt-out); an
+ * objection that takes effect at once (direct marketing, GDPR Art. 21(2)–(3)); an objection the privacy team weighs
+ * against compelling grounds (Art. 21(1)), made as a request; or no choice. Purposes done as a processor for another
+ * controller are not the person's choice here.
+ */
+export type PreferenceKind = "switch" | "object" | "request" | "none";
+
+export function preferenceKind(p: Purpose, rights: JurisdictionRights | undefined): PreferenceKind {
+  if (p.processor_for) return "none";
+  const offered = choicesOffered(p, rights);
+  if (offered.includes("granted")) return "switch";
+  if (offered.includes("objected")) return isDirectMarketing(p) ? "object" : "request";
+  return "none";
+}
+
+/**
+ * Where the person's switch stands: their latest recorded choice, if the purpose offers it where they are, else the
+ * mechanism's default (an opt-out runs until a no, an opt-in waits for a yes). The effect may still differ — a
+ * restriction or an age stops more — and the decision says so; the switch shows what the person chose.
+ */
+export function switchIsOn(p: Purpose, rights: JurisdictionRights | undefined, state: SubjectState): boolean {
+  const choice = state.choices.get(p.key);
+  if (choice && choicesOffered(p, rights).includes(choice.status)) return choice.status === "granted";
+  return consentMechanism(p, rights).mechanism !== "opt_in";
+}
+
+/** Whether the person objected to the purpose (and the objection counts where they are). */
+export const hasObjected = (p: Purpose, rights: JurisdictionRights | undefined, state: SubjectState): boolean =>
+  state.choices.get(p.key)?.status === "objected" && choicesOffered(p, rights).includes("objected");
+
+/** The Data Privacy Framework's choices apply: the controller relies on the DPF, and the person lives in Europe. */
+export function dpfChoicesApply(manifest: Manifest, rights: JurisdictionRights | undefined): boolean {
+  const dpf = (manifest.organization?.transfers?.mechanisms ?? []).some((m) => m.includes("dpf"));
+  return dpf && rights !== undefined && ["DE", "GB", "CH"].some((country) => regionCovers(rights, country));
+}
+
+/** The purposes that disclose data to a third party or another controller (DPF Choice Principle). */
+export function disclosedPurposes(manifest: Manifest, purposes: readonly Purpose[]): Purpose[] {
+  const outside = new Set(
+    manifest.systems.filter((s) => s.kind === "third_party" || s.kind === "controller").map((s) => s.key),
+  );
+  return purposes.filter((p) => p.recipients.some((r) => outside.has(r)));
 }

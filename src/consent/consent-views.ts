@@ -227,3 +227,42 @@ export async function currentChoices(db: Kysely<StoreSchema>): Promise<CurrentLi
     group by purpose, status order by purpose, status`.execute(db);
   return rows.rows.map((r) => ({ purpose: r.purpose, status: r.status, subjects: Number(r.subjects) }));
 }
+
+export interface ConsentSummary {
+  /** Per purpose: people whose latest choice is each status, and the share who said no (withdrawn or objected). */
+  readonly purposes: readonly {
+    readonly purpose: string;
+    readonly granted: number;
+    readonly withdrawn: number;
+    readonly objected: number;
+    readonly opt_out_rate: number;
+  }[];
+  /** Events per method, most first. */
+  readonly methods: readonly { readonly method: string; readonly events: number }[];
+  /** Withdrawals, and those a Global Privacy Control signal made. */
+  readonly gpc: { readonly withdrawals: number; readonly by_signal: number; readonly share: number };
+}
+
+/** The figures the console shows, from the counts and the current choices. Pure. */
+export function consentSummary(counts: readonly CountLine[], current: readonly CurrentLine[]): ConsentSummary {
+  const of = (purpose: string, status: string) =>
+    current.find((c) => c.purpose === purpose && c.status === status)?.subjects ?? 0;
+  const purposes = [...new Set(current.map((c) => c.purpose))].map((purpose) => {
+    const granted = of(purpose, "granted");
+    const withdrawn = of(purpose, "withdrawn");
+    const objected = of(purpose, "objected");
+    const all = granted + withdrawn + objected;
+    return { purpose, granted, withdrawn, objected, opt_out_rate: all ? (withdrawn + objected) / all : 0 };
+  });
+  const methods = new Map<string, number>();
+  for (const c of counts) methods.set(c.method, (methods.get(c.method) ?? 0) + c.events);
+  const withdrawals = counts.filter((c) => c.status === "withdrawn").reduce((n, c) => n + c.events, 0);
+  const bySignal = counts
+    .filter((c) => c.status === "withdrawn" && c.method === "gpc")
+    .reduce((n, c) => n + c.events, 0);
+  return {
+    purposes,
+    methods: [...methods.entries()].sort((a, b) => b[1] - a[1]).map(([method, events]) => ({ method, events })),
+    gpc: { withdrawals, by_signal: bySignal, share: withdrawals ? bySignal / withdrawals : 0 },
+  };
+}

@@ -64,7 +64,8 @@ export function explainPlan(plan: Plan): string {
 
 /** Graphviz DOT: collections as nodes, lookups as edges labelled with the field they match. */
 export function planToDot(plan: Plan): string {
-  const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
+  // Backslashes first: a name ending in one must not end the quoted string (and add attributes such as URL=).
+  const q = (s: string) => `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
   // Helvetica, not "sans-serif": Graphviz sizes boxes from the metrics of the PostScript fonts it knows and measures
   // an unknown name as Times, so sans text drawn by a browser overflowed its box.
   const lines = [

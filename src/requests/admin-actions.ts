@@ -6,9 +6,10 @@
 
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { stewardError } from "../errors.ts";
+import type { Manifest, RequestType } from "../manifest/types.ts";
 import type { ClockPause } from "../store/store-schema.ts";
 import { queueMail, startWork } from "./advance-request.ts";
-import { OPEN_STATUSES, type RequestStatus } from "./lifecycle.ts";
+import { isOpen, OPEN_STATUSES, type RequestStatus } from "./lifecycle.ts";
 import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
 import { canExtend, clockOf } from "./request-clock.ts";
 import type { ServiceContext } from "./service-context.ts";
@@ -27,6 +28,14 @@ export const ADMIN_ACTIONS: readonly AdminAction[] = [
 /** Actions that must say why: the reason is shown to the person and kept in the trail. */
 const NEEDS_REASON: readonly AdminAction[] = ["deny", "extend", "pause"];
 
+/** The longest reason kept (the person reads it; the trail keeps it). */
+export const MAX_REASON = 2000;
+
+const checkLength = (action: string, why: string) => {
+  if (why.length > MAX_REASON)
+    throw stewardError("STW_REQUEST_REASON_TOO_LONG", { action, length: why.length, max: MAX_REASON });
+};
+
 const BEFORE_WORK: readonly RequestStatus[] = ["received", "awaiting_verification", "verified", "awaiting_approval"];
 
 export async function actOnRequest(
@@ -38,6 +47,7 @@ export async function actOnRequest(
 ): Promise<RequestRow> {
   const why = reason?.trim() ?? "";
   if (NEEDS_REASON.includes(action) && why === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action });
+  checkLength(action, why);
   return ctx.store.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
     const now = ctx.now();
@@ -165,6 +175,7 @@ export async function placeHold(
   actor: string,
 ): Promise<LegalHold[]> {
   if (reason.trim() === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action: "a legal hold" });
+  checkLength("a legal hold", reason.trim());
   const hashes = await subjectOf(ctx, target);
   return ctx.store.db.transaction().execute(async (trx) => {
     const rows = await trx
@@ -236,4 +247,33 @@ export async function expireUnverified(ctx: ServiceContext): Promise<number> {
     });
   }
   return n;
+}
+
+/**
+ * The actions that make sense on a request now, for the console to offer (`actOnRequest` checks each again): approve
+ * while it waits for approval; deny, extend (once), pause or resume, and cancel while it is open; retry when a run
+ * left part undone; a legal hold at any time.
+ */
+export function availableActions(
+  manifest: Manifest,
+  r: {
+    readonly type: RequestType;
+    readonly jurisdiction: string | null;
+    readonly status: string;
+    readonly extended: boolean;
+    readonly paused: boolean;
+    readonly attempts: number;
+  },
+): (AdminAction | "hold")[] {
+  const out: (AdminAction | "hold")[] = [];
+  const open = isOpen(r.status as RequestStatus);
+  if (r.status === "awaiting_approval") out.push("approve");
+  if (open) {
+    out.push("deny");
+    if (!r.extended && canExtend(manifest, r)) out.push("extend");
+    out.push(r.paused ? "resume" : "pause", "cancel");
+  }
+  if (r.status === "partially_completed" || (r.status === "in_progress" && r.attempts > 0)) out.push("retry");
+  out.push("hold");
+  return out;
 }

@@ -202,7 +202,8 @@ async function join(ctx: ServiceContext, existing: RequestRow, vouched: boolean)
       await trx.deleteFrom("verification_codes").where("request_id", "=", existing.id).execute();
       await trx
         .updateTable("requests")
-        .set({ token_hashes: sql`array_append(token_hashes, ${sha256(token)})` })
+        // Proven now: earlier tokens (handed out before any proof) stop opening the request.
+        .set({ token_hashes: sql`array[${sha256(token)}]::text[]` })
         .where("id", "=", existing.id)
         .execute();
       await appendAuditEvent(trx, { actor: "subject", kind: "request.joined", request_id: existing.id, payload: {} });

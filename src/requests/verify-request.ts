@@ -138,10 +138,12 @@ export async function verifyCode(ctx: ServiceContext, id: string, code: string):
       return { ok: false, error: stewardError("STW_REQUEST_BAD_CODE", { tries_left: ctx.config.maxTries - tries }) };
     }
     await trx.deleteFrom("verification_codes").where("request_id", "=", id).execute();
+    // The proof makes a new token and voids every earlier one: whoever typed the address before the person proved
+    // it is theirs (the submitter, perhaps not the person) sees nothing of the request from now on.
     const token = randomBytes(24).toString("base64url");
     await trx
       .updateTable("requests")
-      .set({ token_hashes: sql`array_append(token_hashes, ${sha256(token)})` })
+      .set({ token_hashes: sql`array[${sha256(token)}]::text[]` })
       .where("id", "=", id)
       .execute();
     return { ok: true, row: await afterVerified(ctx, trx, row, "email_code", "subject"), token };

@@ -16,6 +16,8 @@ export interface FieldError {
   /** The id of the field, which the summary links to. */
   readonly field: string;
   readonly text: string;
+  /** Where the summary links when the field is a group (its first input), else `#field`. */
+  readonly href?: string;
 }
 
 export interface Frame {
@@ -53,7 +55,7 @@ export function page(frame: Frame, main: Html): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/steward.css">
@@ -81,7 +83,7 @@ ${
   errors.length
     ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
 <h2 id="error-summary-title">${t.t("common.error_summary")}</h2>
-<ul>${errors.map((e) => html`<li><a href="#${e.field}">${e.text}</a></li>`)}</ul>
+<ul>${errors.map((e) => html`<li><a href="${e.href ?? `#${e.field}`}">${e.text}</a></li>`)}</ul>
 </div>`
     : ""
 }
@@ -95,9 +97,9 @@ ${main}
 }
 
 /** A form field's error, beside it, for the field with that id. */
-export const fieldError = (errors: readonly FieldError[] | undefined, field: string): Html | "" => {
+export const fieldError = (errors: readonly FieldError[] | undefined, field: string, prefix = "Error:"): Html | "" => {
   const e = errors?.find((x) => x.field === field);
   return e
-    ? html`<span class="field-error" id="${field}-error"><span class="visually-hidden">${""}</span>${e.text}</span>`
+    ? html`<span class="field-error" id="${field}-error"><span class="visually-hidden">${prefix} </span>${e.text}</span>`
     : "";
 };

@@ -51,8 +51,11 @@ describe("startServer", () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/admin");
-    // The store has a key now: a second start makes none.
+    // The store has had a key: a later start makes none, even once every key is revoked (the operator meant it).
     const { ensureFirstAdminKey } = await import("../../src/auth/first-admin-key.ts");
+    const { revokeApiKey } = await import("../../src/auth/api-keys.ts");
+    await expect(ensureFirstAdminKey(server.store.db, dataDir)).resolves.toBeUndefined();
+    await revokeApiKey(server.store.db, "first-admin");
     await expect(ensureFirstAdminKey(server.store.db, dataDir)).resolves.toBeUndefined();
   });
 

@@ -15,6 +15,7 @@ import { createMailer } from "../../src/mail/mailer.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import { createHostTokens } from "../../src/requests/host-token.ts";
 import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
+import type { RequestServiceConfig } from "../../src/requests/service-context.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { StoreOptions } from "../../src/store/store-options.ts";
@@ -41,6 +42,7 @@ export interface ConsentHarness {
 export async function startConsentHarness(
   storeOptions: StoreOptions = { inMemory: true },
   delivery: Omit<DelivererOptions, "store" | "manifest" | "sealer"> = {},
+  config: Partial<RequestServiceConfig> = {},
 ): Promise<ConsentHarness> {
   const manifest = await loadManifestDir(EXAMPLE);
   const store = await openStore(storeOptions);
@@ -54,7 +56,7 @@ export async function startConsentHarness(
     secret: SECRET,
     mailer: createMailer({ smtpUrl: smtp.url, from: "privacy@example.org" }),
     hostTokens,
-    config: { publicUrl: "https://privacy.example.org" },
+    config: { publicUrl: "https://privacy.example.org", ...config },
     jobs: { pollSeconds: 0.5, maintenanceSeconds: 5 },
   });
   await service.startWorker({ sweepSeconds: 3600, delivery: { env: {}, ...delivery } });

@@ -273,6 +273,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the web faces in chromium (skipped when ${CHROMI
     expect(await v.page.getAttribute("html", "lang")).toBe("de");
     await check(v.page, "choices-gpc", "phone");
     const device = (await v.context.cookies()).find((c) => c.name === "stw_device")?.value;
+    // A first look records nothing; the signal is recorded when the visitor comes back (or saves).
+    await expect(h.service.ctx.consent.history(`device:${device}`)).resolves.toEqual([]);
+    await v.page.reload();
     const history = await h.service.ctx.consent.history(`device:${device}`);
     expect(history.length).toBeGreaterThan(0);
     expect(history.every((e) => e.status === "withdrawn" && e.method === "gpc")).toBe(true);

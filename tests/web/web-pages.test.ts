@@ -6,6 +6,7 @@
  */
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey, revokeApiKey } from "../../src/auth/api-keys.ts";
 import { DE } from "../../src/i18n/messages-de.ts";
 import { EN } from "../../src/i18n/messages-en.ts";
 import { pickLocale, translator } from "../../src/i18n/translate.ts";
@@ -15,7 +16,7 @@ import { codeFor } from "../requests/smtp-sink.ts";
 let h: ConsentHarness;
 
 beforeAll(async () => {
-  h = await startConsentHarness();
+  h = await startConsentHarness({ inMemory: true }, {}, { approvalTypes: ["erasure"] });
 }, 60_000);
 
 afterAll(async () => {
@@ -73,7 +74,7 @@ function expectSafePage(res: LightMyRequestResponse, lang = "en") {
   expect(csp).toContain("style-src 'self'");
   expect(csp).toContain("frame-ancestors 'none'");
   expect(res.headers["x-content-type-options"]).toBe("nosniff");
-  expect(res.headers["referrer-policy"]).toBe("no-referrer");
+  expect(res.headers["referrer-policy"]).toBe("same-origin");
   expect(res.body).toContain(`<html lang="${lang}">`);
   // No inline script (every <script> has a src), no inline style, no event-handler attribute.
   expect(res.body.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []).toEqual([]);
@@ -208,6 +209,78 @@ describe("the privacy center", () => {
     expect(stranger.body).not.toContain("Get a copy");
   });
 
+  it("voids every token handed out before the proof: who typed the address first sees nothing once the person proves it", async () => {
+    const email = "token.owner@example.net";
+    const inbox = h.smtp.mails.length;
+    const first = await post("/request", { type: "erasure", jurisdiction: "eea", email });
+    const location = String(first.headers.location);
+    const cookieA = cookieHeader(cookiesOf(first).jar);
+    expect((await h.app.inject({ url: location, headers: { cookie: cookieA } })).body).toContain("Check your e-mail");
+    // The person asks too: the open request is joined and no token is handed out; the code is in their inbox.
+    const second = await post("/request", { type: "erasure", jurisdiction: "eea", email });
+    expect(second.headers.location).toBe(location);
+    expect(cookiesOf(second).lines.filter((l) => l.startsWith("stw_r_"))).toEqual([]);
+    const code = await codeFor(h.smtp, email, inbox);
+    const proven = await post(`${location}/verify`, { code });
+    expect(proven.statusCode).toBe(303);
+    const cookieB = cookieHeader(cookiesOf(proven).jar);
+    const mine = await h.app.inject({ url: location, headers: { cookie: cookieB } });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.body).toContain("In review");
+    const theirs = await h.app.inject({ url: location, headers: { cookie: cookieA } });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.body).not.toContain("In review");
+    const download = await h.app.inject({ url: `${location}/download`, headers: { cookie: cookieA } });
+    expect(download.statusCode).toBe(403);
+    // A third person typing the address learns nothing: no id, no status.
+    const third = await post("/request", { type: "erasure", jurisdiction: "eea", email });
+    expect(third.statusCode).toBe(202);
+    expect(third.body).toContain("We already have this request");
+    expect(third.body).not.toContain(location.split("/")[2] ?? "");
+    expect(cookiesOf(third).lines.filter((l) => l.startsWith("stw_r_"))).toEqual([]);
+  });
+
+  it("records exactly the choices that changed, none for a form sent again, and a GPC signal only once it is known", async () => {
+    const first = await h.app.inject({ url: "/choices?jurisdiction=eea", headers: { "sec-gpc": "1" } });
+    expect(first.body).toContain("Your browser sends Global Privacy Control");
+    const jar = cookiesOf(first).jar;
+    const device = jar["stw_device"] ?? "";
+    const subject = `device:${device}`;
+    // A first look writes nothing to the ledger.
+    expect(await h.service.ctx.consent.history(subject)).toEqual([]);
+    const token = /name="token" value="([^"]+)"/.exec(first.body)?.[1] ?? "";
+    const shown = [...first.body.matchAll(/name="shown" value="([^"]+)"/g)].map((m) => m[1] ?? "");
+    const on = [...first.body.matchAll(/name="allow" value="([^"]+)" checked/g)].map((m) => m[1] ?? "");
+    expect(shown).toContain("marketing_email");
+    expect(on).not.toContain("marketing_email");
+    const send = (allow: string[]) =>
+      post("/choices", { token, jurisdiction: "eea", shown, allow }, cookieHeader(jar), {
+        "sec-gpc": "1",
+        origin: "http://localhost:80",
+        host: "localhost:80",
+      });
+    const saved = await send([...on, "marketing_email"]);
+    expect(saved.statusCode).toBe(303);
+    const events = await h.service.ctx.consent.history(subject);
+    expect(events.map((e) => `${e.purpose}:${e.status}:${e.method}`).sort()).toEqual(
+      [
+        "marketing_email:granted:preferences",
+        ...h.manifest.purposes
+          .filter((p) => p.sale_or_sharing || p.data_use.startsWith("marketing.advertising"))
+          .map((p) => `${p.key}:withdrawn:gpc`),
+      ].sort(),
+    );
+    const again = await send([...on, "marketing_email"]);
+    expect(again.statusCode).toBe(303);
+    expect((await h.service.ctx.consent.history(subject)).length).toBe(events.length);
+    // A form posted from another site is refused.
+    const cross = await post("/choices", { token, jurisdiction: "eea", shown, allow: [] }, cookieHeader(jar), {
+      origin: "https://evil.example",
+    });
+    expect(cross.statusCode).toBe(403);
+    expect((await h.service.ctx.consent.history(subject)).length).toBe(events.length);
+  });
+
   it("takes a person signed in to the host application without a code, and refuses a forged sign-in", async () => {
     const forged = await post("/signed-in", { account_token: "not.a.jwt" });
     expect(forged.statusCode).toBe(401);
@@ -282,6 +355,26 @@ describe("the admin console", () => {
     const reused = await h.app.inject({ url: "/admin", headers: { cookie } });
     expect(reused.statusCode).toBe(303);
     expect(reused.headers.location).toBe("/admin/sign-in?expired=1");
+  });
+
+  it("ends a session when its key is revoked, and refuses an action without the session's form token", async () => {
+    const { key } = await createApiKey(h.store.db, { name: "soon-revoked", role: "approver" });
+    const res = await post("/admin/sign-in", { key });
+    const cookie = cookieHeader(cookiesOf(res).jar);
+    const made = await h.service.submit({
+      type: "access",
+      identity: { email: "csrf.test@example.net" },
+      jurisdiction: "eea",
+    });
+    const forged = await post(`/admin/requests/${made.row.id}/cancel`, {}, cookie);
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain("STW_WEB_FORM_EXPIRED");
+    expect((await h.service.get(made.row.id)).status).toBe("awaiting_verification");
+    expect((await h.app.inject({ url: "/admin", headers: { cookie } })).statusCode).toBe(200);
+    await revokeApiKey(h.store.db, "soon-revoked");
+    const after = await h.app.inject({ url: "/admin", headers: { cookie } });
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toBe("/admin/sign-in?expired=1");
   });
 
   it("lets an approver act, refuses a viewer, and escapes what people and operators typed", async () => {

@@ -194,7 +194,7 @@ export const adminConsoleRoutes =
 
     app.get("/admin/requests/:id", { schema: hidden }, async (request, reply) => {
       const done = queryOf(request)["done"];
-      return showRequest(request, reply, done ? { done } : {});
+      return showRequest(request, reply, done && [...ADMIN_ACTIONS, "hold"].includes(done) ? { done } : {});
     });
 
     app.post("/admin/requests/:id/:action", { schema: hidden }, async (request, reply) => {
@@ -243,7 +243,8 @@ export const adminConsoleRoutes =
       return sendPage(reply, consentPage(view(request, reply), { days, counts, current, until, purpose, method }));
     });
 
-    let mapSvg: Promise<string> | undefined;
+    /** The data map, drawn once per locale (its words are in the reader's language). */
+    const maps = new Map<string, Promise<string>>();
     const yearOf = (request: FastifyRequest) => {
       const now = requests.ctx.now().getUTCFullYear();
       const asked = Number(queryOf(request)["year"]);
@@ -251,16 +252,20 @@ export const adminConsoleRoutes =
     };
     app.get("/admin/records", { schema: hidden }, async (request, reply) => {
       const v = view(request, reply);
-      mapSvg ??= dotToSvg(
-        dataMapDot(manifest, {
-          kinds: Object.fromEntries(
-            ["internal", "processor", "third_party", "controller"].map((k) => [
-              k,
-              v.t.t(`admin.records.kind_${k}` as MessageKey),
-            ]),
-          ),
-        }),
-      );
+      let mapSvg = maps.get(v.t.locale);
+      if (!mapSvg) {
+        mapSvg = dotToSvg(
+          dataMapDot(manifest, {
+            kinds: Object.fromEntries(
+              ["internal", "processor", "third_party", "controller"].map((k) => [
+                k,
+                v.t.t(`admin.records.kind_${k}` as MessageKey),
+              ]),
+            ),
+          }),
+        );
+        maps.set(v.t.locale, mapSvg);
+      }
       const year = yearOf(request);
       const metrics = buildCcpaMetrics(
         await readCcpaRows(store.db, { year, timeZone: config.timeZone, now: requests.ctx.now() }),

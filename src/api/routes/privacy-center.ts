@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { applyPreferences } from "../../consent/apply-preferences.ts";
 import { honourGpc } from "../../consent/gpc.ts";
 import { isStewardError, stewardError } from "../../errors.ts";
 import type { MessageKey, Translator } from "../../i18n/translate.ts";
@@ -15,11 +16,11 @@ import type { RequestService } from "../../requests/request-service.ts";
 import { sameSecret } from "../../secrets/keyed-hash.ts";
 import { listNoticeVersions } from "../../store/sql/list-notice-versions.ts";
 import type { CenterView } from "../../web/center/center-frame.ts";
-import { choiceKind, choicesPage } from "../../web/center/choices-page.ts";
+import { choicesPage } from "../../web/center/choices-page.ts";
 import { historyPage } from "../../web/center/history-page.ts";
 import { homePage } from "../../web/center/home-page.ts";
-import { chooseTypePage, type DetailsForm, detailsPage } from "../../web/center/request-pages.ts";
-import { statusPage, unknownRequestPage } from "../../web/center/status-page.ts";
+import { chooseTypePage, type DetailsForm, detailsPage, setErrorHref } from "../../web/center/request-pages.ts";
+import { joinedPage, statusPage, unknownRequestPage } from "../../web/center/status-page.ts";
 import type { FieldError } from "../../web/layout.ts";
 import {
   bodyOf,
@@ -155,7 +156,7 @@ export const privacyCenterRoutes =
       if (!account && !email) errors.push({ field: "email", text: t.t("center.details.email_missing") });
       else if (!account && !EMAIL.test(email)) errors.push({ field: "email", text: t.t("center.details.email_bad") });
       if (type === "rectification" && Object.keys(set).length === 0)
-        errors.push({ field: "set", text: t.t("center.details.rect_missing") });
+        errors.push({ field: "set", text: t.t("center.details.rect_missing"), href: setErrorHref(manifest) });
       if (type === "portability" && form.delivery === "send" && !/^https:\/\/\S+$/.test(form.destination ?? ""))
         errors.push({ field: "destination", text: t.t("center.details.destination_bad") });
       const again = (list: FieldError[], status = 400) =>
@@ -185,6 +186,9 @@ export const privacyCenterRoutes =
             result.token,
             cookieOptions(request, `/requests/${result.row.id}`, 90 * 86_400),
           );
+        // A request joined without a token (someone else's, perhaps): nothing of it is shown — only where the code
+        // goes, if it still waits for one.
+        if (!result.token && result.row.status !== "awaiting_verification") return sendPage(reply, joinedPage(v), 202);
         return reply.redirect(
           `/requests/${result.row.id}${result.row.status === "awaiting_verification" ? "" : "?confirmed=1"}`,
           303,
@@ -193,12 +197,15 @@ export const privacyCenterRoutes =
         if (!isStewardError(error)) throw error;
         if (error.code === "STW_REQUEST_BAD_IDENTITY")
           return again([{ field: "email", text: t.t("center.details.email_bad") }]);
-        if (error.code === "STW_ENGINE_BAD_SET") return again([{ field: "set", text: error.detail }]);
+        if (error.code === "STW_ENGINE_BAD_SET")
+          return again([{ field: "set", text: error.detail, href: setErrorHref(manifest) }]);
         if (error.code === "STW_REQUEST_BAD_DETAILS")
           return again([
             type === "portability"
               ? { field: "destination", text: t.t("center.details.destination_bad") }
-              : { field: type === "rectification" ? "set" : "email", text: error.detail },
+              : type === "rectification"
+                ? { field: "set", text: error.detail, href: setErrorHref(manifest) }
+                : { field: "email", text: error.detail },
           ]);
         throw error;
       }
@@ -313,38 +320,39 @@ export const privacyCenterRoutes =
         .send(bytes);
     });
 
-    /** The visitor's device id (the cookie; made on the first visit) and the form token bound to it. */
+    /**
+     * The visitor's device id (the cookie; made on the first visit: the page's own form needs it) and the form token
+     * bound to it. `known` is false for an id made now: nothing is written to the ledger for a first look.
+     */
     const device = (request: FastifyRequest, reply: FastifyReply) => {
       let id = request.cookies[DEVICE_COOKIE];
-      if (!id || !/^[A-Za-z0-9_-]{16,128}$/.test(id)) {
+      const known = Boolean(id && /^[A-Za-z0-9_-]{16,128}$/.test(id));
+      if (!known || !id) {
         id = `web_${randomBytes(16).toString("hex")}`;
         reply.setCookie(DEVICE_COOKIE, id, cookieOptions(request, "/", 395 * 86_400));
       }
-      return { subject: `device:${id}`, token: hash.link(`choices:${id}`, 0) };
+      return { subject: `device:${id}`, token: hash.link(`choices:${id}`, 0), known };
     };
     const gpcSent = (request: FastifyRequest) => request.headers["sec-gpc"] === "1";
     const proof = (request: FastifyRequest) => hash.proof(request.ip, request.headers["user-agent"] ?? "");
+    const honourSignal = (request: FastifyRequest, subject: string, jurisdiction: string) =>
+      gpcSent(request)
+        ? honourGpc(consent, consent.subject(subject), { jurisdiction, proof: proof(request), actor: "subject" })
+        : Promise.resolve([]);
 
     const showChoices = async (request: FastifyRequest, reply: FastifyReply, saved: boolean) => {
       const v = view(request, reply);
       const d = device(request, reply);
-      const gpc = gpcSent(request);
-      if (gpc) {
-        await honourGpc(consent, consent.subject(d.subject), {
-          jurisdiction: v.rights.jurisdiction,
-          proof: proof(request),
-          actor: "subject",
-        });
-      }
+      // A returning visitor's signal is recorded now; a first visit's with the first save (no ledger entry for a look).
+      if (d.known) await honourSignal(request, d.subject, v.rights.jurisdiction);
       const state = await consent.state(d.subject);
       const decisions = await consent.decideMany(d.subject, undefined, v.rights.jurisdiction);
-      const objected = new Set([...state.choices.entries()].filter(([, c]) => c.status === "objected").map(([k]) => k));
       return sendPage(
         reply,
         choicesPage(v, {
           decisions: new Map(decisions.map((x) => [x.purpose, x])),
-          objected,
-          gpc,
+          state,
+          gpc: gpcSent(request),
           saved,
           token: d.token,
         }),
@@ -359,39 +367,19 @@ export const privacyCenterRoutes =
       const body = bodyOf(request);
       const v = view(request, reply, one(body["jurisdiction"]) || undefined);
       const d = device(request, reply);
-      if (!sameSecret(one(body["token"]), d.token)) throw stewardError("STW_WEB_FORM_EXPIRED", {});
-      const shown = new Set(many(body["shown"]));
-      const allow = new Set(many(body["allow"]));
-      const object = new Set(many(body["object"]));
-      const state = await consent.state(d.subject);
-      const decisions = new Map(
-        (await consent.decideMany(d.subject, undefined, v.rights.jurisdiction)).map((x) => [x.purpose, x]),
+      if (!d.known || !sameSecret(one(body["token"]), d.token)) throw stewardError("STW_WEB_FORM_EXPIRED", {});
+      await honourSignal(request, d.subject, v.rights.jurisdiction);
+      await applyPreferences(
+        consent,
+        d.subject,
+        v.rights.jurisdiction,
+        {
+          shown: new Set(many(body["shown"])),
+          allow: new Set(many(body["allow"])),
+          object: new Set(many(body["object"])),
+        },
+        { proof: proof(request) },
       );
-      type Change = { purpose: string; status: "granted" | "withdrawn" | "objected" };
-      const changes = manifest.purposes.flatMap((p): Change[] => {
-        if (!shown.has(p.key)) return [];
-        const kind = choiceKind(p, v.rights);
-        if (kind === "switch") {
-          const now = decisions.get(p.key)?.allowed ?? false;
-          const wanted = allow.has(p.key);
-          return now === wanted ? [] : [{ purpose: p.key, status: wanted ? "granted" : "withdrawn" }];
-        }
-        if (kind === "object" && object.has(p.key) && state.choices.get(p.key)?.status !== "objected")
-          return [{ purpose: p.key, status: "objected" }];
-        return [];
-      });
-      if (changes.length)
-        await consent.record(
-          changes.map((c) => ({
-            subject: d.subject,
-            purpose: c.purpose,
-            status: c.status,
-            method: "preferences" as const,
-            jurisdiction: v.rights.jurisdiction,
-            proof: proof(request),
-            actor: "subject",
-          })),
-        );
       return reply.redirect("/choices?saved=1", 303);
     });
 

@@ -33,7 +33,12 @@ const personSchema = summarySchema.extend({
 });
 
 const submitted = summarySchema.extend({
-  token: z.string().optional().describe("Shown once: opens GET /api/requests/{id}"),
+  token: z
+    .string()
+    .optional()
+    .describe(
+      "Shown once: opens GET /api/requests/{id} until the request is confirmed; the confirmation answers with a new token and voids this one",
+    ),
   joined: z.boolean().describe("True when an open request of the same type for the same person was joined"),
   next: z.enum(["enter_code", "sign_in"]).nullable(),
   code_sent: z.boolean(),

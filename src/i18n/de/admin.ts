@@ -129,6 +129,9 @@ export const ADMIN_DE: Readonly<Record<keyof typeof ADMIN_EN, string>> = {
   "admin.consent.chart": "Ereignisse pro Tag",
   "admin.consent.chart_desc":
     "Balken je Tag der letzten {days} Tage: erteilte und widerrufene Einwilligungen sowie Widersprüche.",
+  "admin.consent.figures": "Die Zahlen als Tabelle",
+  "admin.consent.col_day": "Tag",
+  "admin.records.map_list": "Die Datenlandkarte als Liste",
   "admin.consent.rates": "Opt-outs nach Zweck",
   "admin.consent.col_purpose": "Zweck",
   "admin.consent.col_granted": "Erteilt",

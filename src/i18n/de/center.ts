@@ -117,10 +117,14 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
     "Anfragen sind nur in dem Browser sichtbar, in dem sie gestellt wurden. Öffnen Sie den Link in der E-Mail, die wir Ihnen geschickt haben, oder stellen Sie eine neue Anfrage.",
   "center.status.reason": "Grund",
 
+  "center.joined.title": "Diese Anfrage liegt uns bereits vor",
+  "center.joined.text":
+    "Eine Anfrage dieser Art für diese E-Mail-Adresse wird bereits bearbeitet. Wir schreiben an diese Adresse, sobald sie erledigt ist.",
   "center.choices.title": "Ihre Einstellungen",
   "center.choices.lead":
     "Legen Sie fest, welche optionalen Nutzungen Ihrer Daten wir in diesem Browser vornehmen dürfen. Sie können das jederzeit ändern.",
   "center.choices.where": "Dies sind die Einstellungen für {place}.",
+  "center.choices.optional": "Optionale Nutzungen",
   "center.choices.gpc_title": "Ihr Browser sendet Global Privacy Control",
   "center.choices.gpc_text":
     "Wir verstehen das als Ihren Wunsch, dass wir Ihre personenbezogenen Daten nicht verkaufen oder weitergeben, und haben ihn gespeichert. Unten können Sie einzelne Nutzungen trotzdem wieder einschalten.",

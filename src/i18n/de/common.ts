@@ -22,6 +22,8 @@ export const COMMON_DE: Readonly<Record<keyof typeof COMMON_EN, string>> = {
     "Das hat gerade nicht geklappt. Es ist nichts verloren gegangen. Versuchen Sie es gleich noch einmal.",
   "common.error_code": "Fehlercode: {code}",
 
+  "common.request_id": "Nennen Sie diese Kennung, wenn Sie uns schreiben: {id}",
+
   "type.access": "Kopie Ihrer Daten erhalten",
   "type.portability": "Ihre Daten zu einem anderen Dienst mitnehmen",
   "type.erasure": "Ihre Daten löschen lassen",

@@ -106,10 +106,14 @@ export const CENTER_EN = {
     "Requests can be seen only in the browser they were made in. Open the link in the e-mail we sent you, or make a new request.",
   "center.status.reason": "Reason",
 
+  "center.joined.title": "We already have this request",
+  "center.joined.text":
+    "A request of this kind for this e-mail address is already being answered. We write to that address when it is done.",
   "center.choices.title": "Your choices",
   "center.choices.lead":
     "Choose which optional uses of your data we may make in this browser. You can change this at any time.",
   "center.choices.where": "These are the choices for {place}.",
+  "center.choices.optional": "Optional uses",
   "center.choices.gpc_title": "Your browser sends Global Privacy Control",
   "center.choices.gpc_text":
     "We treat it as your request not to sell or share your personal data, and have recorded it. You can still turn a use back on below.",

@@ -18,6 +18,8 @@ export const COMMON_EN = {
   "common.failed": "We could not do this just now. Nothing was lost; try again in a moment.",
   "common.error_code": "Error code: {code}",
 
+  "common.request_id": "Quote this if you write to us: {id}",
+
   "type.access": "Get a copy of your data",
   "type.portability": "Take your data to another service",
   "type.erasure": "Delete your data",

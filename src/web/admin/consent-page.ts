@@ -3,7 +3,7 @@
  * stand now per purpose (the opt-out rate), events by method, and the share of withdrawals a Global Privacy Control
  * signal made. The figures come from the ledger's views (src/consent/consent-views.ts).
  */
-import type { CountLine, CurrentLine, DayLine } from "../../consent/consent-views.ts";
+import { type CountLine, type CurrentLine, consentSummary, type DayLine } from "../../consent/consent-views.ts";
 import type { Translator } from "../../i18n/translate.ts";
 import { type Html, html } from "../html.ts";
 import { adminPage, type ConsoleView } from "./admin-frame.ts";
@@ -73,16 +73,8 @@ export function consentPage(
 ): string {
   const { t, manifest } = v;
   const name = (key: string) => manifest.purposes.find((p) => p.key === key)?.name ?? key;
-  const purposes = [...new Set(data.current.map((c) => c.purpose))];
-  const of = (purpose: string, status: string) =>
-    data.current.find((c) => c.purpose === purpose && c.status === status)?.subjects ?? 0;
-  const methods = new Map<string, number>();
-  for (const c of data.counts) methods.set(c.method, (methods.get(c.method) ?? 0) + c.events);
-  const withdrawals = data.counts.filter((c) => c.status === "withdrawn").reduce((n, c) => n + c.events, 0);
-  const gpc = data.counts
-    .filter((c) => c.status === "withdrawn" && c.method === "gpc")
-    .reduce((n, c) => n + c.events, 0);
-  const pct = (n: number, d: number) => t.number(d ? n / d : 0, { style: "percent", maximumFractionDigits: 1 });
+  const summary = consentSummary(data.counts, data.current);
+  const pct = (share: number) => t.number(share, { style: "percent", maximumFractionDigits: 1 });
   const main = html`
 <h1>${t.t("admin.consent.title")}</h1>
 <p class="lead">${t.t("admin.consent.lead")}</p>
@@ -99,27 +91,35 @@ ${
           (p) => html`<option value="${p}"${p === data.purpose ? html` selected` : ""}>${name(p)}</option>`,
         )}</select></div>
 <div class="field"><label for="method">${t.t("admin.consent.col_method")}</label><select id="method" name="method">
-<option value="">${t.t("admin.queue.any")}</option>${[...methods.keys()]
+<option value="">${t.t("admin.queue.any")}</option>${summary.methods
+        .map((m) => m.method)
         .sort()
         .map((m) => html`<option value="${m}"${m === data.method ? html` selected` : ""}>${m}</option>`)}</select></div>
 <button type="submit" class="secondary">${t.t("admin.queue.apply")}</button>
 </form>
 <ul class="legend">${["granted", "withdrawn", "objected", "other"].map((s) => html`<li><span class="swatch ${s}"></span>${t.t(`admin.consent.legend_${s as Stack}`)}</li>`)}</ul>
 <div class="chart">${dayChart(t, data.days, data.until)}</div>
+<details><summary>${t.t("admin.consent.figures")}</summary>
+<table><thead><tr><th scope="col">${t.t("admin.consent.col_day")}</th><th scope="col">${t.t("admin.consent.legend_granted")}</th><th scope="col">${t.t("admin.consent.legend_withdrawn")}</th><th scope="col">${t.t("admin.consent.legend_objected")}</th><th scope="col">${t.t("admin.consent.legend_other")}</th></tr></thead>
+<tbody>${[...new Set(data.days.map((d) => d.day))].map((day) => {
+        const n = (s: string) =>
+          data.days
+            .filter((d) => d.day === day && (s === "other" ? stackOf(d.status) === "other" : d.status === s))
+            .reduce((a, d) => a + d.events, 0);
+        return html`<tr><th scope="row">${t.date(`${day}T12:00:00Z`)}</th><td>${n("granted")}</td><td>${n("withdrawn")}</td><td>${n("objected")}</td><td>${n("other")}</td></tr>`;
+      })}</tbody></table></details>
 <section class="panel" aria-labelledby="gpc-title"><h2 id="gpc-title">${t.t("admin.consent.gpc_share")}</h2>
-<p>${t.t("admin.consent.gpc_text", { share: pct(gpc, withdrawals), gpc: t.number(gpc), all: t.number(withdrawals) })}</p></section>
+<p>${t.t("admin.consent.gpc_text", { share: pct(summary.gpc.share), gpc: t.number(summary.gpc.by_signal), all: t.number(summary.gpc.withdrawals) })}</p></section>
 <h2>${t.t("admin.consent.rates")}</h2>
 <div class="table-scroll" tabindex="0" role="region" aria-label="${t.t("admin.consent.rates")}"><table id="rates">
 <thead><tr><th scope="col">${t.t("admin.consent.col_purpose")}</th><th scope="col">${t.t("admin.consent.col_granted")}</th><th scope="col">${t.t("admin.consent.col_withdrawn")}</th><th scope="col">${t.t("admin.consent.col_objected")}</th><th scope="col">${t.t("admin.consent.col_rate")}</th></tr></thead>
-<tbody>${purposes.map((p) => {
-        const g = of(p, "granted");
-        const w = of(p, "withdrawn");
-        const o = of(p, "objected");
-        return html`<tr><th scope="row">${name(p)}</th><td>${t.number(g)}</td><td>${t.number(w)}</td><td>${t.number(o)}</td><td>${pct(w + o, g + w + o)}</td></tr>`;
-      })}</tbody></table></div>
+<tbody>${summary.purposes.map(
+        (p) =>
+          html`<tr><th scope="row">${name(p.purpose)}</th><td>${t.number(p.granted)}</td><td>${t.number(p.withdrawn)}</td><td>${t.number(p.objected)}</td><td>${pct(p.opt_out_rate)}</td></tr>`,
+      )}</tbody></table></div>
 <h2>${t.t("admin.consent.methods")}</h2>
 <table><thead><tr><th scope="col">${t.t("admin.consent.col_method")}</th><th scope="col">${t.t("admin.consent.col_events")}</th></tr></thead>
-<tbody>${[...methods.entries()].sort((a, b) => b[1] - a[1]).map(([m, n]) => html`<tr><th scope="row"><code>${m}</code></th><td>${t.number(n)}</td></tr>`)}</tbody></table>`
+<tbody>${summary.methods.map((m) => html`<tr><th scope="row"><code>${m.method}</code></th><td>${t.number(m.events)}</td></tr>`)}</tbody></table>`
 }`;
   return adminPage(v, "consent", t.t("admin.consent.title"), main);
 }

@@ -1,4 +1,5 @@
 /** The records: the data map drawn, the Art. 30 records to download, and the CCPA request metrics for a year. */
+import type { MessageKey } from "../../i18n/translate.ts";
 import type { CcpaMetrics } from "../../records/ccpa-metrics.ts";
 import { html, trusted } from "../html.ts";
 import { adminPage, type ConsoleView } from "./admin-frame.ts";
@@ -15,6 +16,11 @@ export function recordsPage(
 <h2>${t.t("admin.records.map")}</h2>
 <p class="muted">${t.t("admin.records.map_hint")}</p>
 <figure class="graph" tabindex="0" role="img" aria-label="${t.t("admin.records.map")}">${trusted(data.mapSvg)}</figure>
+<details><summary>${t.t("admin.records.map_list")}</summary>
+<ul>${v.manifest.systems.map((s) => {
+    const held = v.manifest.datasets.filter((d) => d.system === s.key).map((d) => d.fides_key);
+    return html`<li><strong>${s.name}</strong> (${t.t(`admin.records.kind_${s.kind}` as MessageKey)})${held.length ? html` — ${held.join(", ")}` : ""}${s.countries.length ? html` — ${s.countries.join(", ")}${s.transfer_mechanisms.length ? html` (${s.transfer_mechanisms.join(", ")})` : ""}` : ""}</li>`;
+  })}</ul></details>
 <h2>${t.t("admin.records.ropa")}</h2>
 <p><a class="button secondary" href="/admin/records/ropa.csv" download>${t.t("admin.records.ropa_csv")}</a>
 <a class="button secondary" href="/admin/records/ropa.md" download>${t.t("admin.records.ropa_md")}</a></p>

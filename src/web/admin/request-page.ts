@@ -4,7 +4,7 @@
  * and why, the legal holds and the audit events. Everything comes from the request service's admin view.
  */
 import type { MessageKey } from "../../i18n/translate.ts";
-import { isOpen, type RequestStatus } from "../../requests/lifecycle.ts";
+import { availableActions } from "../../requests/admin-actions.ts";
 import type { AdminView } from "../../requests/request-views.ts";
 import { sayTimeline } from "../../requests/request-words.ts";
 import { type Html, html, trusted } from "../html.ts";
@@ -44,7 +44,7 @@ function actionForm(
   } = {},
 ): Html {
   const field = `${action}-reason`;
-  const error = fieldError(options.errors, field);
+  const error = fieldError(options.errors, field, v.t.t("common.error_prefix"));
   const body = html`<form method="post" action="/admin/requests/${id}/${action}"${options.confirm ? html` data-confirm="${options.confirm}"` : ""}>
 ${csrfField(v)}
 ${options.hint ? html`<p class="muted">${options.hint}</p>` : ""}
@@ -63,8 +63,6 @@ ${
 
 export function requestPage(v: ConsoleView, r: AdminView, extras: RequestPageExtras): string {
   const { t, manifest } = v;
-  const status = r.status as RequestStatus;
-  const open = isOpen(status);
   const due = dueInWords(t, r);
   const outcome = (r.outcome ?? {}) as {
     collections?: Record<string, Counts>;
@@ -76,45 +74,43 @@ export function requestPage(v: ConsoleView, r: AdminView, extras: RequestPageExt
   };
   const collections = Object.entries(outcome.collections ?? {});
   const errors = extras.errors;
+  const can = new Set(extras.canAct ? availableActions(manifest, r) : []);
   const actions: Html[] = [];
-  if (extras.canAct) {
-    if (status === "awaiting_approval")
-      actions.push(
-        actionForm(v, r.id, "approve", t.t("admin.request.approve"), { hint: t.t("admin.request.approve_hint") }),
-      );
-    if (open) {
-      actions.push(
-        actionForm(v, r.id, "deny", t.t("admin.request.deny"), {
-          reason: t.t("admin.request.deny_reason"),
-          hint: t.t("admin.request.deny_hint"),
-          warning: true,
-          errors,
-        }),
-      );
-      if (!r.extended)
-        actions.push(
-          actionForm(v, r.id, "extend", t.t("admin.request.extend"), {
-            reason: t.t("admin.request.extend_reason"),
-            errors,
-          }),
-        );
-      if (!r.paused)
-        actions.push(
-          actionForm(v, r.id, "pause", t.t("admin.request.pause"), {
-            reason: t.t("admin.request.pause_reason"),
-            errors,
-          }),
-        );
-      else actions.push(actionForm(v, r.id, "resume", t.t("admin.request.resume")));
-      actions.push(
-        actionForm(v, r.id, "cancel", t.t("admin.request.cancel"), {
-          warning: true,
-          confirm: t.t("admin.request.cancel_confirm"),
-        }),
-      );
-    }
-    if (status === "partially_completed" || (status === "in_progress" && r.attempts > 0))
-      actions.push(actionForm(v, r.id, "retry", t.t("admin.request.retry"), { hint: t.t("admin.request.retry_hint") }));
+  if (can.has("approve"))
+    actions.push(
+      actionForm(v, r.id, "approve", t.t("admin.request.approve"), { hint: t.t("admin.request.approve_hint") }),
+    );
+  if (can.has("deny"))
+    actions.push(
+      actionForm(v, r.id, "deny", t.t("admin.request.deny"), {
+        reason: t.t("admin.request.deny_reason"),
+        hint: t.t("admin.request.deny_hint"),
+        warning: true,
+        errors,
+      }),
+    );
+  if (can.has("extend"))
+    actions.push(
+      actionForm(v, r.id, "extend", t.t("admin.request.extend"), {
+        reason: t.t("admin.request.extend_reason"),
+        errors,
+      }),
+    );
+  if (can.has("pause"))
+    actions.push(
+      actionForm(v, r.id, "pause", t.t("admin.request.pause"), { reason: t.t("admin.request.pause_reason"), errors }),
+    );
+  if (can.has("resume")) actions.push(actionForm(v, r.id, "resume", t.t("admin.request.resume")));
+  if (can.has("cancel"))
+    actions.push(
+      actionForm(v, r.id, "cancel", t.t("admin.request.cancel"), {
+        warning: true,
+        confirm: t.t("admin.request.cancel_confirm"),
+      }),
+    );
+  if (can.has("retry"))
+    actions.push(actionForm(v, r.id, "retry", t.t("admin.request.retry"), { hint: t.t("admin.request.retry_hint") }));
+  if (can.has("hold"))
     actions.push(
       actionForm(v, r.id, "hold", t.t("admin.request.hold"), {
         reason: t.t("admin.request.hold_reason"),
@@ -122,7 +118,6 @@ export function requestPage(v: ConsoleView, r: AdminView, extras: RequestPageExt
         errors,
       }),
     );
-  }
   const main = html`
 <p><a href="/admin">${t.t("admin.request.back")}</a></p>
 ${extras.done ? html`<div class="banner-success" role="status"><p>${t.t("admin.request.done", { action: extras.done })}</p></div>` : ""}

@@ -5,7 +5,7 @@ import { adminPage, type ConsoleView } from "./admin-frame.ts";
 
 export function signInPage(v: ConsoleView, options: { errors?: FieldError[]; note?: "out" | "expired" } = {}): string {
   const { t } = v;
-  const error = fieldError(options.errors, "key");
+  const error = fieldError(options.errors, "key", t.t("common.error_prefix"));
   const main = html`
 ${options.note ? html`<div class="panel" role="status"><p>${t.t(options.note === "out" ? "admin.sign_in.out" : "admin.sign_in.expired")}</p></div>` : ""}
 <h1>${t.t("admin.sign_in.title")}</h1>

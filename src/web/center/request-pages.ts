@@ -29,18 +29,18 @@ export const setFieldId = (category: string) => `set-${category.replaceAll(".", 
 
 export function chooseTypePage(v: CenterView, errors?: readonly FieldError[]): string {
   const { t, rights } = v;
-  const error = fieldError(errors, "type");
+  const error = fieldError(errors, "type", t.t("common.error_prefix"));
   const main = html`
 <form method="get" action="/request/details" novalidate>
 <div class="field${error ? " has-error" : ""}">
-<fieldset aria-describedby="type-hint">
+<fieldset aria-describedby="type-hint${error ? " type-error" : ""}">
 <legend><h1>${t.t("center.request.title")}</h1></legend>
 <span class="hint" id="type-hint">${t.t("center.request.hint")} ${t.t("center.request.in", { place: rights.name })}
 <a href="/">${t.t("center.request.change_place")}</a></span>
 ${error}
 ${rights.requests.map(
   (type, i) => html`<div class="choice">
-<input type="radio" name="type" value="${type}" id="${i === 0 ? "type" : `type-${type}`}" aria-describedby="type-${type}-hint">
+<input type="radio" name="type" value="${type}" id="${i === 0 ? "type" : `type-${type}`}">
 <label for="${i === 0 ? "type" : `type-${type}`}"><strong>${t.t(`type.${type}` as MessageKey)}</strong>
 <span class="hint" id="type-${type}-hint">${t.t(`center.explain.${type}` as MessageKey)}</span></label>
 </div>`,
@@ -68,32 +68,32 @@ export function detailsPage(
   const { t, manifest } = v;
   const errors = options.errors;
   const title = t.t(`type.${type}` as MessageKey);
-  const emailError = fieldError(errors, "email");
+  const emailError = fieldError(errors, "email", t.t("common.error_prefix"));
   const rectify =
     type === "rectification"
-      ? html`<div class="field${fieldError(errors, "set") ? " has-error" : ""}">
+      ? html`<div class="field${fieldError(errors, "set", t.t("common.error_prefix")) ? " has-error" : ""}">
 <fieldset aria-describedby="set-hint">
 <legend id="set">${t.t("center.details.rect_legend")}</legend>
 <span class="hint" id="set-hint">${t.t("center.details.rect_hint")}</span>
-${fieldError(errors, "set")}
+${fieldError(errors, "set", t.t("common.error_prefix"))}
 ${correctableCategories(manifest).map(
   (c) => html`<div class="field">
 <label for="${setFieldId(c.key)}">${c.name} <span class="muted">${t.t("common.optional")}</span></label>
-<input type="text" id="${setFieldId(c.key)}" name="set.${c.key}" value="${form.set?.[c.key] ?? ""}" autocomplete="off">
+<input type="text" id="${setFieldId(c.key)}" name="set.${c.key}" value="${form.set?.[c.key] ?? ""}" autocomplete="off"${fieldError(errors, "set") ? html` aria-describedby="set-error"` : ""}>
 </div>`,
 )}
 </fieldset>
 </div>`
       : "";
-  const destinationError = fieldError(errors, "destination");
+  const destinationError = fieldError(errors, "destination", t.t("common.error_prefix"));
   const port =
     type === "portability"
       ? html`<div class="field">
 <fieldset>
 <legend>${t.t("center.details.port_legend")}</legend>
-<div class="choice"><input type="radio" name="delivery" value="file" id="delivery"${form.delivery !== "send" ? html` checked` : ""} aria-describedby="delivery-file-hint">
+<div class="choice"><input type="radio" name="delivery" value="file" id="delivery"${form.delivery !== "send" ? html` checked` : ""}>
 <label for="delivery"><strong>${t.t("center.details.port_file")}</strong><span class="hint" id="delivery-file-hint">${t.t("center.details.port_file_hint")}</span></label></div>
-<div class="choice"><input type="radio" name="delivery" value="send" id="delivery-send"${form.delivery === "send" ? html` checked` : ""} aria-describedby="delivery-send-hint">
+<div class="choice"><input type="radio" name="delivery" value="send" id="delivery-send"${form.delivery === "send" ? html` checked` : ""}>
 <label for="delivery-send"><strong>${t.t("center.details.port_send")}</strong><span class="hint" id="delivery-send-hint">${t.t("center.details.port_send_hint")}</span></label></div>
 </fieldset>
 </div>
@@ -101,7 +101,7 @@ ${correctableCategories(manifest).map(
 <label for="destination">${t.t("center.details.destination")} <span class="muted">${t.t("common.optional")}</span></label>
 <span class="hint" id="destination-hint">${t.t("center.details.destination_hint")}</span>
 ${destinationError}
-<input type="url" id="destination" name="destination" value="${form.destination ?? ""}" aria-describedby="destination-hint" inputmode="url" autocomplete="url">
+<input type="url" id="destination" name="destination" value="${form.destination ?? ""}" aria-describedby="destination-hint${destinationError ? " destination-error" : ""}" inputmode="url" autocomplete="url">
 </div>`
       : "";
   const main = html`
@@ -128,3 +128,9 @@ ${port}
 </form>`;
   return centerPage(v, "request", title, main, errors ? { errors } : {});
 }
+
+/** The summary's link for an error about the details to correct: the first of their inputs. */
+export const setErrorHref = (manifest: Manifest): string => {
+  const first = correctableCategories(manifest)[0];
+  return first ? `#${setFieldId(first.key)}` : "#set";
+};

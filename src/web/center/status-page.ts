@@ -20,6 +20,8 @@ export interface StatusExtras {
 }
 
 const WORKING = new Set(["received", "verified", "in_progress", "awaiting_approval"]);
+/** While the service works (minutes), the page follows it; a review by people can take days: no refreshing then. */
+const REFRESHING = new Set(["verified", "in_progress"]);
 
 export function statusPage(v: CenterView, view: PersonView, extras: StatusExtras = {}): string {
   const { t } = v;
@@ -60,13 +62,17 @@ ${
 <ol class="timeline">${view.timeline.map(
     (e) => html`<li><time datetime="${e.at}">${t.dateTime(e.at)}</time>${sayTimeline(t, e.message)}</li>`,
   )}</ol>
-${WORKING.has(view.status) ? html`<p><a href="/requests/${view.id}" data-refresh="5">${t.t("center.status.refresh")}</a></p>` : ""}`;
-  return centerPage(v, "request", t.t("center.status.title"), main, { script: WORKING.has(view.status) });
+${
+  WORKING.has(view.status)
+    ? html`<p><a href="/requests/${view.id}"${REFRESHING.has(view.status) ? html` data-refresh="5"` : ""}>${t.t("center.status.refresh")}</a></p>`
+    : ""
+}`;
+  return centerPage(v, "request", t.t("center.status.title"), main, { script: REFRESHING.has(view.status) });
 }
 
 function verifyPage(v: CenterView, view: PersonView, extras: StatusExtras): string {
   const { t } = v;
-  const error = fieldError(extras.errors, "code");
+  const error = fieldError(extras.errors, "code", t.t("common.error_prefix"));
   const main = html`
 ${extras.notice === "resent" ? html`<div class="banner-success" role="status"><p>${t.t("center.verify.resent")}</p></div>` : ""}
 <h1>${t.t("center.verify.title")}</h1>
@@ -91,4 +97,12 @@ export function unknownRequestPage(v: CenterView): string {
   const main = html`<h1>${t.t("center.status.unknown_title")}</h1><p>${t.t("center.status.unknown")}</p>
 <p><a class="button" href="/request">${t.t("center.nav.request")}</a></p>`;
   return centerPage(v, "request", t.t("center.status.unknown_title"), main);
+}
+
+/** A request of this kind for this address is already being answered: nothing of it is shown to whoever asked again. */
+export function joinedPage(v: CenterView): string {
+  const { t } = v;
+  const main = html`<h1>${t.t("center.joined.title")}</h1><p class="lead">${t.t("center.joined.text")}</p>
+<p><a href="/">${t.t("center.nav.home")}</a></p>`;
+  return centerPage(v, "request", t.t("center.joined.title"), main);
 }
