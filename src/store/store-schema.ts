@@ -19,6 +19,12 @@ export interface NoticeVersionsTable {
   readonly rendered_md: Immutable<string>;
   readonly rendered_html: Immutable<string>;
   readonly published_at: Immutable<Date, Date | undefined>;
+  /** What the version states (NoticeFacts); null for versions published before migration 6. */
+  readonly facts: Immutable<unknown, unknown | undefined>;
+  /** The diff against the version published before it (NoticeDiff); null for the first one. */
+  readonly diff: Immutable<unknown, unknown | undefined>;
+  /** Whether any change of the diff is material; null without a diff. */
+  readonly material: Immutable<boolean | null, boolean | null | undefined>;
 }
 
 /** JSON detail of an audit event: identifiers and counts, never personal data (see `appendAuditEvent`). */

@@ -89,6 +89,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0003_consent_ledger",
           "0004_consent_deliveries",
           "0005_admin_sessions",
+          "0006_notice_changes",
         ],
       });
       const tables = await sql<{ table_name: string }>`

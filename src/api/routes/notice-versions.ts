@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { stewardError } from "../../errors.ts";
+import { ENGLISH } from "../../i18n/translate.ts";
+import { type NoticeDiff, sayChange } from "../../notice/diff-notice.ts";
 import { listNoticeVersions } from "../../store/sql/list-notice-versions.ts";
 import type { Store } from "../../store/store.ts";
 import { errorBody } from "../error-body.ts";
@@ -11,6 +13,20 @@ const versionSchema = z.object({
   effective_date: z.string().describe("YYYY-MM-DD"),
   manifest_hash: z.string().describe("sha256 of the manifest's canonical JSON at publication"),
   published_at: z.iso.datetime(),
+  material: z.boolean().nullable().describe("Whether a change against the version published before is material"),
+  changes: z
+    .array(
+      z.object({
+        area: z.string(),
+        key: z.string(),
+        change: z.string(),
+        rule: z.string().describe("The materiality rule (src/notice/materiality.ts)"),
+        material: z.boolean(),
+        reason: z.string(),
+        summary: z.string(),
+      }),
+    )
+    .describe("What changed against the version published before it; empty for the first"),
 });
 
 export const noticeVersionsRoute =
@@ -31,7 +47,24 @@ export const noticeVersionsRoute =
           if (ping.ok) throw error;
           throw stewardError("STW_STORE_UNREACHABLE", { target: deps.store.backend, detail: ping.detail });
         });
-        return { versions: rows.map((r) => ({ ...r, published_at: r.published_at.toISOString() })) };
+        return {
+          versions: rows.map((r) => ({
+            version: r.version,
+            effective_date: r.effective_date,
+            manifest_hash: r.manifest_hash,
+            published_at: r.published_at.toISOString(),
+            material: r.material,
+            changes: ((r.diff as NoticeDiff | null)?.changes ?? []).map((c) => ({
+              area: c.area,
+              key: c.key,
+              change: c.change,
+              rule: c.rule,
+              material: c.material,
+              reason: c.reason,
+              summary: sayChange(ENGLISH, c),
+            })),
+          })),
+        };
       },
     );
   };

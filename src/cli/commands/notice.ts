@@ -2,6 +2,9 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { stewardError } from "../../errors.ts";
 import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
+import { diffNotice } from "../../notice/diff-notice.ts";
+import { DIFF_FORMATS, formatNoticeDiff } from "../../notice/format-notice-diff.ts";
+import { noticeFacts } from "../../notice/notice-facts.ts";
 import { NOTICE_FORMATS, renderNotice } from "../../notice/render-notice.ts";
 import { EXIT, oneOf, printError, runAction } from "../run-action.ts";
 
@@ -37,6 +40,26 @@ export function register(program: Command): void {
         const manifest = await loadManifestDir(dir);
         await writeOutput(renderNotice(manifest, format), options.out);
         return undefined;
+      }),
+    );
+  notice
+    .command("diff")
+    .description(
+      "What changed between two versions of the notice — purposes, data, bases, recipients, countries, sources, " +
+        "retention, rights, the controller — each change classed material or not, with the reason. " +
+        "Exit code 1 when a change is material.",
+    )
+    .argument("<old>", "manifest folder of the earlier version")
+    .argument("<new>", "manifest folder of the later version")
+    .option("--format <format>", `output format: ${DIFF_FORMATS.join(" or ")}`, "md")
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(
+      runAction(async (older: string, newer: string, options: { format: string; out?: string }) => {
+        const format = oneOf("--format", options.format, DIFF_FORMATS);
+        const [a, b] = await Promise.all([loadManifestDir(older), loadManifestDir(newer)]);
+        const diff = diffNotice(noticeFacts(a), noticeFacts(b));
+        await writeOutput(formatNoticeDiff(diff, format), options.out);
+        return diff.material ? EXIT.findings : EXIT.ok;
       }),
     );
 }

@@ -13,6 +13,9 @@ export interface NoticeVersionInput {
   readonly manifest_hash: string;
   readonly rendered_md: string;
   readonly rendered_html: string;
+  /** What the version states, and its diff against the version before it (JSON-serialisable). */
+  readonly facts?: unknown;
+  readonly diff?: { readonly material: boolean } | null;
 }
 
 export type RecordNoticeOutcome =
@@ -26,7 +29,16 @@ export async function recordNoticeVersion(
 ): Promise<RecordNoticeOutcome> {
   const inserted = await db
     .insertInto("notice_versions")
-    .values({ ...input })
+    .values({
+      version: input.version,
+      effective_date: input.effective_date,
+      manifest_hash: input.manifest_hash,
+      rendered_md: input.rendered_md,
+      rendered_html: input.rendered_html,
+      facts: input.facts === undefined ? null : JSON.stringify(input.facts),
+      diff: input.diff ? JSON.stringify(input.diff) : null,
+      material: input.diff ? input.diff.material : null,
+    })
     .onConflict((oc) => oc.column("version").doNothing())
     .returning("published_at")
     .executeTakeFirst();

@@ -1,9 +1,10 @@
 /**
  * The notice's revision history: the version in force, every earlier version the manifest lists with its date and
- * what changed (marked when the change was material), and the versions this Steward has published, by date. The
- * diff of each version against the one before comes with the notice-change work; until then this is the list.
+ * what changed (marked when the change was material), and for each version this Steward published after another,
+ * the structured diff against it (src/notice/diff-notice.ts) in the reader's words, material changes first.
  */
 import type { Manifest } from "../../manifest/types.ts";
+import { type NoticeDiff, sayChange } from "../../notice/diff-notice.ts";
 import type { NoticeVersionSummary } from "../../store/sql/list-notice-versions.ts";
 import { html } from "../html.ts";
 import { type CenterView, centerPage } from "./center-frame.ts";
@@ -28,6 +29,20 @@ ${published
 </section>`
     : ""
 }
+${published
+  .filter((p) => (p.diff as NoticeDiff | null)?.changes.length)
+  .map((p) => {
+    const diff = p.diff as NoticeDiff;
+    return html`<section class="card" aria-labelledby="v-${p.version}">
+<h2 id="v-${p.version}">${t.t("center.history.effective", { date: t.date(day(p.effective_date)) })}${p.material ? html` <span class="tag soon">${t.t("center.history.material")}</span>` : ""}</h2>
+<p class="muted">${t.t("center.history.recorded", { date: t.date(p.published_at) })}</p>
+<ul>${[...diff.changes]
+      .sort((a, b) => Number(b.material) - Number(a.material))
+      .map(
+        (c) =>
+          html`<li>${sayChange(t, c)} <span class="muted">(${t.t(c.material ? "diff.material" : "diff.not_material")})</span></li>`,
+      )}</ul></section>`;
+  })}
 ${
   notice?.revisions.length
     ? html`<ol class="timeline" aria-label="${t.t("center.history.changes")}">${notice.revisions.map(
