@@ -557,6 +557,13 @@ export const ERRORS = {
     message: (p) => `a key with role "${p.role}" cannot do this; roles that can: ${list(p.allowed)}`,
     fix: "Use a key with one of those roles.",
   }),
+  STW_NOTICE_VERSION_TAKEN: define<{ version: string; published: string }>({
+    status: 409,
+    summary: "The manifest's notice version was published before with different contents.",
+    message: (p) =>
+      `notice version "${p.version}" was published on ${p.published} with other contents, and a published version never changes`,
+    fix: "Give the changed notice a new `notice.version` (and its `effective_date`) in notice.yml, then publish again.",
+  }),
   STW_WEB_FORM_EXPIRED: define<Record<string, never>>({
     status: 403,
     summary:

@@ -168,4 +168,24 @@ describe("the notice diff", () => {
       await store.close();
     }
   });
+
+  it("is published by `steward notice publish`, which prints the diff and refuses to change a published version", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "steward-publish-"));
+    try {
+      const first = steward(["notice", "publish", EXAMPLE, "--data-dir", dataDir]);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain("published notice version 2025-01-01");
+      const second = steward(["notice", "publish", changed, "--data-dir", dataDir]);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain("**material** — New use of data: Learner podcasts.");
+      const again = steward(["notice", "publish", changed, "--data-dir", dataDir]);
+      expect(again.stderr).toContain("already published notice version 2026-12-01");
+      await edit("purposes.yml", "name: Learner podcasts", "name: Learner interviews");
+      const taken = steward(["notice", "publish", changed, "--data-dir", dataDir]);
+      expect(taken.code).toBe(2);
+      expect(taken.stderr).toContain("STW_NOTICE_VERSION_TAKEN");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

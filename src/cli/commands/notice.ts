@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { recordCurrentNotice } from "../../api/record-current-notice.ts";
 import { stewardError } from "../../errors.ts";
 import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
 import { diffNotice } from "../../notice/diff-notice.ts";
@@ -7,6 +8,8 @@ import { DIFF_FORMATS, formatNoticeDiff } from "../../notice/format-notice-diff.
 import { noticeFacts } from "../../notice/notice-facts.ts";
 import { NOTICE_FORMATS, renderNotice } from "../../notice/render-notice.ts";
 import { EXIT, oneOf, printError, runAction } from "../run-action.ts";
+import { withStoreOnly } from "../service-session.ts";
+import { storeFlags } from "../text-table.ts";
 
 /** Prints `text`, or writes it to `out` (a coded error when the file cannot be written). */
 export async function writeOutput(text: string, out: string | undefined): Promise<void> {
@@ -62,4 +65,37 @@ export function register(program: Command): void {
         return diff.material ? EXIT.findings : EXIT.ok;
       }),
     );
+  storeFlags(
+    notice
+      .command("publish")
+      .description(
+        "Publish the manifest's notice version into the store (what `steward serve` does at start): the rendered " +
+          "texts, what it states, and its diff against the version published before, which is printed. A published " +
+          "version is immutable: a changed manifest needs a new `notice.version`.",
+      )
+      .argument("[dir]", "manifest folder", ".")
+      .option("--format <format>", `how the diff is printed: ${DIFF_FORMATS.join(" or ")}`, "md"),
+  ).action(
+    runAction(async (dir: string, options: { dataDir?: string; json?: boolean; format: string }) => {
+      const format = options.json ? "json" : oneOf("--format", options.format, DIFF_FORMATS);
+      const manifest = await loadManifestDir(dir);
+      return withStoreOnly(options, async (store) => {
+        const result = await recordCurrentNotice(store, manifest);
+        if (result.outcome === "skipped") throw stewardError("STW_API_NOTICE_UNAVAILABLE", { detail: result.reason });
+        if (result.outcome === "conflict")
+          throw stewardError("STW_NOTICE_VERSION_TAKEN", {
+            version: result.version,
+            published: result.published_at.toISOString(),
+          });
+        process.stderr.write(
+          `${result.outcome === "recorded" ? "published" : "already published"} notice version ${result.version}\n`,
+        );
+        await writeOutput(
+          result.diff ? formatNoticeDiff(result.diff, format) : format === "json" ? "null\n" : "",
+          undefined,
+        );
+        return EXIT.ok;
+      });
+    }),
+  );
 }
