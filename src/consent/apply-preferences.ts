@@ -33,7 +33,7 @@ export async function applyPreferences(
     const kind = preferenceKind(p, rights);
     if (kind === "switch") {
       const wanted = form.allow.has(p.key);
-      if (wanted !== switchIsOn(p, rights, state))
+      if (wanted !== switchIsOn(p, rights, state, ledger.stale(p.key)))
         changes.push({ purpose: p.key, status: wanted ? "granted" : "withdrawn" });
     } else if (kind === "object" && form.object.has(p.key) && !hasObjected(p, rights, state)) {
       changes.push({ purpose: p.key, status: "objected" });

@@ -103,8 +103,15 @@ export function preferenceKind(p: Purpose, rights: JurisdictionRights | undefine
  * mechanism's default (an opt-out runs until a no, an opt-in waits for a yes). The effect may still differ — a
  * restriction or an age stops more — and the decision says so; the switch shows what the person chose.
  */
-export function switchIsOn(p: Purpose, rights: JurisdictionRights | undefined, state: SubjectState): boolean {
+export function switchIsOn(
+  p: Purpose,
+  rights: JurisdictionRights | undefined,
+  state: SubjectState,
+  stale?: ReadonlySet<string>,
+): boolean {
   const choice = state.choices.get(p.key);
+  // A consent a wider notice voided (src/consent/reconsent.ts) counts as not given: the switch is off until given again.
+  if (choice?.status === "granted" && choice.notice_version && stale?.has(choice.notice_version)) return false;
   if (choice && choicesOffered(p, rights).includes(choice.status)) return choice.status === "granted";
   return consentMechanism(p, rights).mechanism !== "opt_in";
 }

@@ -18,6 +18,7 @@ import { type Kysely, sql } from "kysely";
 import { stewardError } from "../errors.ts";
 import { didYouMean } from "../manifest/did-you-mean.ts";
 import type { JurisdictionRights, Manifest, Purpose } from "../manifest/types.ts";
+import type { NoticeDiff } from "../notice/diff-notice.ts";
 import { resolveJurisdiction } from "../requests/jurisdiction.ts";
 import type { KeyedHash } from "../secrets/keyed-hash.ts";
 import type { Sealer } from "../secrets/seal.ts";
@@ -35,6 +36,7 @@ import { type ConsentSubject, SubjectParser } from "./consent-subject.ts";
 import { type Decision, decide } from "./decide.ts";
 import { encodeGpp, type GppAnswer } from "./gpp.ts";
 import { queueDeliveries } from "./plan-deliveries.ts";
+import { staleConsents } from "./reconsent.ts";
 
 export interface RecordInput {
   /** `TYPE:VALUE`, or a subject already parsed. */
@@ -98,6 +100,8 @@ export class ConsentLedger {
   /** Any hash (a person's or a linked device's) → the cache keys whose state it is part of. */
   readonly #members = new Map<string, Set<string>>();
   readonly #cacheSize: number;
+  /** Purpose → notice versions under which a consent to it no longer counts (src/consent/reconsent.ts). */
+  #stale: ReadonlyMap<string, ReadonlySet<string>> = new Map();
   /** Counts forgets: a state read while one happened may be stale and is not cached. */
   #generation = 0;
   #unlisten: (() => Promise<void>) | undefined;
@@ -127,6 +131,7 @@ export class ConsentLedger {
       options.now ?? (() => new Date()),
       options.cacheSize ?? 100_000,
     );
+    await ledger.loadNoticeChanges();
     if (options.listen !== false) await ledger.#listen();
     else ledger.#listening = true; // one process alone: its own writes are all there is to hear
     return ledger;
@@ -157,6 +162,27 @@ export class ConsentLedger {
       this.#retry = setTimeout(() => void this.#listen(Math.min(delay * 2, 30_000)), delay);
       this.#retry.unref();
     }
+  }
+
+  /**
+   * Reads the published notice versions' diffs: which consents a later, wider notice voids. Done at open (the server
+   * publishes its notice first); call again after publishing a version in a running process.
+   */
+  async loadNoticeChanges(): Promise<void> {
+    const rows = await this.store.db
+      .selectFrom("notice_versions")
+      .select(["version", "published_at", "diff"])
+      .execute();
+    this.#stale = staleConsents(
+      this.manifest,
+      rows.map((r) => ({ version: r.version, published_at: r.published_at, diff: r.diff as NoticeDiff | null })),
+    );
+    this.forget("*");
+  }
+
+  /** The notice versions under which a consent to the purpose no longer counts. */
+  stale(purpose: string): ReadonlySet<string> | undefined {
+    return this.#stale.get(purpose);
   }
 
   async close(): Promise<void> {
@@ -449,7 +475,7 @@ export class ConsentLedger {
     const state = await this.state(s);
     return (
       this.#fromCache(s.hash, purpose, jurisdiction) ??
-      decide(p, this.jurisdiction(jurisdiction, state), state, this.noticeVersion)
+      decide(p, this.jurisdiction(jurisdiction, state), state, this.noticeVersion, this.stale(p.key))
     );
   }
 
@@ -465,6 +491,7 @@ export class ConsentLedger {
         this.jurisdiction(jurisdiction, cached.state),
         cached.state,
         this.noticeVersion,
+        this.stale(purpose),
       );
       cached.decisions.set(key, d);
     }
@@ -495,7 +522,9 @@ export class ConsentLedger {
   async gpp(subject: string | ConsentSubject, jurisdiction?: string): Promise<GppAnswer> {
     const state = await this.state(subject);
     const rights = this.jurisdiction(jurisdiction, state);
-    const decisions = [...this.#purposes.values()].map((p) => decide(p, rights, state, this.noticeVersion));
+    const decisions = [...this.#purposes.values()].map((p) =>
+      decide(p, rights, state, this.noticeVersion, this.stale(p.key)),
+    );
     return encodeGpp(this.manifest, decisions, state, rights?.jurisdiction ?? null);
   }
 
@@ -508,6 +537,6 @@ export class ConsentLedger {
     const state = await this.state(subject);
     const rights = this.jurisdiction(jurisdiction, state);
     const keys = purposes && purposes.length > 0 ? purposes : [...this.#purposes.keys()];
-    return keys.map((k) => decide(this.purpose(k), rights, state, this.noticeVersion));
+    return keys.map((k) => decide(this.purpose(k), rights, state, this.noticeVersion, this.stale(k)));
   }
 }

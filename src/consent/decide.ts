@@ -7,7 +7,8 @@
  *    claim needs (`restriction`);
  * 3. the person's latest choice for the purpose, where the purpose offers that choice there (src/consent/choices.ts):
  *    objected (`objection`), withdrawn (`withdrawn`, or `gpc` when a Global Privacy Control signal withdrew it), or
- *    granted (`consent_given`);
+ *    granted (`consent_given`) — unless an opt-in purpose was widened by a notice published after the consent was
+ *    given (`reconsent_needed`, src/consent/reconsent.ts);
  * 4. the jurisdiction's default: opt-in purposes wait for a yes (`default_opt_in`), opt-out purposes run until a no
  *    (`default_opt_out`), notice-only purposes run on their basis (`notice_only`).
  *
@@ -26,6 +27,7 @@ export type DecisionCode =
   | "withdrawn"
   | "gpc"
   | "consent_given"
+  | "reconsent_needed"
   | "default_opt_in"
   | "default_opt_out"
   | "notice_only";
@@ -60,6 +62,8 @@ export function decide(
   rights: JurisdictionRights | undefined,
   state: SubjectState,
   noticeVersion: string | null,
+  /** The notice versions under which a consent to this purpose no longer counts (src/consent/reconsent.ts). */
+  stale?: ReadonlySet<string>,
 ): Decision {
   const { mechanism, source } = consentMechanism(purpose, rights);
   // Every decision is built by `made`, one object literal: one shape for all, which keeps a host's reads of
@@ -112,6 +116,13 @@ export function decide(
               ? `consent was withdrawn on ${day(choice.at)}`
               : `the person opted out on ${day(choice.at)}`,
           );
+    if (mechanism === "opt_in" && choice.notice_version && stale?.has(choice.notice_version))
+      return byEvent(
+        choice,
+        false,
+        "reconsent_needed",
+        `consent was given on ${day(choice.at)} under notice ${choice.notice_version}; the purpose does more since, so consent is asked again`,
+      );
     return byEvent(
       choice,
       true,

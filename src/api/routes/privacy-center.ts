@@ -355,6 +355,7 @@ export const privacyCenterRoutes =
           gpc: gpcSent(request),
           saved,
           token: d.token,
+          stale: (purpose) => consent.stale(purpose),
         }),
       );
     };

@@ -158,6 +158,8 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
   "decision.withdrawn": "Sie haben dies am {since} ausgeschaltet.",
   "decision.gpc": "Das Signal Global Privacy Control Ihres Browsers hat dies am {since} ausgeschaltet.",
   "decision.consent_given": "Sie haben dies am {since} erlaubt.",
+  "decision.reconsent_needed":
+    "Sie haben es am {since} erlaubt, aber es umfasst jetzt mehr als damals beschrieben: Es bleibt aus, bis Sie es erneut erlauben.",
   "decision.default_opt_in": "Bleibt ausgeschaltet, bis Sie es erlauben.",
   "decision.default_opt_out": "Ist eingeschaltet, solange Sie es nicht ausschalten.",
   "decision.notice_only": "Diese Nutzung ist erforderlich für {basis}.",

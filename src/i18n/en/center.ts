@@ -145,6 +145,8 @@ export const CENTER_EN = {
   "decision.withdrawn": "You turned it off on {since}.",
   "decision.gpc": "Your browser's Global Privacy Control signal turned it off on {since}.",
   "decision.consent_given": "You allowed it on {since}.",
+  "decision.reconsent_needed":
+    "You allowed it on {since}, but it now does more than you were told then: it stays off until you allow it again.",
   "decision.default_opt_in": "It stays off until you allow it.",
   "decision.default_opt_out": "It runs unless you turn it off.",
   "decision.notice_only": "It is needed for {basis}.",

@@ -22,6 +22,8 @@ export interface ChoicesView {
   readonly saved: boolean;
   /** The form token: a choice is only taken from this page. */
   readonly token: string;
+  /** Purpose → notice versions under which a consent no longer counts. */
+  readonly stale: (purpose: string) => ReadonlySet<string> | undefined;
 }
 
 export function decisionInWords(t: Translator, d: Decision, basis?: string): string {
@@ -53,7 +55,7 @@ export function choicesPage(v: CenterView, c: ChoicesView): string {
     const effect = d ? t.t("center.choices.now", { state, reason: decisionInWords(t, d, p.legal_basis) }) : "";
     if (kind === "object" && hasObjected(p, rights, c.state))
       return html`<li class="purpose"><h3>${p.name}</h3><p>${p.description}</p><p><strong>${effect}</strong></p></li>`;
-    const on = kind === "switch" ? switchIsOn(p, rights, c.state) : false;
+    const on = kind === "switch" ? switchIsOn(p, rights, c.state, c.stale(p.key)) : false;
     return html`<li class="purpose">
 <input type="hidden" name="shown" value="${p.key}">
 <div class="choice">

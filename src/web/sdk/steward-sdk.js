@@ -235,7 +235,8 @@ position:sticky;bottom:-24px;background:#fff;border-top:1px solid #e3e5e8}
   function undecided() {
     return purposesWithChoice().some((p) => {
       const code = state.decisions.get(p.key)?.code;
-      return code === "default_opt_in" || code === "default_opt_out";
+      // A consent a wider notice voided is asked for again, like one never given.
+      return code === "default_opt_in" || code === "default_opt_out" || code === "reconsent_needed";
     });
   }
 
