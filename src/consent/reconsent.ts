@@ -6,8 +6,8 @@
  * (src/notice/diff-notice.ts), in publication order.
  */
 import type { Manifest } from "../manifest/types.ts";
-import type { MaterialityRuleKey } from "../notice/materiality.ts";
 import type { NoticeDiff } from "../notice/diff-notice.ts";
+import type { MaterialityRuleKey } from "../notice/materiality.ts";
 
 /** The rules that widen a purpose itself. */
 const WIDENS_PURPOSE: ReadonlySet<MaterialityRuleKey> = new Set([
@@ -21,7 +21,11 @@ const WIDENS_PURPOSE: ReadonlySet<MaterialityRuleKey> = new Set([
 ]);
 
 /** The rules of a recipient's change that widen every purpose whose data it receives. */
-const WIDENS_RECIPIENT: ReadonlySet<MaterialityRuleKey> = new Set(["new_third_country", "mechanism_dropped", "new_recipient_kind"]);
+const WIDENS_RECIPIENT: ReadonlySet<MaterialityRuleKey> = new Set([
+  "new_third_country",
+  "mechanism_dropped",
+  "new_recipient_kind",
+]);
 
 export interface PublishedVersion {
   readonly version: string;

@@ -18,7 +18,9 @@ import { errorBody } from "../error-body.ts";
 export const decisionSchema = z.object({
   purpose: z.string(),
   allowed: z.boolean(),
-  code: z.string().describe("under_age, restriction, objection, withdrawn, gpc, consent_given, reconsent_needed, default_opt_in, …"),
+  code: z
+    .string()
+    .describe("under_age, restriction, objection, withdrawn, gpc, consent_given, reconsent_needed, default_opt_in, …"),
   reason: z.string(),
   since: z.string().nullable().describe("When the deciding event was recorded; null for a jurisdiction default"),
   notice_version: z.string().nullable(),
