@@ -413,3 +413,23 @@ export function sayChange(t: Translator, c: NoticeChange): string {
     values: (c.values ?? []).join(", "),
   });
 }
+
+/** A published version with its diff, as the store lists it. */
+export interface PublishedNotice {
+  readonly version: string;
+  readonly effective_date: string;
+  readonly diff: unknown;
+  readonly material: boolean | null;
+}
+
+/**
+ * The material change people must be told of before it applies: the newest published version whose diff is material
+ * and whose effective date (`YYYY-MM-DD`) is after `today`. Shown by the privacy center until that day.
+ */
+export function upcomingMaterialChange(
+  published: readonly PublishedNotice[],
+  today: string,
+): { readonly version: string; readonly effective_date: string; readonly diff: NoticeDiff } | undefined {
+  const found = published.find((p) => p.material === true && p.effective_date > today && p.diff);
+  return found ? { version: found.version, effective_date: found.effective_date, diff: found.diff as NoticeDiff } : undefined;
+}

@@ -12,11 +12,12 @@ import { buildServer } from "../../src/api/build-server.ts";
 import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { ENGLISH, translator } from "../../src/i18n/translate.ts";
-import { diffNotice, sayChange } from "../../src/notice/diff-notice.ts";
+import { diffNotice, sayChange, upcomingMaterialChange } from "../../src/notice/diff-notice.ts";
 import { noticeFacts } from "../../src/notice/notice-facts.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { listNoticeVersions } from "../../src/store/sql/list-notice-versions.ts";
 import { historyPage } from "../../src/web/center/history-page.ts";
+import { homePage } from "../../src/web/center/home-page.ts";
 import { steward } from "../cli/run-cli.ts";
 
 const EXAMPLE = new URL("../../examples/learning-platform", import.meta.url).pathname;
@@ -164,6 +165,15 @@ describe("the notice diff", () => {
       );
       expect(page).toContain("Neue Nutzung von Daten: Learner podcasts.");
       expect(page).toContain("(wesentlich)");
+      // Announced on the home page until the day it applies, and not after.
+      const listed = await listNoticeVersions(store.db);
+      expect(upcomingMaterialChange(listed, "2026-12-01")).toBeUndefined();
+      const upcoming = upcomingMaterialChange(listed, "2026-11-30");
+      expect(upcoming).toMatchObject({ version: "2026-12-01", effective_date: "2026-12-01" });
+      const home = homePage({ t: ENGLISH, manifest: next, rights: next.rights[0]!, url: "/" }, upcoming);
+      expect(home).toContain("Our privacy notice changes on December 1, 2026");
+      expect(home).toContain("<li>New use of data: Learner podcasts.</li>");
+      expect(home).not.toContain("Raw page-view");
     } finally {
       await store.close();
     }

@@ -14,6 +14,7 @@ import { REQUEST_TYPES, type RequestType } from "../../manifest/types.ts";
 import { resolveJurisdiction } from "../../requests/jurisdiction.ts";
 import type { RequestService } from "../../requests/request-service.ts";
 import { sameSecret } from "../../secrets/keyed-hash.ts";
+import { upcomingMaterialChange } from "../../notice/diff-notice.ts";
 import { listNoticeVersions } from "../../store/sql/list-notice-versions.ts";
 import type { CenterView } from "../../web/center/center-frame.ts";
 import { choicesPage } from "../../web/center/choices-page.ts";
@@ -83,7 +84,12 @@ export const privacyCenterRoutes =
       maxAge,
     });
 
-    app.get("/", { schema: hidden }, async (request, reply) => sendPage(reply, homePage(view(request, reply))));
+    /** Today in the deployment's time zone, as `YYYY-MM-DD` (notice dates are days). */
+    const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: config.timeZone }).format(requests.ctx.now());
+    app.get("/", { schema: hidden }, async (request, reply) => {
+      const upcoming = upcomingMaterialChange(await listNoticeVersions(requests.ctx.store.db), today());
+      return sendPage(reply, homePage(view(request, reply), upcoming));
+    });
 
     app.get("/request", { schema: hidden }, async (request, reply) =>
       sendPage(reply, chooseTypePage(view(request, reply))),

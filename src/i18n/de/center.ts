@@ -33,6 +33,9 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
   "center.home.complain": "Sie können sich auch bei einer Datenschutz-Aufsichtsbehörde beschweren: {authorities}.",
   "center.home.basis": "Gestützt auf {basis}.",
 
+  "center.change.title": "Unsere Datenschutzhinweise ändern sich am {date}",
+  "center.change.more": "Alle Änderungen und ihre Bedeutung ansehen",
+
   "center.explain.access":
     "Wir senden Ihnen eine Kopie der personenbezogenen Daten, die wir über Sie gespeichert haben, und erklären, wie wir sie nutzen.",
   "center.explain.portability":

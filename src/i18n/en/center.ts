@@ -30,6 +30,9 @@ export const CENTER_EN = {
   "center.home.complain": "You may also complain to a data protection authority: {authorities}.",
   "center.home.basis": "Based on {basis}.",
 
+  "center.change.title": "Our privacy notice changes on {date}",
+  "center.change.more": "See every change and why it matters",
+
   "center.explain.access": "We send you a copy of the personal data we hold about you, and explain how we use it.",
   "center.explain.portability":
     "We give you the data you gave us in a machine-readable file, or send it to another provider.",

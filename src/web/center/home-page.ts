@@ -3,6 +3,7 @@
  * a short summary of the notice with a link to it, and the way to their choices.
  */
 import type { MessageKey } from "../../i18n/translate.ts";
+import { type NoticeDiff, sayChange } from "../../notice/diff-notice.ts";
 import { deadlineRulesFor } from "../../requests/deadlines/index.ts";
 import { html } from "../html.ts";
 import { type CenterView, centerPage } from "./center-frame.ts";
@@ -10,7 +11,23 @@ import { type CenterView, centerPage } from "./center-frame.ts";
 /** How many purposes the summary names before pointing to the notice. */
 const SUMMARY_SIZE = 6;
 
-export function homePage(v: CenterView): string {
+/** The material notice change to announce until it applies (src/notice/diff-notice.ts), if there is one. */
+export interface UpcomingChange {
+  readonly effective_date: string;
+  readonly diff: NoticeDiff;
+}
+
+export function changeBanner(v: CenterView, upcoming: UpcomingChange | undefined) {
+  if (!upcoming) return "";
+  const { t } = v;
+  const material = upcoming.diff.changes.filter((c) => c.material);
+  return html`<section class="panel warn" aria-labelledby="change-title">
+<h2 id="change-title">${t.t("center.change.title", { date: t.date(`${upcoming.effective_date}T12:00:00Z`) })}</h2>
+<ul>${material.map((c) => html`<li>${sayChange(t, c)}</li>`)}</ul>
+<p><a href="/notice/history">${t.t("center.change.more")}</a></p></section>`;
+}
+
+export function homePage(v: CenterView, upcoming?: UpcomingChange): string {
   const { t, manifest, rights } = v;
   const org = manifest.organization;
   const rule = deadlineRulesFor(rights.jurisdiction, rights);
@@ -23,6 +40,7 @@ export function homePage(v: CenterView): string {
   const main = html`
 <h1>${t.t("center.home.title", { org: org?.name ?? "" })}</h1>
 <p class="lead">${t.t("center.home.lead")}</p>
+${changeBanner(v, upcoming)}
 
 <form method="get" action="/" class="filters" aria-labelledby="where-label">
 <div class="field">
