@@ -482,6 +482,13 @@ export const ERRORS = {
     message: (p) => `request ${p.id} has no package to download`,
     fix: "Wait for the message that says your data is ready; packages are deleted when their link expires.",
   }),
+  STW_REQUEST_TRANSMIT_FAILED: define<{ host: string; status: number }>({
+    status: 502,
+    summary: "The provider a portability request names did not take the data; the job tries again with backoff.",
+    message: (p) =>
+      `the provider at ${p.host} did not take the data (${p.status === 0 ? "no answer" : `HTTP ${p.status}`})`,
+    fix: "Nothing to do: the worker tries again. If it keeps failing, check with the person that the address is right.",
+  }),
   STW_REQUEST_REASON_REQUIRED: define<{ action: string }>({
     status: 400,
     summary: "An admin action that needs a reason was given none.",

@@ -17,7 +17,7 @@ import PgBoss from "pg-boss";
 import type { Store } from "../store/store.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
 
-export const QUEUES = ["request.execute", "request.mail", "request.deliver"] as const;
+export const QUEUES = ["request.execute", "request.mail", "request.deliver", "request.transmit"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface JobOptions {

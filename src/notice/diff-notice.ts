@@ -431,5 +431,7 @@ export function upcomingMaterialChange(
   today: string,
 ): { readonly version: string; readonly effective_date: string; readonly diff: NoticeDiff } | undefined {
   const found = published.find((p) => p.material === true && p.effective_date > today && p.diff);
-  return found ? { version: found.version, effective_date: found.effective_date, diff: found.diff as NoticeDiff } : undefined;
+  return found
+    ? { version: found.version, effective_date: found.effective_date, diff: found.diff as NoticeDiff }
+    : undefined;
 }

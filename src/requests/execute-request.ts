@@ -15,6 +15,7 @@ import { buildAccessPackage } from "../engine/access-package/build-access-packag
 import { type RequestOutcome, runAccess, runErasure, runRectification } from "../engine/run-request.ts";
 import { Stores } from "../engine/stores.ts";
 import { isStewardError } from "../errors.ts";
+import { inTransaction } from "../jobs/job-queue.ts";
 import { holdsOf } from "./admin-actions.ts";
 import { queueMail } from "./advance-request.ts";
 import { changesData } from "./lifecycle.ts";
@@ -22,6 +23,7 @@ import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-r
 import type { RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
 import { asEngineIdentities, type Identity } from "./subject.ts";
+import type { TransmitJob } from "./transmit-package.ts";
 
 export interface ExecuteJob {
   readonly request_id: string;
@@ -146,6 +148,9 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
       now,
     );
     await queueMail(ctx, trx, done, zip ? "ready" : "done");
+    // Portability to another provider: sent by its own job, retried until the receiver takes it (Art. 20(2)).
+    if (zip && row.type === "portability" && details.destination && ctx.jobs)
+      await ctx.jobs.send("request.transmit", { request_id: row.id } satisfies TransmitJob, inTransaction(trx));
   });
 }
 

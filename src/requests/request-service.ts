@@ -33,6 +33,7 @@ import { adminView, type ListFilter, listRequests, personView } from "./request-
 import { sendRequestMail } from "./send-request-mail.ts";
 import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
 import { type SubmitInput, submitRequest } from "./submit-request.ts";
+import { type TransmitJob, transmitPackage } from "./transmit-package.ts";
 import { resendCode, verifyCode } from "./verify-request.ts";
 
 export interface RequestServiceOptions {
@@ -174,6 +175,7 @@ export class RequestService {
     if (!jobs) throw new Error("the request service was opened without a job queue");
     await jobs.work<ExecuteJob>("request.execute", (job) => executeRequest(this.ctx, job), options.concurrency ?? 1);
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
+    await jobs.work<TransmitJob>("request.transmit", (job) => transmitPackage(this.ctx, job), 1);
     this.deliverer = new ConsentDeliverer({
       store: this.ctx.store,
       manifest: this.ctx.manifest,

@@ -104,6 +104,10 @@ export function timelineMessage(
       return { key: "timeline.expired" };
     case "package.downloaded":
       return { key: "timeline.downloaded" };
+    case "package.transmitted":
+      return { key: "timeline.transmitted" };
+    case "package.transmission_failed":
+      return { key: "timeline.transmission_failed" };
     default:
       return undefined;
   }

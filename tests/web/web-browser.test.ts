@@ -8,6 +8,7 @@
  * violation and the browser reports no CSP violation. `STEWARD_SCREENSHOTS=1` writes the pages to docs/screenshots/.
  */
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { unzipSync } from "fflate";
 import pg from "pg";
@@ -230,6 +231,48 @@ describe.skipIf(!HAS_CHROMIUM)(`the web faces in chromium (skipped when ${CHROMI
     const row = await app.query("SELECT first_name FROM users WHERE id = $1", [l.id]);
     expect(row.rows[0].first_name).toBe("Ada");
     await v.context.close();
+  }, 120_000);
+
+  it("sends a portable copy to the provider the person names (GDPR Art. 20(2))", async () => {
+    const l = await learner();
+    const received: { type: string | undefined; key: string | undefined; body: Buffer }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({
+          type: req.headers["content-type"],
+          key: String(req.headers["idempotency-key"] ?? ""),
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const inbox = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/inbox`;
+    try {
+      const v = await visit("/?jurisdiction=eea");
+      const id = await makeRequest(v, "Take your data to another service", l.email, async (page) => {
+        await page.getByLabel("Send it to another provider").check();
+        await page.getByLabel("The provider's address for receiving data").fill(inbox);
+      });
+      await waitForStatus(v.page, "Completed");
+      const deadline = Date.now() + 30_000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ type: "application/zip", key: id });
+      const files = unzipSync(new Uint8Array(received[0]?.body ?? Buffer.alloc(0)));
+      expect(new TextDecoder().decode(files["data.json"])).toContain(l.email);
+      for (let i = 0; i < 20; i++) {
+        await v.page.reload();
+        if ((await v.page.getByText("We sent your data to the provider you named.").count()) > 0) break;
+        await v.page.waitForTimeout(250);
+      }
+      await v.page.getByText("We sent your data to the provider you named.").waitFor();
+      await v.context.close();
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 120_000);
 
   it("changes the decision when the choices change, with JavaScript off too", async () => {

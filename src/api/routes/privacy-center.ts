@@ -11,10 +11,10 @@ import { honourGpc } from "../../consent/gpc.ts";
 import { isStewardError, stewardError } from "../../errors.ts";
 import type { MessageKey, Translator } from "../../i18n/translate.ts";
 import { REQUEST_TYPES, type RequestType } from "../../manifest/types.ts";
+import { upcomingMaterialChange } from "../../notice/diff-notice.ts";
 import { resolveJurisdiction } from "../../requests/jurisdiction.ts";
 import type { RequestService } from "../../requests/request-service.ts";
 import { sameSecret } from "../../secrets/keyed-hash.ts";
-import { upcomingMaterialChange } from "../../notice/diff-notice.ts";
 import { listNoticeVersions } from "../../store/sql/list-notice-versions.ts";
 import type { CenterView } from "../../web/center/center-frame.ts";
 import { choicesPage } from "../../web/center/choices-page.ts";
@@ -163,7 +163,8 @@ export const privacyCenterRoutes =
       else if (!account && !EMAIL.test(email)) errors.push({ field: "email", text: t.t("center.details.email_bad") });
       if (type === "rectification" && Object.keys(set).length === 0)
         errors.push({ field: "set", text: t.t("center.details.rect_missing"), href: setErrorHref(manifest) });
-      if (type === "portability" && form.delivery === "send" && !/^https:\/\/\S+$/.test(form.destination ?? ""))
+      // Whether the address will do is the service's answer (STW_REQUEST_BAD_DETAILS below); an empty one is the form's.
+      if (type === "portability" && form.delivery === "send" && !form.destination)
         errors.push({ field: "destination", text: t.t("center.details.destination_bad") });
       const again = (list: FieldError[], status = 400) =>
         sendPage(

@@ -41,6 +41,9 @@ export const REQUESTS_DE: Readonly<Record<keyof typeof REQUESTS_EN, string>> = {
   "timeline.resumed": "Die Frist läuft wieder.",
   "timeline.cancelled": "Die Anfrage wurde abgebrochen.",
   "timeline.expired": "Die Anfrage ist abgelaufen, weil sie nie bestätigt wurde.",
+  "timeline.transmitted": "Wir haben Ihre Daten an den von Ihnen genannten Anbieter gesendet.",
+  "timeline.transmission_failed":
+    "Der von Ihnen genannte Anbieter hat Ihre Daten noch nicht angenommen; wir versuchen es weiter.",
   "timeline.downloaded": "Die Kopie Ihrer Daten wurde heruntergeladen.",
 
   "next.enter_code": "Geben Sie den Code ein, den wir an Ihre E-Mail-Adresse gesendet haben.",

@@ -37,6 +37,8 @@ export const REQUESTS_EN = {
   "timeline.resumed": "The deadline runs again.",
   "timeline.cancelled": "The request was cancelled.",
   "timeline.expired": "The request expired because it was never confirmed.",
+  "timeline.transmitted": "We sent your data to the provider you named.",
+  "timeline.transmission_failed": "The provider you named did not take your data yet; we keep trying.",
   "timeline.downloaded": "The copy of your data was downloaded.",
 
   "next.enter_code": "Enter the code we sent to your e-mail address.",
