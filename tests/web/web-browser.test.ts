@@ -418,6 +418,50 @@ describe.skipIf(!HAS_CHROMIUM)(`the web faces in chromium (skipped when ${CHROMI
     await v.context.close();
   });
 
+  it("saves choices and approves a request by keyboard alone", async () => {
+    /** Tabs until the focused element matches the selector, at most 80 times. */
+    const tabTo = async (page: Page, selector: string) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press("Tab");
+        if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+      }
+      throw new Error(`could not reach ${selector} with Tab`);
+    };
+    const v = await visit("/choices?jurisdiction=eea");
+    await tabTo(v.page, 'input[value="surveys"]');
+    await v.page.keyboard.press("Space");
+    await tabTo(v.page, 'form[action="/choices"] button');
+    await v.page.keyboard.press("Enter");
+    await v.page.getByRole("status").getByText("Your choices are saved").waitFor();
+    const device = (await v.context.cookies()).find((c) => c.name === "stw_device")?.value;
+    expect(await h.service.ctx.consent.decide(`device:${device}`, "surveys", "eea")).toMatchObject({ allowed: true });
+    await v.context.close();
+
+    const l = await learner();
+    const person = await visit("/?jurisdiction=eea");
+    const id = await makeRequest(person, "Delete your data", l.email);
+    await person.context.close();
+    const { key } = await createApiKey(h.store.db, {
+      name: `kbd-${Math.random().toString(36).slice(2, 8)}`,
+      role: "approver",
+    });
+    const c = await visit("/admin");
+    await tabTo(c.page, "#key");
+    await c.page.keyboard.type(key);
+    await c.page.keyboard.press("Enter");
+    await c.page.getByRole("heading", { name: "Requests", exact: true }).waitFor();
+    await tabTo(c.page, `a[href="/admin/requests/${id}"]`);
+    await c.page.keyboard.press("Enter");
+    await c.page.getByRole("heading", { name: `Request ${id.slice(0, 8)}` }).waitFor();
+    await tabTo(c.page, 'form[action$="/approve"] button');
+    const outline = await c.page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe("solid");
+    await c.page.keyboard.press("Enter");
+    await c.page.getByRole("status").getByText("Done: approve.").waitFor();
+    expect(["in_progress", "completed", "partially_completed"]).toContain((await h.service.get(id)).status);
+    await c.context.close();
+  }, 120_000);
+
   it("has no WCAG 2.1 AA violation on any page at a phone's size, nor a CSP report", async () => {
     const approver = await signIn("approver", PHONE);
     const someone = (await h.service.list({ limit: 1 })).requests[0]?.id ?? "";
