@@ -564,6 +564,12 @@ export const ERRORS = {
     message: (p) => `a key with role "${p.role}" cannot do this; roles that can: ${list(p.allowed)}`,
     fix: "Use a key with one of those roles.",
   }),
+  STW_NOTICE_VERSION_UNKNOWN: define<{ value: string; allowed: readonly string[] }>({
+    status: 404,
+    summary: "No notice version of this name was published here.",
+    message: (p) => `no notice version "${p.value}" was published; published: ${list(p.allowed)}`,
+    fix: "Use one of the published versions (GET /api/notice/versions lists them).",
+  }),
   STW_NOTICE_VERSION_TAKEN: define<{ version: string; published: string }>({
     status: 409,
     summary: "The manifest's notice version was published before with different contents.",

@@ -157,6 +157,16 @@ describe("the notice diff", () => {
       expect(versions[0]?.changes).toContainEqual(
         expect.objectContaining({ rule: "new_purpose", summary: "New use of data: Learner podcasts." }),
       );
+      const old = await app.inject({ url: "/notice/versions/2025-01-01" });
+      expect(old.statusCode).toBe(200);
+      expect(old.headers["content-type"]).toMatch(/^text\/html/);
+      expect(old.body).not.toContain("Learner podcasts");
+      const current = await app.inject({ url: "/notice/versions/2026-12-01?format=md" });
+      expect(current.body).toContain("Learner podcasts");
+      const unknown = await app.inject({ url: "/notice/versions/1999-01-01" });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ code: "STW_NOTICE_VERSION_UNKNOWN" });
+      expect(unknown.json().message).toContain("2026-12-01");
       await app.close();
       const page = historyPage(
         { t: translator("de"), manifest: next, rights: next.rights[0]!, url: "/notice/history" },
@@ -165,6 +175,7 @@ describe("the notice diff", () => {
       );
       expect(page).toContain("Neue Nutzung von Daten: Learner podcasts.");
       expect(page).toContain("(wesentlich)");
+      expect(page).toContain('<a href="/notice/versions/2026-12-01">Diese Fassung lesen</a>');
       // Announced on the home page until the day it applies, and not after.
       const listed = await listNoticeVersions(store.db);
       expect(upcomingMaterialChange(listed, "2026-12-01")).toBeUndefined();

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { stewardError } from "../../errors.ts";
 import { ENGLISH } from "../../i18n/translate.ts";
 import { type NoticeDiff, sayChange } from "../../notice/diff-notice.ts";
-import { listNoticeVersions } from "../../store/sql/list-notice-versions.ts";
+import { listNoticeVersions, noticeVersionText } from "../../store/sql/list-notice-versions.ts";
 import type { Store } from "../../store/store.ts";
 import { errorBody } from "../error-body.ts";
 
@@ -65,6 +65,27 @@ export const noticeVersionsRoute =
             })),
           })),
         };
+      },
+    );
+    app.get(
+      "/notice/versions/:version",
+      {
+        schema: {
+          summary: "A published notice version exactly as people were shown it (HTML; Markdown with ?format=md).",
+          params: z.object({ version: z.string().max(100) }),
+          querystring: z.object({ format: z.enum(["html", "md"]).default("html") }),
+          response: { 200: z.string(), "4xx": errorBody, "5xx": errorBody },
+        },
+      },
+      async (request, reply) => {
+        const found = await noticeVersionText(deps.store.db, request.params.version);
+        if (!found) {
+          const known = (await listNoticeVersions(deps.store.db)).map((v) => v.version);
+          throw stewardError("STW_NOTICE_VERSION_UNKNOWN", { value: request.params.version, allowed: known });
+        }
+        return request.query.format === "md"
+          ? reply.type("text/markdown; charset=utf-8").send(found.rendered_md)
+          : reply.type("text/html; charset=utf-8").send(found.rendered_html);
       },
     );
   };

@@ -174,6 +174,7 @@ export const CENTER_DE: Readonly<Record<keyof typeof CENTER_EN, string>> = {
   "center.history.minor": "Geringfügige Änderung",
   "center.history.recorded": "Hier veröffentlicht am {date}",
   "center.history.effective": "Fassung vom {date}",
+  "center.history.read": "Diese Fassung lesen",
   "center.history.changes": "Was sich geändert hat",
   "center.history.none": "Es sind keine früheren Fassungen gespeichert.",
 

@@ -161,6 +161,7 @@ export const CENTER_EN = {
   "center.history.minor": "Minor change",
   "center.history.recorded": "Published here on {date}",
   "center.history.effective": "Version of {date}",
+  "center.history.read": "Read this version",
   "center.history.changes": "What changed",
   "center.history.none": "No earlier versions are recorded.",
 

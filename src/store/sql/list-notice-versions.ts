@@ -36,3 +36,15 @@ export async function latestNoticeFacts(
     .executeTakeFirst();
   return row ? { version: row.version, facts: row.facts } : undefined;
 }
+
+/** One published version's texts, as people were shown them; undefined when no such version was published. */
+export async function noticeVersionText(
+  db: Kysely<StoreSchema>,
+  version: string,
+): Promise<{ rendered_html: string; rendered_md: string; effective_date: string } | undefined> {
+  return db
+    .selectFrom("notice_versions")
+    .select(["rendered_html", "rendered_md", "effective_date"])
+    .where("version", "=", version)
+    .executeTakeFirst();
+}

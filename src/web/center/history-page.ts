@@ -35,7 +35,7 @@ ${published
     const diff = p.diff as NoticeDiff;
     return html`<section class="card" aria-labelledby="v-${p.version}">
 <h2 id="v-${p.version}">${t.t("center.history.effective", { date: t.date(day(p.effective_date)) })}${p.material ? html` <span class="tag soon">${t.t("center.history.material")}</span>` : ""}</h2>
-<p class="muted">${t.t("center.history.recorded", { date: t.date(p.published_at) })}</p>
+<p class="muted">${t.t("center.history.recorded", { date: t.date(p.published_at) })} · <a href="/notice/versions/${encodeURIComponent(p.version)}">${t.t("center.history.read")}</a></p>
 <ul>${[...diff.changes]
       .sort((a, b) => Number(b.material) - Number(a.material))
       .map(
