@@ -203,6 +203,12 @@ describe("the privacy center", () => {
     expectSafePage(status, "de");
     expect(status.body).toContain("Anfrage bestätigt");
     expect(status.body).toContain("Sie haben bestätigt");
+    // An id that is none is a plain "not found", in the center and the console.
+    const bogus = await h.app.inject({ url: "/requests/not-an-id" });
+    expect(bogus.statusCode).toBe(404);
+    expectSafePage(bogus);
+    const verifyBogus = await post("/requests/../../etc/verify", { code: "123456" });
+    expect(verifyBogus.statusCode).toBe(404);
     // Without the cookie, the request is not shown (nor that it exists).
     const stranger = await h.app.inject({ url: location });
     expect(stranger.statusCode).toBe(404);
@@ -341,6 +347,9 @@ describe("the admin console", () => {
       expect(res.statusCode, url).toBe(200);
       expectSafePage(res);
     }
+    const missing = await h.app.inject({ url: "/admin/requests/no-such-request", headers: { cookie } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain("STW_REQUEST_NOT_FOUND");
     const ropa = await h.app.inject({ url: "/admin/records/ropa.csv", headers: { cookie } });
     expect(ropa.headers["content-type"]).toMatch(/^text\/csv/);
     expect(ropa.body.split("\n").length).toBeGreaterThan(5);

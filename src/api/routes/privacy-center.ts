@@ -40,7 +40,6 @@ const DEVICE_COOKIE = "stw_device";
 const ACCOUNT_COOKIE = "stw_account";
 const requestCookie = (id: string) => `stw_r_${id.replace(/[^0-9a-f-]/gi, "")}`;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const privacyCenterRoutes =
   (deps: { readonly requests: RequestService; readonly rateLimitScale: number }): FastifyPluginAsync =>
@@ -219,8 +218,8 @@ export const privacyCenterRoutes =
     });
 
     const requestId = (request: FastifyRequest): string => {
-      const id = (request.params as { id?: string }).id ?? "";
-      return UUID.test(id) ? id : "00000000-0000-0000-0000-000000000000";
+      // The service checks the id (STW_REQUEST_NOT_FOUND) before anything uses it.
+      return (request.params as { id?: string }).id ?? "";
     };
 
     /** The status page of a request; its person's token comes from the cookie. */
