@@ -156,6 +156,12 @@ describe("the privacy center", () => {
     const eea = await h.app.inject({ url: "/request", headers: { cookie: "stw_jurisdiction=eea" } });
     expect(eea.body).not.toContain('value="opt_out_sale_sharing"');
     expect(eea.body).toContain('value="objection"');
+    // The uses open to an objection by request are listed only where an objection can be made.
+    const choicesEea = await h.app.inject({ url: "/choices?jurisdiction=eea" });
+    expect(choicesEea.body).toContain("Uses based on our legitimate interests");
+    const choicesCa = await h.app.inject({ url: "/choices?jurisdiction=us_ca" });
+    expect(choicesCa.body).not.toContain("Uses based on our legitimate interests");
+    expect(choicesCa.body).not.toContain("type=objection");
   });
 
   it("takes a request through its form: errors summarised and beside the field, then the code, then the status", async () => {

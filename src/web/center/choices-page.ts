@@ -89,11 +89,11 @@ ${
     : html`<p>${t.t("center.choices.none")}</p>`
 }
 ${
-  weighed.length
+  weighed.length && canObject
     ? html`<section aria-labelledby="weighed-title"><h2 id="weighed-title">${t.t("center.choices.weighed_title")}</h2>
 <p>${t.t("center.choices.weighed_text")}</p>
 <ul>${weighed.map((p) => html`<li><strong>${p.name}</strong> — ${p.description}</li>`)}</ul>
-${canObject ? html`<p><a class="button secondary" href="/request/details?type=objection">${t.t("type.objection")}</a></p>` : ""}</section>`
+<p><a class="button secondary" href="/request/details?type=objection">${t.t("type.objection")}</a></p></section>`
     : ""
 }
 ${
