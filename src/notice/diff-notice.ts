@@ -62,15 +62,52 @@ const finish = (c: Pending): NoticeChange => ({
 const minus = (a: readonly string[], b: readonly string[]) => a.filter((x) => !b.includes(x));
 const keysOf = (a: object, b: object) => [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
 
+type Base = Pick<Pending, "area" | "key" | "name">;
+
+/** The values a list gained or lost, as one change — none when there are none. */
+function listed(
+  out: Pending[],
+  base: Base,
+  change: "list_added" | "list_removed",
+  field: string,
+  values: readonly string[],
+  rule: MaterialityRuleKey,
+): void {
+  if (values.length) out.push({ ...base, change, field, values, rule });
+}
+
+/** What an added or a removed entry of an area says beyond its name: its rule, and perhaps values or a period. */
+type Ends = Pick<Pending, "rule"> & Partial<Pick<Pending, "values" | "before" | "after">>;
+
+/**
+ * One area keyed by name (purposes, recipients, sources, retention rules, jurisdictions): an entry only in the later
+ * version is added, one only in the earlier is removed, each by its rule; one in both is compared by `both`.
+ */
+function keyed<T>(
+  out: Pending[],
+  area: ChangeArea,
+  before: Readonly<Record<string, T>>,
+  after: Readonly<Record<string, T>>,
+  name: (entry: T) => string,
+  on: { added: (b: T) => Ends; removed: (a: T) => Ends; both: (base: Base, a: T, b: T) => void },
+): void {
+  for (const key of keysOf(before, after)) {
+    const a = before[key];
+    const b = after[key];
+    if (!a && b) out.push({ area, key, name: name(b), change: "added", ...on.added(b) });
+    else if (a && !b) out.push({ area, key, name: name(a), change: "removed", ...on.removed(a) });
+    else if (a && b) on.both({ area, key, name: name(b) }, a, b);
+  }
+}
+
 function diffPurpose(
-  key: string,
+  base: Base,
   a: PurposeFacts,
   b: PurposeFacts,
   before: NoticeFacts,
   after: NoticeFacts,
   out: Pending[],
 ): void {
-  const base = { area: "purpose" as const, key, name: b.name };
   if (a.legal_basis !== b.legal_basis)
     out.push({
       ...base,
@@ -86,32 +123,18 @@ function diffPurpose(
             : "basis_changed",
     });
   const newSensitive = minus(b.sensitive, a.sensitive);
-  if (newSensitive.length)
-    out.push({ ...base, change: "list_added", field: "sensitive", values: newSensitive, rule: "new_sensitive" });
+  listed(out, base, "list_added", "sensitive", newSensitive, "new_sensitive");
   const moreData = minus(b.data_categories, a.data_categories).filter(
     (c) => !newSensitive.some((s) => c.startsWith(s)),
   );
-  if (moreData.length)
-    out.push({ ...base, change: "list_added", field: "data_categories", values: moreData, rule: "more_data" });
-  const lessData = minus(a.data_categories, b.data_categories);
-  if (lessData.length)
-    out.push({ ...base, change: "list_removed", field: "data_categories", values: lessData, rule: "less_data" });
+  listed(out, base, "list_added", "data_categories", moreData, "more_data");
+  listed(out, base, "list_removed", "data_categories", minus(a.data_categories, b.data_categories), "less_data");
   const added = minus(b.recipients, a.recipients);
-  if (added.length) {
-    const kindOf = (k: string, f: NoticeFacts) => f.recipients[k]?.kind ?? "unknown";
-    const knownKinds = new Set(a.recipients.map((r) => kindOf(r, before)));
-    const newKind = added.some((r) => !knownKinds.has(kindOf(r, after)));
-    out.push({
-      ...base,
-      change: "list_added",
-      field: "recipients",
-      values: added,
-      rule: newKind ? "new_recipient_kind" : "new_recipient",
-    });
-  }
-  const dropped = minus(a.recipients, b.recipients);
-  if (dropped.length)
-    out.push({ ...base, change: "list_removed", field: "recipients", values: dropped, rule: "recipient_dropped" });
+  const kindOf = (k: string, f: NoticeFacts) => f.recipients[k]?.kind ?? "unknown";
+  const knownKinds = new Set(a.recipients.map((r) => kindOf(r, before)));
+  const newKind = added.some((r) => !knownKinds.has(kindOf(r, after)));
+  listed(out, base, "list_added", "recipients", added, newKind ? "new_recipient_kind" : "new_recipient");
+  listed(out, base, "list_removed", "recipients", minus(a.recipients, b.recipients), "recipient_dropped");
   if (a.automated_decision !== b.automated_decision)
     out.push({
       ...base,
@@ -152,35 +175,15 @@ function diffPurpose(
       out.push({ ...base, change: "changed", field, before: a[field] ?? "", after: b[field] ?? "", rule: "wording" });
 }
 
-function diffRecipient(key: string, a: RecipientFacts, b: RecipientFacts, before: NoticeFacts, out: Pending[]): void {
-  const base = { area: "recipient" as const, key, name: b.name };
+function diffRecipient(base: Base, a: RecipientFacts, b: RecipientFacts, before: NoticeFacts, out: Pending[]): void {
   const everywhere = new Set(Object.values(before.recipients).flatMap((r) => r.countries));
   const newCountries = minus(b.countries, a.countries);
-  if (newCountries.length)
-    out.push({
-      ...base,
-      change: "list_added",
-      field: "countries",
-      values: newCountries,
-      rule: newCountries.some((c) => c !== "EEA" && isThirdCountry(c) && !everywhere.has(c))
-        ? "new_third_country"
-        : "new_recipient",
-    });
-  const fewer = minus(a.countries, b.countries);
-  if (fewer.length)
-    out.push({ ...base, change: "list_removed", field: "countries", values: fewer, rule: "fewer_countries" });
-  const gone = minus(a.transfer_mechanisms, b.transfer_mechanisms);
-  if (gone.length)
-    out.push({
-      ...base,
-      change: "list_removed",
-      field: "transfer_mechanisms",
-      values: gone,
-      rule: "mechanism_dropped",
-    });
-  const more = minus(b.transfer_mechanisms, a.transfer_mechanisms);
-  if (more.length)
-    out.push({ ...base, change: "list_added", field: "transfer_mechanisms", values: more, rule: "mechanism_added" });
+  const third = newCountries.some((c) => c !== "EEA" && isThirdCountry(c) && !everywhere.has(c));
+  listed(out, base, "list_added", "countries", newCountries, third ? "new_third_country" : "new_recipient");
+  listed(out, base, "list_removed", "countries", minus(a.countries, b.countries), "fewer_countries");
+  const mechanisms = [a.transfer_mechanisms, b.transfer_mechanisms] as const;
+  listed(out, base, "list_removed", "transfer_mechanisms", minus(...mechanisms), "mechanism_dropped");
+  listed(out, base, "list_added", "transfer_mechanisms", minus(mechanisms[1], mechanisms[0]), "mechanism_added");
   if (a.kind !== b.kind)
     out.push({ ...base, change: "changed", field: "kind", before: a.kind, after: b.kind, rule: "new_recipient_kind" });
   if (a.name !== b.name)
@@ -190,85 +193,47 @@ function diffRecipient(key: string, a: RecipientFacts, b: RecipientFacts, before
 export function diffNotice(before: NoticeFacts, after: NoticeFacts): NoticeDiff {
   const out: Pending[] = [];
 
-  for (const key of keysOf(before.purposes, after.purposes)) {
-    const a = before.purposes[key];
-    const b = after.purposes[key];
-    if (!a && b) out.push({ area: "purpose", key, name: b.name, change: "added", rule: "new_purpose" });
-    else if (a && !b) out.push({ area: "purpose", key, name: a.name, change: "removed", rule: "purpose_dropped" });
-    else if (a && b) diffPurpose(key, a, b, before, after, out);
-  }
+  keyed(out, "purpose", before.purposes, after.purposes, (p) => p.name, {
+    added: () => ({ rule: "new_purpose" }),
+    removed: () => ({ rule: "purpose_dropped" }),
+    both: (base, a, b) => diffPurpose(base, a, b, before, after, out),
+  });
 
   const kindsBefore = new Set(Object.values(before.recipients).map((r) => r.kind));
   const countriesBefore = new Set(Object.values(before.recipients).flatMap((r) => r.countries));
-  for (const key of keysOf(before.recipients, after.recipients)) {
-    const a = before.recipients[key];
-    const b = after.recipients[key];
-    if (!a && b) {
+  keyed(out, "recipient", before.recipients, after.recipients, (r) => r.name, {
+    added: (b) => {
       const third = b.countries.filter((c) => c !== "EEA" && isThirdCountry(c) && !countriesBefore.has(c));
-      out.push({
-        area: "recipient",
-        key,
-        name: b.name,
-        change: "added",
-        ...(third.length ? { values: third } : {}),
-        rule: third.length ? "new_third_country" : kindsBefore.has(b.kind) ? "new_recipient" : "new_recipient_kind",
-      });
-    } else if (a && !b)
-      out.push({ area: "recipient", key, name: a.name, change: "removed", rule: "recipient_dropped" });
-    else if (a && b) diffRecipient(key, a, b, before, out);
-  }
+      return third.length
+        ? { values: third, rule: "new_third_country" }
+        : { rule: kindsBefore.has(b.kind) ? "new_recipient" : "new_recipient_kind" };
+    },
+    removed: () => ({ rule: "recipient_dropped" }),
+    both: (base, a, b) => diffRecipient(base, a, b, before, out),
+  });
 
-  for (const key of keysOf(before.sources, after.sources)) {
-    const a = before.sources[key];
-    const b = after.sources[key];
-    if (!a && b) out.push({ area: "source", key, name: b.name, change: "added", rule: "new_source" });
-    else if (a && !b) out.push({ area: "source", key, name: a.name, change: "removed", rule: "source_dropped" });
-    else if (a && b) {
-      const more = minus(b.data_categories, a.data_categories);
-      if (more.length)
-        out.push({
-          area: "source",
-          key,
-          name: b.name,
-          change: "list_added",
-          field: "data_categories",
-          values: more,
-          rule: "more_source_data",
-        });
-    }
-  }
+  keyed(out, "source", before.sources, after.sources, (s) => s.name, {
+    added: () => ({ rule: "new_source" }),
+    removed: () => ({ rule: "source_dropped" }),
+    both: (base, a, b) =>
+      listed(
+        out,
+        base,
+        "list_added",
+        "data_categories",
+        minus(b.data_categories, a.data_categories),
+        "more_source_data",
+      ),
+  });
 
   // A rule is named by its description without the final full stop ("Raw page-view events are deleted …").
-  const named = (d: string) => d.replace(/\.\s*$/, "");
-  for (const key of keysOf(before.retention, after.retention)) {
-    const a0 = before.retention[key];
-    const b0 = after.retention[key];
-    const a = a0 && { ...a0, description: named(a0.description) };
-    const b = b0 && { ...b0, description: named(b0.description) };
-    if (!a && b)
-      out.push({
-        area: "retention",
-        key,
-        name: b.description,
-        change: "added",
-        after: b.period,
-        rule: "retention_added",
-      });
-    else if (a && !b)
-      out.push({
-        area: "retention",
-        key,
-        name: a.description,
-        change: "removed",
-        before: a.period,
-        rule: "retention_removed",
-      });
-    else if (a && b) {
+  keyed(out, "retention", before.retention, after.retention, (r) => r.description.replace(/\.\s*$/, ""), {
+    added: (b) => ({ after: b.period, rule: "retention_added" }),
+    removed: (a) => ({ before: a.period, rule: "retention_removed" }),
+    both: (base, a, b) => {
       if (a.period !== b.period)
         out.push({
-          area: "retention",
-          key,
-          name: b.description,
+          ...base,
           change: "changed",
           field: "period",
           before: a.period,
@@ -280,84 +245,46 @@ export function diffNotice(before: NoticeFacts, after: NoticeFacts): NoticeDiff 
                 ? "longer_retention"
                 : "shorter_retention",
         });
-      const more = minus(b.data_categories, a.data_categories);
-      if (more.length)
-        out.push({
-          area: "retention",
-          key,
-          name: b.description,
-          change: "list_added",
-          field: "data_categories",
-          values: more,
-          rule: "more_retained_data",
-        });
-    }
-  }
+      listed(
+        out,
+        base,
+        "list_added",
+        "data_categories",
+        minus(b.data_categories, a.data_categories),
+        "more_retained_data",
+      );
+    },
+  });
 
-  for (const key of keysOf(before.rights, after.rights)) {
-    const a = before.rights[key];
-    const b = after.rights[key];
-    if (!a && b) out.push({ area: "rights", key, name: b.name, change: "added", rule: "jurisdiction_added" });
-    else if (a && !b) out.push({ area: "rights", key, name: a.name, change: "removed", rule: "jurisdiction_removed" });
-    else if (a && b) {
-      const gone = minus(a.requests, b.requests);
-      if (gone.length)
-        out.push({
-          area: "rights",
-          key,
-          name: b.name,
-          change: "list_removed",
-          field: "requests",
-          values: gone,
-          rule: "right_removed",
-        });
-      const more = minus(b.requests, a.requests);
-      if (more.length)
-        out.push({
-          area: "rights",
-          key,
-          name: b.name,
-          change: "list_added",
-          field: "requests",
-          values: more,
-          rule: "right_added",
-        });
+  keyed(out, "rights", before.rights, after.rights, (r) => r.name, {
+    added: () => ({ rule: "jurisdiction_added" }),
+    removed: () => ({ rule: "jurisdiction_removed" }),
+    both: (base, a, b) => {
+      listed(out, base, "list_removed", "requests", minus(a.requests, b.requests), "right_removed");
+      listed(out, base, "list_added", "requests", minus(b.requests, a.requests), "right_added");
       if (a.deadline_days !== b.deadline_days)
         out.push({
-          area: "rights",
-          key,
-          name: b.name,
+          ...base,
           change: "changed",
           field: "deadline",
           before: a.deadline,
           after: b.deadline,
           rule: b.deadline_days > a.deadline_days ? "longer_deadline" : "shorter_deadline",
         });
-    }
-  }
+    },
+  });
 
-  const goneMechanisms = minus(before.transfer_mechanisms, after.transfer_mechanisms);
-  if (goneMechanisms.length)
-    out.push({
-      area: "transfers",
-      key: "organization",
-      name: "",
-      change: "list_removed",
-      field: "transfer_mechanisms",
-      values: goneMechanisms,
-      rule: "mechanism_dropped",
-    });
-  const newMechanisms = minus(after.transfer_mechanisms, before.transfer_mechanisms);
-  if (newMechanisms.length)
-    out.push({
-      area: "transfers",
-      key: "organization",
-      name: "",
-      change: "list_added",
-      field: "transfer_mechanisms",
-      values: newMechanisms,
-      rule: "mechanism_added",
-    });
+  const organization: Base = { area: "transfers", key: "organization", name: "" };
+  const mechanisms = [before.transfer_mechanisms, after.transfer_mechanisms] as const;
+  listed(out, organization, "list_removed", "transfer_mechanisms", minus(...mechanisms), "mechanism_dropped");
+  listed(
+    out,
+    organization,
+    "list_added",
+    "transfer_mechanisms",
+    minus(mechanisms[1], mechanisms[0]),
+    "mechanism_added",
+  );
 
   if (before.minimum_age !== after.minimum_age)
     out.push({
