@@ -69,6 +69,22 @@ export const many = (value: string | string[] | undefined): string[] =>
 export const secureCookies = (request: FastifyRequest): boolean =>
   request.protocol === "https" || (process.env["STEWARD_PUBLIC_URL"] ?? "").startsWith("https:");
 
+/**
+ * Every cookie of the pages: HttpOnly, Secure where served over https, SameSite=Lax unless told Strict (the
+ * console's session), for the path given; without `maxAge` it lasts the browser session.
+ */
+export const pageCookie = (
+  request: FastifyRequest,
+  path: string,
+  options: { readonly maxAge?: number; readonly sameSite?: "lax" | "strict" } = {},
+) => ({
+  path,
+  sameSite: options.sameSite ?? ("lax" as const),
+  httpOnly: true,
+  secure: secureCookies(request),
+  ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+});
+
 /** The locale a `?lang=` asks for, when it is one we have. */
 const askedLocale = (request: FastifyRequest): Locale | undefined => {
   const asked = queryOf(request)["lang"];
@@ -86,13 +102,7 @@ export function wordsFor(request: FastifyRequest, timeZone: string): Translator 
 export function readerWords(request: FastifyRequest, reply: FastifyReply, timeZone: string): Translator {
   const chosen = askedLocale(request);
   if (chosen && chosen !== request.cookies["stw_lang"])
-    reply.setCookie("stw_lang", chosen, {
-      path: "/",
-      sameSite: "lax",
-      httpOnly: true,
-      secure: secureCookies(request),
-      maxAge: 365 * 86_400,
-    });
+    reply.setCookie("stw_lang", chosen, pageCookie(request, "/", { maxAge: 365 * 86_400 }));
   return wordsFor(request, timeZone);
 }
 

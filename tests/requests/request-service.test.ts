@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.ts";
 import { createApiKey } from "../../src/auth/api-keys.ts";
 import { packageLink } from "../../src/requests/send-request-mail.ts";
-import { type Databases, type Harness, referenceDatabases, settle, startHarness } from "./service-fixture.ts";
+import {
+  type Databases,
+  type Harness,
+  referenceDatabases,
+  settle,
+  startHarness,
+  unusedLearner,
+} from "./service-fixture.ts";
 import { codeFor } from "./smtp-sink.ts";
 
 let d: Databases;
@@ -20,17 +27,7 @@ let pgc: pg.Client;
 let keys: { admin: string; approver: string; viewer: string };
 const used = new Set<string>();
 
-/** A learner not used by another case: id, e-mail and first name. */
-async function learner(): Promise<{ id: string; email: string; first_name: string }> {
-  const { rows } = await pgc.query(
-    "SELECT u.id::text AS id, u.email, u.first_name FROM users u WHERE NOT u.deleted AND NOT EXISTS " +
-      "(SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) ORDER BY u.id",
-  );
-  const found = rows.find((r) => !used.has(r.email));
-  if (!found) throw new Error("no learner left");
-  used.add(found.email);
-  return found;
-}
+const learner = () => unusedLearner(pgc, used);
 
 async function submit(body: Record<string, unknown>) {
   const since = h.smtp.mails.length;

@@ -127,3 +127,21 @@ export async function settle(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * A learner of the seeded PostgreSQL no other case used (`used` keeps track), with nothing kept for credit, so that
+ * an erasure deletes their account: id, e-mail and first name.
+ */
+export async function unusedLearner(
+  client: { query: (sql: string) => Promise<{ rows: { id: string; email: string; first_name: string }[] }> },
+  used: Set<string>,
+): Promise<{ id: string; email: string; first_name: string }> {
+  const { rows } = await client.query(
+    "SELECT u.id::text AS id, u.email, u.first_name FROM users u WHERE NOT u.deleted AND NOT EXISTS " +
+      "(SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) ORDER BY u.id",
+  );
+  const found = rows.find((r) => !used.has(r.email));
+  if (!found) throw new Error("no learner left");
+  used.add(found.email);
+  return found;
+}

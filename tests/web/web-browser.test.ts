@@ -16,7 +16,13 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/auth/api-keys.ts";
 import { axeViolations, CHROMIUM, HAS_CHROMIUM, launchChromium } from "../browser.ts";
-import { type Databases, type Harness, referenceDatabases, startHarness } from "../requests/service-fixture.ts";
+import {
+  type Databases,
+  type Harness,
+  referenceDatabases,
+  startHarness,
+  unusedLearner,
+} from "../requests/service-fixture.ts";
 import { codeFor } from "../requests/smtp-sink.ts";
 
 const SHOTS = process.env["STEWARD_SCREENSHOTS"] === "1";
@@ -50,17 +56,7 @@ afterAll(async () => {
   await d?.close();
 });
 
-/** A learner no other case used, with nothing kept for credit (an erasure deletes their account). */
-async function learner(): Promise<{ id: string; email: string; first_name: string }> {
-  const { rows } = await app.query(
-    "SELECT u.id::text AS id, u.email, u.first_name FROM users u WHERE NOT u.deleted AND NOT EXISTS " +
-      "(SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit) ORDER BY u.id",
-  );
-  const found = rows.find((r) => !used.has(r.email));
-  if (!found) throw new Error("no learner left");
-  used.add(found.email);
-  return found;
-}
+const learner = () => unusedLearner(app, used);
 
 interface Visit {
   readonly context: BrowserContext;

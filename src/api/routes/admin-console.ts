@@ -32,9 +32,9 @@ import {
   bodyOf,
   htmlErrors,
   one,
+  pageCookie,
   queryOf,
   readerWords,
-  secureCookies,
   securePages,
   sendPage,
   wordsFor,
@@ -63,13 +63,7 @@ export const adminConsoleRoutes =
       url: request.url,
       ...(request.adminSession ? { session: request.adminSession } : {}),
     });
-    const cookieOptions = (request: FastifyRequest, maxAge?: number) => ({
-      path: "/admin",
-      sameSite: "strict" as const,
-      httpOnly: true,
-      secure: secureCookies(request),
-      ...(maxAge !== undefined ? { maxAge } : {}),
-    });
+    const cookieOptions = (request: FastifyRequest) => pageCookie(request, "/admin", { sameSite: "strict" });
 
     /** Every page but sign-in needs a live session; every POST needs the session's form token too. */
     app.addHook("preHandler", async (request, reply) => {

@@ -28,9 +28,9 @@ import {
   htmlErrors,
   many,
   one,
+  pageCookie,
   queryOf,
   readerWords,
-  secureCookies,
   securePages,
   sendPage,
   wordsFor,
@@ -53,6 +53,9 @@ export const privacyCenterRoutes =
       readerWords(request, reply, config.timeZone);
     htmlErrors(app, "center", (r) => wordsFor(r, config.timeZone));
 
+    const cookieOptions = (request: FastifyRequest, path: string, maxAge: number) =>
+      pageCookie(request, path, { maxAge });
+
     /** The jurisdiction shown: the visitor's pick (remembered), else where their browser's language says, else the default. */
     const view = (request: FastifyRequest, reply: FastifyReply, declared?: string): CenterView => {
       const t = words(request, reply);
@@ -60,13 +63,7 @@ export const privacyCenterRoutes =
       const known = (j: string | undefined) => manifest.rights.find((r) => r.jurisdiction === j);
       let rights = known(asked);
       if (rights && asked !== request.cookies["stw_jurisdiction"])
-        reply.setCookie("stw_jurisdiction", rights.jurisdiction, {
-          path: "/",
-          sameSite: "lax",
-          httpOnly: true,
-          secure: secureCookies(request),
-          maxAge: 365 * 86_400,
-        });
+        reply.setCookie("stw_jurisdiction", rights.jurisdiction, cookieOptions(request, "/", 365 * 86_400));
       rights ??= known(request.cookies["stw_jurisdiction"]);
       if (!rights) {
         const region = /^[a-z]{2,3}-([a-z]{2})\b/i.exec(request.headers["accept-language"] ?? "")?.[1]?.toUpperCase();
@@ -74,14 +71,6 @@ export const privacyCenterRoutes =
       }
       return { t, manifest, rights, url: request.url };
     };
-
-    const cookieOptions = (request: FastifyRequest, path: string, maxAge: number) => ({
-      path,
-      sameSite: "lax" as const,
-      httpOnly: true,
-      secure: secureCookies(request),
-      maxAge,
-    });
 
     /** Today in the deployment's time zone, as `YYYY-MM-DD` (notice dates are days). */
     const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: config.timeZone }).format(requests.ctx.now());
