@@ -158,6 +158,20 @@ export const adminConsoleRoutes =
       return (request.params as { id?: string }).id ?? "";
     };
 
+    /** A plan depends only on the manifest, the action and the identity types: each is drawn once per server. */
+    const plans = new Map<string, Promise<string>>();
+    const planDrawing = (action: "access" | "erasure" | "rectification", identities: string[]) => {
+      const key = `${action}:${identities.join(",")}`;
+      let svg = plans.get(key);
+      if (!svg) {
+        svg = dotToSvg(planToDot(buildPlan(manifest, { action, identities })));
+        plans.set(key, svg);
+        // A drawing that failed is tried again next time, not remembered.
+        svg.catch(() => plans.delete(key));
+      }
+      return svg;
+    };
+
     const showRequest = async (
       request: FastifyRequest,
       reply: FastifyReply,
@@ -169,9 +183,7 @@ export const adminConsoleRoutes =
       if (r.plan) {
         const action = r.type === "portability" ? "access" : r.type;
         if (action === "access" || action === "erasure" || action === "rectification")
-          planSvg = await dotToSvg(
-            planToDot(buildPlan(manifest, { action, identities: Object.keys(r.identities).sort() })),
-          );
+          planSvg = await planDrawing(action, Object.keys(r.identities).sort());
       }
       return sendPage(
         reply,
@@ -257,6 +269,7 @@ export const adminConsoleRoutes =
           }),
         );
         maps.set(v.t.locale, mapSvg);
+        mapSvg.catch(() => maps.delete(v.t.locale));
       }
       const year = yearOf(request);
       const metrics = buildCcpaMetrics(
