@@ -77,6 +77,9 @@ class TimedStores extends Stores {
       updateByKeys: timed("updateByKeys", (t, k, keys, set) => c.updateByKeys(t, k, keys, set)),
       updateEach: timed("updateEach", (t, k, u) => c.updateEach(t, k, u)),
       sample: timed("sample", (t, cols, n) => c.sample(t, cols, n)),
+      countWhere: timed("countWhere", (t, f) => c.countWhere(t, f)),
+      keysWhere: timed("keysWhere", (t, k, f, p) => c.keysWhere(t, k, f, p)),
+      deleteWhere: timed("deleteWhere", (t, f, n) => c.deleteWhere(t, f, n)),
       transaction: (fn) => {
         const start = performance.now();
         // Calls inside are timed one by one; the transaction itself only marks the write phase.

@@ -269,6 +269,33 @@ export const ERRORS = {
     fix: "Name a field as `learning_app.users.first_name=Ada`, or a data category (every field holding it is set) as `user.name.first=Ada`.",
   }),
 
+  // ── retention ───────────────────────────────────────────────────────────────────────────────────
+  STW_RETENTION_NO_CONDITIONS: define<{ collection: string; kind: string }>({
+    status: 400,
+    summary: "A retention rule counts time on a store that cannot select rows by a condition (a processor's API).",
+    message: (p) =>
+      `${p.collection} is held by a ${p.kind} connector, which cannot find rows by their age; allowed: collections in PostgreSQL, MySQL/MariaDB or SQLite`,
+    fix: "Give the processor's collection an `account_lifetime` or `until` rule instead (those reach it through the person, as erasure does), or sweep it at the vendor.",
+  }),
+  STW_RETENTION_UNKNOWN_RULE: define<{ value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A retention command names a rule the manifest does not have.",
+    message: (p) => `retention rule "${p.value}" is not in the manifest; allowed: ${list(p.allowed)}`,
+    fix: "Use a `key` from the manifest's `retention:` list (`steward retention plan` lists them).",
+  }),
+  STW_RETENTION_UNKNOWN_EVENT: define<{ value: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "An event names a type that no retention rule waits for.",
+    message: (p) => `no retention rule waits for event "${p.value}"; allowed: ${list(p.allowed)}`,
+    fix: "Send one of the events the manifest's rules name in `until:`, or add a rule that waits for this one.",
+  }),
+  STW_RETENTION_BAD_TIME: define<{ option: string; value: string }>({
+    status: 400,
+    summary: "A time given to a retention command or event is not an ISO 8601 date or timestamp.",
+    message: (p) => `${p.option} "${p.value}" is not a date or timestamp; allowed: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ`,
+    fix: "Write the time as e.g. 2026-12-02 or 2026-12-02T09:30:00Z.",
+  }),
+
   STW_DISCOVER_NO_TABLES: define<{ target: string }>({
     status: 400,
     summary: "`steward discover` found no table to describe in the database.",
@@ -650,6 +677,7 @@ export const TOP_LEVEL_KEYS = [
   "exemptions",
   "dataset",
   "retention",
+  "account",
   "rights",
   "notice",
 ] as const;

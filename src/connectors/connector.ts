@@ -23,6 +23,17 @@ export interface RowUpdate {
   readonly set: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Which rows a retention sweep covers: those whose `before.column` is earlier than `before.at`, with the `equals`
+ * values, except rows matching any `except` (exemptions) and rows whose `notIn.column` is in `notIn.values` (holds).
+ */
+export interface RowFilter {
+  readonly before?: { readonly column: string; readonly at: Date };
+  readonly equals?: Readonly<Record<string, string | number | boolean>>;
+  readonly except?: readonly Readonly<Record<string, string | number | boolean>>[];
+  readonly notIn?: { readonly column: string; readonly values: readonly unknown[] };
+}
+
 export interface ConnectorCapabilities {
   /** `DELETE/UPDATE … RETURNING` is available (saves a read before a write). */
   readonly supportsReturning: boolean;
@@ -34,6 +45,8 @@ export interface ConnectorCapabilities {
   readonly supportsArrayParameters: boolean;
   /** The most bind parameters one statement may carry; key lists are chunked below it. */
   readonly maxParameters: number;
+  /** Rows can be chosen by a condition (`countWhere`, `keysWhere`, `deleteWhere`): what time-based sweeps need. */
+  readonly supportsConditions: boolean;
 }
 
 export interface IntrospectedColumn {
@@ -102,6 +115,20 @@ export interface Connector {
    * statement per chunk, never one per row. Returns rows matched.
    */
   updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number>;
+  /** How many rows match `filter` (what a retention plan reports, and its proof checks is 0 afterwards). */
+  countWhere(table: string, filter: RowFilter): Promise<number>;
+  /** Up to `limit` values of `keyColumn` of rows matching `filter`, ascending, each greater than `after` if given. */
+  keysWhere(
+    table: string,
+    keyColumn: string,
+    filter: RowFilter,
+    page: { readonly limit: number; readonly after?: unknown },
+  ): Promise<unknown[]>;
+  /**
+   * Deletes up to `limit` rows matching `filter` in one statement that checks the filter itself (a row that stopped
+   * matching in between stays); returns how many went. Called again until it returns less than `limit`.
+   */
+  deleteWhere(table: string, filter: RowFilter, limit: number): Promise<number>;
   /** Up to `limit` rows of `table` (only `columns`), in no particular order: what discovery looks at to guess categories. */
   sample(table: string, columns: readonly string[], limit: number): Promise<Row[]>;
   /**

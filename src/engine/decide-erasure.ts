@@ -15,6 +15,7 @@
  */
 import type { Row } from "../connectors/connector.ts";
 import type { Manifest, MaskStrategy } from "../manifest/types.ts";
+import { keyLinks, type KeyLink as Link } from "../plan/key-links.ts";
 import type { MaskTreatment, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import { columnShapes } from "./column-shapes.ts";
@@ -57,15 +58,6 @@ export interface ErasureDecisions {
   readonly collections: Map<string, CollectionDecision>;
   /** Why rows were kept or masked instead of deleted, per collection, for the report. */
   readonly notes: Map<string, Set<string>>;
-}
-
-interface Link {
-  readonly child: string;
-  readonly childName: string;
-  readonly childDataset: string;
-  readonly field: string;
-  readonly parent: string;
-  readonly parentKey: string;
 }
 
 interface MaskSpec {
@@ -237,6 +229,8 @@ function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uin
   const { step } = d.found;
   const t = step.treatment;
   if (!t || t.kind === "no_personal_data") return { action: "none" };
+  if (step.covers && !matches(row, step.covers))
+    return { action: "keep", why: "outside the retention rule (its `where` does not match the row)", set: {} };
   const exemption = step.exemptions.find((x) => matches(row, x.where));
   if (exemption)
     return {
@@ -348,6 +342,7 @@ export function directDeletes(manifest: Manifest, plan: Plan): Set<string> {
       .filter(
         (s) =>
           s.treatment?.kind === "delete_rows" &&
+          s.covers === undefined &&
           !held.has(s.collection) &&
           !sources.has(s.collection) &&
           !parents.has(s.collection) &&
@@ -377,31 +372,6 @@ async function loadColumns(
 }
 
 /** References from a field to another collection's primary key: they order erasure and can block a delete. */
-function keyLinks(manifest: Manifest): Link[] {
-  const keys = new Map<string, string>();
-  for (const d of manifest.datasets)
-    for (const c of d.collections)
-      for (const f of c.fields) if (f.primary_key) keys.set(`${d.fides_key}.${c.name}`, f.name);
-  const links: Link[] = [];
-  for (const d of manifest.datasets)
-    for (const c of d.collections)
-      for (const f of c.fields)
-        for (const r of f.references) {
-          const [name = "", ...rest] = r.field.split(".");
-          const parent = `${r.dataset}.${name}`;
-          if (keys.get(parent) !== rest.join(".") || parent === `${d.fides_key}.${c.name}`) continue;
-          links.push({
-            child: `${d.fides_key}.${c.name}`,
-            childName: c.name,
-            childDataset: d.fides_key,
-            field: f.name,
-            parent,
-            parentKey: rest.join("."),
-          });
-        }
-  return links;
-}
-
 /**
  * Keys among `keys` that rows outside the subject's found rows still hold in `link.field`. Skipped (none) when the
  * plan already read every such row — a lookup on that very field from the parent's key.

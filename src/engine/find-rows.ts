@@ -272,6 +272,7 @@ function columnsToRead(
     for (const l of other.lookups)
       if (l.source.kind !== "identity" && l.source.collection === step.collection) wanted.add(l.source.field);
   for (const x of step.exemptions) for (const column of Object.keys(x.where ?? {})) wanted.add(column);
+  for (const column of Object.keys(step.covers ?? {})) wanted.add(column);
   if (options.personalFields !== false || !key) for (const name of step.read) wanted.add(name);
   for (const name of options.extraColumns?.(step, fields) ?? []) wanted.add(name);
   // Manifest order, leaf fields only; an introspected key the manifest does not list goes first.

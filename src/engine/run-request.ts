@@ -66,6 +66,8 @@ export interface RunOptions {
   readonly categories?: readonly string[];
   readonly batchSize?: number;
   readonly events?: EngineEvents;
+  /** Erasure: run this plan instead of the full one (a retention rule's restricted erasure, `ruleErasurePlan`). */
+  readonly plan?: Plan;
 }
 
 /** Identity types of the request, in a stable order. */
@@ -156,7 +158,7 @@ export async function runErasure(
   options: RunOptions = {},
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
-  const plan = buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
+  const plan = options.plan ?? buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
   // Only what deciding needs is read: references, and the fields a mask may write (a row masked instead of deleted
   // has the rest read when that is decided). Collections whose rows all go are deleted by key, without a read.
   const toDecide = (step: CollectionStep, fields: ReadonlyMap<string, Field>) => [

@@ -15,6 +15,7 @@ import type {
 } from "./schema.ts";
 import { buildTaxonomy } from "./taxonomy/build-taxonomy.ts";
 import type {
+  AccountDeclaration,
   Collection,
   Dataset,
   ErasureAction,
@@ -176,6 +177,9 @@ export function buildManifest(
     (r) => r.jurisdiction,
     (r, raw) => buildRights(r, raw, errors),
   );
+  const accountRaw = single<Omit<AccountDeclaration, "at">>("account");
+  const account = accountRaw ? { ...accountRaw.value, at: at(accountRaw.raw) } : undefined;
+  if (account && accountRaw) where.set(account, { locator: accountRaw.raw.locator, path: accountRaw.raw.path });
   const noticeRaw = single<Notice>("notice");
   const notice = noticeRaw ? ({ ...noticeRaw.value, at: at(noticeRaw.raw) } as Notice) : undefined;
   if (notice && noticeRaw) where.set(notice, { locator: noticeRaw.raw.locator, path: noticeRaw.raw.path });
@@ -191,6 +195,7 @@ export function buildManifest(
     exemptions,
     datasets,
     retention,
+    ...(account ? { account } : {}),
     rights,
     ...(notice ? { notice } : {}),
   };
@@ -366,6 +371,8 @@ function buildRetention(r: RetentionInput, raw: RawResource, errors: StewardErro
     collections: r.collections,
     trigger,
     action: r.action,
+    ...(r.where ? { where: r.where } : {}),
+    ...(r.schedule ? { schedule: r.schedule } : {}),
     at: raw.locator.locate(raw.path),
   };
 }

@@ -280,6 +280,19 @@ export const retentionSchema = z.strictObject({
   /** Kept as long as a law requires; the law and the period in words. */
   legal: text.optional(),
   action: z.enum(["delete", "mask"]).default("delete"),
+  /** Only rows with these column values (e.g. `{status: succeeded}`); the rest of the collection is left alone. */
+  where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** When the sweep runs: a five-field cron expression in UTC (default daily, "17 3 * * *"). */
+  schedule: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression like "17 3 * * *"')
+    .optional(),
+});
+
+/** Which collection holds the accounts, and the column that says when one was closed (for `account_lifetime`). */
+export const accountSchema = z.strictObject({
+  collection: z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'must be written "dataset.collection"'),
+  closed_at: z.string().min(1),
 });
 
 /** "1 month", "2 months", "45 days", "10 business days": a deadline in the unit the law counts it in. */
@@ -341,6 +354,7 @@ export const TOP_LEVEL_SCHEMAS = {
   exemptions: z.array(exemptionSchema),
   dataset: z.array(datasetSchema),
   retention: z.array(retentionSchema),
+  account: accountSchema,
   rights: z.array(rightsSchema),
   notice: noticeSchema,
 } as const;

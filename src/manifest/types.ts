@@ -403,6 +403,18 @@ export interface RetentionRule extends Located {
   readonly collections: readonly string[];
   readonly trigger: RetentionTrigger;
   readonly action: "delete" | "mask";
+  /** Only rows with these column values are covered (a succeeded verification's document, not a pending one's). */
+  readonly where?: Readonly<Record<string, string | number | boolean>>;
+  /** Five-field cron expression (UTC) of the rule's sweep; absent = the daily default. */
+  readonly schedule?: string;
+}
+
+/** Where the accounts live and when one was closed: the clock of `account_lifetime` rules. */
+export interface AccountDeclaration extends Located {
+  /** "dataset.collection" */
+  readonly collection: string;
+  /** The timestamp column set when the account is closed (empty while it is open). */
+  readonly closed_at: string;
 }
 
 export interface JurisdictionRights extends Located {
@@ -459,6 +471,7 @@ export interface Manifest {
   readonly exemptions: readonly Exemption[];
   readonly datasets: readonly Dataset[];
   readonly retention: readonly RetentionRule[];
+  readonly account?: AccountDeclaration;
   readonly rights: readonly JurisdictionRights[];
   readonly notice?: Notice;
 }

@@ -178,9 +178,35 @@ export function validateReferences(manifest: Manifest, where: Whereabouts): Stew
         expect("collection", target, allCollections(), r, ["collections", i]);
         return;
       }
+      const fields = [...flattenFields(collection.fields).keys()];
       if (r.trigger.kind === "period" && r.trigger.from)
-        expect(`timestamp field of ${target}`, r.trigger.from, flattenFields(collection.fields).keys(), r, ["from"]);
+        expect(`timestamp field of ${target}`, r.trigger.from, fields, r, ["from"]);
+      for (const column of Object.keys(r.where ?? {}))
+        expect(`field of ${target}`, column, fields, r, ["where", column]);
     });
+  }
+  if (manifest.account) {
+    const a = manifest.account;
+    const [ds = "", coll = ""] = a.collection.split(".");
+    const collection = collectionOf(ds, coll);
+    if (!collection) expect("collection", a.collection, allCollections(), a, ["collection"]);
+    else {
+      const fields = flattenFields(collection.fields);
+      expect(`timestamp field of ${a.collection}`, a.closed_at, fields.keys(), a, ["closed_at"]);
+      if (![...fields.values()].some((f) => f.primary_key && f.identity))
+        errors.push(
+          stewardError(
+            "STW_MANIFEST_INVALID_VALUE",
+            {
+              value: a.collection,
+              detail:
+                "the account collection needs a primary key that is an identity (`fides_meta: {primary_key: true, identity: user_id}`)",
+              allowed: allCollections(),
+            },
+            locate(a, ["collection"]),
+          ),
+        );
+    }
   }
 
   if (manifest.notice) {

@@ -16,7 +16,7 @@ import type {
   Plan,
   PlanAction,
 } from "./plan.ts";
-import { buildReferenceGraph, type CollectionAddress, isPersonalField } from "./reference-graph.ts";
+import { buildReferenceGraph, type CollectionAddress, type IdentitySeed, isPersonalField } from "./reference-graph.ts";
 
 export interface PlanRequest {
   readonly action: PlanAction;
@@ -24,6 +24,11 @@ export interface PlanRequest {
   readonly identities: readonly string[];
   /** Restrict access to these data categories (a parent covers its children); empty = all personal data. */
   readonly categories?: readonly string[];
+  /**
+   * Further starting points besides the identity fields: a retention sweep seeds a collection's own key with the
+   * keys of its due rows (identity type `row:dataset.collection`), so erasure starts from those rows.
+   */
+  readonly seeds?: readonly IdentitySeed[];
 }
 
 interface Located {
@@ -52,7 +57,7 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
     const list = lookups.get(address)!;
     if (!list.some((l) => JSON.stringify(l) === JSON.stringify(lookup))) list.push(lookup);
   };
-  for (const seed of graph.seeds)
+  for (const seed of [...graph.seeds, ...(request.seeds ?? [])])
     if (request.identities.includes(seed.identity))
       add(seed.collection, {
         kind: "lookup",
@@ -161,8 +166,24 @@ function treatmentOf(collection: Collection, fields: Map<string, Field>): Collec
   const setting = collection.erasure;
   if (setting?.action === "delete") return { kind: "delete_rows", why: "the manifest deletes this collection's rows" };
   if (setting?.action === "keep") return { kind: "keep_rows", why: setting.reason };
+  const treated = fieldTreatments(collection, fields);
+  return {
+    kind: "mask_fields",
+    fields: treated,
+    why: setting ? "the manifest masks this collection's personal fields" : "no erasure setting: masking by default",
+  };
+}
+
+/**
+ * What masking does to each personal field of a collection: the field's own setting, else the collection's mask
+ * strategy, else null; primary keys and fields marked `keep` are retained. (Used for collections erasure masks, and
+ * for retention rules that mask some fields of rows that otherwise stay.)
+ */
+export function fieldTreatments(collection: Collection, fields: ReadonlyMap<string, Field>): FieldTreatment[] {
+  const personal = [...fields].filter(([, f]) => f.fields.length === 0 && isPersonalField(f));
+  const setting = collection.erasure;
   const collectionStrategy = setting?.action === "mask" ? setting : undefined;
-  const treated: FieldTreatment[] = personal.map(([name, f]) => {
+  return personal.map(([name, f]) => {
     const e = f.erasure;
     if (e?.action === "keep") return { kind: "retain", field: name, why: e.reason };
     if (e?.action === "mask")
@@ -185,9 +206,4 @@ function treatmentOf(collection: Collection, fields: Map<string, Field>): Collec
       };
     return { kind: "mask", field: name, strategy: "null", why: "default: personal fields are masked" };
   });
-  return {
-    kind: "mask_fields",
-    fields: treated,
-    why: setting ? "the manifest masks this collection's personal fields" : "no erasure setting: masking by default",
-  };
 }

@@ -78,6 +78,11 @@ export interface CollectionStep {
   /** Present on erasure plans. */
   readonly treatment?: CollectionTreatment;
   readonly exemptions: readonly ExemptionNode[];
+  /**
+   * Retention: only rows with these values are covered by the rule (a succeeded verification); the others are kept
+   * as they are, and count as rows that still need their parent.
+   */
+  readonly covers?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface Plan {

@@ -27,6 +27,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsTransactionalDdl: false,
   supportsArrayParameters: false,
   maxParameters: 1,
+  supportsConditions: false,
 };
 
 export class HttpConnector implements Connector {
@@ -117,6 +118,19 @@ export class HttpConnector implements Connector {
       }
     }
     return count;
+  }
+
+  /** A processor's API finds records by a person, not by their age: time-based sweeps reach it through the person. */
+  countWhere(table: string): Promise<number> {
+    return Promise.reject(stewardError("STW_RETENTION_NO_CONDITIONS", { collection: table, kind: "http" }));
+  }
+
+  keysWhere(table: string): Promise<unknown[]> {
+    return Promise.reject(stewardError("STW_RETENTION_NO_CONDITIONS", { collection: table, kind: "http" }));
+  }
+
+  deleteWhere(table: string): Promise<number> {
+    return Promise.reject(stewardError("STW_RETENTION_NO_CONDITIONS", { collection: table, kind: "http" }));
   }
 
   /** Processors offer no listing worth its calls to discovery: nothing is sampled. */

@@ -5,7 +5,16 @@
 import type mysql from "mysql2/promise";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
 import { columnsOf, columnsToSet } from "../columns-of.ts";
-import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
+import type {
+  Connector,
+  ConnectorCapabilities,
+  IntrospectedTable,
+  ReadOptions,
+  Row,
+  RowFilter,
+  RowUpdate,
+} from "../connector.ts";
+import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
 import { quoteMysql as q } from "./mysql-quote.ts";
 
@@ -18,6 +27,17 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsTransactionalDdl: false,
   supportsArrayParameters: false,
   maxParameters: 65_535,
+  supportsConditions: true,
+};
+
+/** DATETIME has no zone: the demo and most schemas store UTC, so the cutoff is bound as UTC text. */
+const utcText = (at: Date): string => at.toISOString().replace("T", " ").replace("Z", "");
+
+const DIALECT: FilterDialect = {
+  quote: q,
+  placeholder: () => "?",
+  time: utcText,
+  notIn: (column, values, next) => `${column} NOT IN (${values.map((v) => next(v)).join(", ")})`,
 };
 
 /** Keys per write statement: well under the parameter limit, and few distinct statement texts to prepare. */
@@ -109,6 +129,38 @@ export class MysqlConnector implements Connector {
       count += (result as Header).affectedRows;
     }
     return count;
+  }
+
+  async countWhere(table: string, filter: RowFilter): Promise<number> {
+    const f = filterSql(filter, DIALECT);
+    const [rows] = await this.db.query(`SELECT COUNT(*) AS n FROM ${q(table)} WHERE ${f.where}`, f.params as never[]);
+    return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+  }
+
+  async keysWhere(
+    table: string,
+    keyColumn: string,
+    filter: RowFilter,
+    page: { readonly limit: number; readonly after?: unknown },
+  ): Promise<unknown[]> {
+    const f = filterSql(filter, DIALECT);
+    const after = page.after === undefined ? "" : ` AND ${q(keyColumn)} > ?`;
+    const sql = `SELECT ${q(keyColumn)} AS k FROM ${q(table)} WHERE ${f.where}${after} ORDER BY ${q(keyColumn)} LIMIT ${limitOf(page.limit)}`;
+    const [rows] = await this.db.query(
+      sql,
+      (page.after === undefined ? f.params : [...f.params, page.after]) as never[],
+    );
+    return (rows as { k: unknown }[]).map((r) => r.k);
+  }
+
+  async deleteWhere(table: string, filter: RowFilter, limit: number): Promise<number> {
+    // InnoDB checks the condition on each row as it locks it, so a row changed meanwhile stays unless it still matches.
+    const f = filterSql(filter, DIALECT);
+    const [result] = await this.db.query(
+      `DELETE FROM ${q(table)} WHERE ${f.where} LIMIT ${limitOf(limit)}`,
+      f.params as never[],
+    );
+    return (result as Header).affectedRows;
   }
 
   async sample(table: string, columns: readonly string[], limit: number): Promise<Row[]> {

@@ -5,7 +5,16 @@
 import type pg from "pg";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
 import { columnsOf, columnsToSet } from "../columns-of.ts";
-import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
+import type {
+  Connector,
+  ConnectorCapabilities,
+  IntrospectedTable,
+  ReadOptions,
+  Row,
+  RowFilter,
+  RowUpdate,
+} from "../connector.ts";
+import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
 
@@ -18,6 +27,14 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsTransactionalDdl: true,
   supportsArrayParameters: true,
   maxParameters: 65_535,
+  supportsConditions: true,
+};
+
+const DIALECT: FilterDialect = {
+  quote: q,
+  placeholder: (i) => `$${i}`,
+  time: (at) => at,
+  notIn: (column, values, next) => `NOT (${column} = ANY(${next([...values])}))`,
 };
 
 /** Keys per statement when the caller does not say: arrays are cheap to bind, so chunks can be large. */
@@ -96,6 +113,39 @@ export class PostgresConnector implements Connector {
       count += (await this.db.query(sql, [json])).rowCount ?? 0;
     }
     return count;
+  }
+
+  async countWhere(table: string, filter: RowFilter): Promise<number> {
+    const f = filterSql(filter, DIALECT);
+    const { rows } = await this.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${q(table)} WHERE ${f.where}`,
+      f.params,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async keysWhere(
+    table: string,
+    keyColumn: string,
+    filter: RowFilter,
+    page: { readonly limit: number; readonly after?: unknown },
+  ): Promise<unknown[]> {
+    const f = filterSql(filter, DIALECT);
+    const after = page.after === undefined ? "" : ` AND ${q(keyColumn)} > $${f.params.length + 1}`;
+    const sql = `SELECT ${q(keyColumn)} AS k FROM ${q(table)} WHERE ${f.where}${after} ORDER BY ${q(keyColumn)} LIMIT ${limitOf(page.limit)}`;
+    const { rows } = await this.db.query<{ k: unknown }>(
+      sql,
+      page.after === undefined ? f.params : [...f.params, page.after],
+    );
+    return rows.map((r) => r.k);
+  }
+
+  async deleteWhere(table: string, filter: RowFilter, limit: number): Promise<number> {
+    // The batch is chosen by physical row address, and the outer statement checks the condition again: a row changed
+    // by someone else meanwhile is re-read (READ COMMITTED) and stays unless it still matches.
+    const f = filterSql(filter, DIALECT);
+    const sql = `DELETE FROM ${q(table)} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${q(table)} WHERE ${f.where} LIMIT ${limitOf(limit)})) AND ${f.where}`;
+    return (await this.db.query(sql, f.params)).rowCount ?? 0;
   }
 
   async sample(table: string, columns: readonly string[], limit: number): Promise<Row[]> {

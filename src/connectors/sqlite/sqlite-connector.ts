@@ -14,7 +14,16 @@ import type { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
 import { batchSizeFor, chunkKeys } from "../chunk-keys.ts";
 import { columnsOf, columnsToSet } from "../columns-of.ts";
-import type { Connector, ConnectorCapabilities, IntrospectedTable, ReadOptions, Row, RowUpdate } from "../connector.ts";
+import type {
+  Connector,
+  ConnectorCapabilities,
+  IntrospectedTable,
+  ReadOptions,
+  Row,
+  RowFilter,
+  RowUpdate,
+} from "../connector.ts";
+import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectSqlite } from "./sqlite-introspector.ts";
 import { quoteSqlite as q } from "./sqlite-quote.ts";
 
@@ -38,6 +47,17 @@ function toSqlite(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   return value;
 }
+
+/** SQLite stores timestamps as text in more than one form: `julianday` compares them as instants. */
+const DIALECT: FilterDialect = {
+  quote: q,
+  placeholder: () => "?",
+  timestampColumn: (column) => `julianday(${column})`,
+  timestampParameter: (p) => `julianday(${p})`,
+  time: (at) => at.toISOString(),
+  value: (v) => toSqlite(v),
+  notIn: (column, values, next) => `${column} NOT IN (${values.map((v) => next(toSqlite(v))).join(", ")})`,
+};
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -66,6 +86,7 @@ export class SqliteConnector implements Connector {
       supportsTransactionalDdl: true,
       supportsArrayParameters: false,
       maxParameters: session.maxParameters,
+      supportsConditions: true,
     };
   }
 
@@ -157,6 +178,36 @@ export class SqliteConnector implements Connector {
       }
       return count;
     });
+  }
+
+  async countWhere(table: string, filter: RowFilter): Promise<number> {
+    const f = filterSql(filter, DIALECT);
+    const db = await this.connection();
+    const row = db.prepare(`SELECT COUNT(*) AS n FROM ${q(table)} WHERE ${f.where}`).get(f.params) as { n: number };
+    return Number(row.n);
+  }
+
+  async keysWhere(
+    table: string,
+    keyColumn: string,
+    filter: RowFilter,
+    page: { readonly limit: number; readonly after?: unknown },
+  ): Promise<unknown[]> {
+    const f = filterSql(filter, DIALECT);
+    const after = page.after === undefined ? "" : ` AND ${q(keyColumn)} > ?`;
+    const sql = `SELECT ${q(keyColumn)} AS k FROM ${q(table)} WHERE ${f.where}${after} ORDER BY ${q(keyColumn)} LIMIT ${limitOf(page.limit)}`;
+    const db = await this.connection();
+    const rows = db
+      .prepare(sql)
+      .safeIntegers(true)
+      .all(page.after === undefined ? f.params : [...f.params, toSqlite(page.after)]) as Row[];
+    return rows.map((r) => fromSqlite(r)["k"]);
+  }
+
+  async deleteWhere(table: string, filter: RowFilter, limit: number): Promise<number> {
+    const f = filterSql(filter, DIALECT);
+    const sql = `DELETE FROM ${q(table)} WHERE rowid IN (SELECT rowid FROM ${q(table)} WHERE ${f.where} LIMIT ${limitOf(limit)})`;
+    return this.write((db) => db.prepare(sql).run(f.params).changes);
   }
 
   async sample(table: string, columns: readonly string[], limit: number): Promise<Row[]> {

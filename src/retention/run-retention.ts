@@ -1,0 +1,506 @@
+/**
+ * Runs retention rules against the data stores, through the request engine: what is due is found by a condition on
+ * the store (rows older than a rule's period, accounts closed longer ago than its grace), and what happens to it is an
+ * erasure restricted to the rule (`ruleErasurePlan`) — the same decisions, writes and proof as an erasure request.
+ * A target that nothing refers to is deleted by the condition itself, in batches (`deleteWhere`), without a read.
+ *
+ * Every batch is its own transaction and every statement carries the rule's condition, exemptions and holds, so a
+ * sweep stopped half-way (a crash, a killed worker) is finished by running it again, and a row that became exempt in
+ * between is never deleted. The outcome of each rule holds counts only — never a value from a row.
+ *
+ * @example
+ *   const stores = new Stores(manifest, { connections });
+ *   const outcomes = await runRetention(manifest, stores, { rules: ["clickstream"] });
+ */
+import type { Connector, RowFilter } from "../connectors/connector.ts";
+import type { IdentityValues } from "../engine/find-rows.ts";
+import { runErasure } from "../engine/run-request.ts";
+import type { Stores } from "../engine/stores.ts";
+import { isStewardError, type StewardError, stewardError } from "../errors.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { flattenFields } from "../manifest/validate-references.ts";
+import {
+  cutoffOf,
+  type RetentionRulePlan,
+  type RetentionTarget,
+  retentionEvents,
+  retentionPlan,
+  rowIdentity,
+  ruleErasurePlan,
+  rulesWaitingFor,
+} from "../plan/retention-plan.ts";
+import type { HeldRows } from "./held-rows.ts";
+
+export interface CollectionTally {
+  /** Rows (or, for account rules, rows of the people) the rule found due. */
+  due: number;
+  deleted: number;
+  masked: number;
+  /** Found due but kept: an exemption, a row another rule keeps, or a parent still named by kept rows. */
+  kept: number;
+}
+
+export interface RuleOutcome {
+  readonly rule: string;
+  readonly sweep: RetentionRulePlan["sweep"];
+  /** Period rules: rows older than this were due. Account rules: accounts closed before this. */
+  readonly cutoff?: string;
+  /** Account rules: closed accounts handled; event rules: 1 per person. */
+  readonly people?: number;
+  /** People (or rows) left alone because of a legal hold. */
+  readonly held: number;
+  readonly collections: Record<string, CollectionTally>;
+  /** Searched again afterwards: `residual` rows that should be gone are still there (0 when complete). */
+  readonly proof: { readonly complete: boolean; readonly residual: number };
+  /** Why nothing was swept (legal rules, no account declaration). */
+  readonly skipped?: string;
+  /** A store that could not be written: its batch was rolled back; running the rule again finishes it. */
+  readonly failed?: { readonly code: string; readonly message: string };
+}
+
+export type RetentionProgress = (p: {
+  readonly rule: string;
+  readonly collection: string;
+  readonly done: number;
+  readonly total?: number;
+}) => void;
+
+export interface RetentionOptions {
+  /** The moment the sweep counts from (default now). */
+  readonly now?: Date;
+  /** Only these rules (keys); default every rule that sweeps (period and account rules). */
+  readonly rules?: readonly string[];
+  /** Rows per delete statement (direct sweeps, default 10,000) and keys per engine batch (default 1,000). */
+  readonly batchSize?: number;
+  readonly held?: HeldRows;
+  readonly progress?: RetentionProgress;
+}
+
+/** Rules by key; an unknown key is a coded error naming the known ones. */
+export function selectRules(manifest: Manifest, keys: readonly string[] | undefined): RetentionRulePlan[] {
+  const all = retentionPlan(manifest);
+  if (!keys || keys.length === 0) return all;
+  return keys.map((key) => {
+    const rule = all.find((r) => r.rule === key);
+    if (!rule)
+      throw stewardError("STW_RETENTION_UNKNOWN_RULE", {
+        value: key,
+        allowed: all.map((r) => r.rule),
+      });
+    return rule;
+  });
+}
+
+/** A store's error as the coded one a user reads: where writing failed, and the store's own words. */
+function codedOf(e: unknown, where: { dataset: string; collection: string }): StewardError {
+  if (isStewardError(e)) return e;
+  return stewardError("STW_ENGINE_WRITE_FAILED", { ...where, detail: (e as Error).message ?? String(e) });
+}
+
+const emptyTally = (): CollectionTally => ({ due: 0, deleted: 0, masked: 0, kept: 0 });
+
+/** The condition of a period target, with its exemptions and holds. */
+export function periodFilter(rule: RetentionRulePlan, target: RetentionTarget, now: Date, held?: HeldRows): RowFilter {
+  if (rule.trigger.kind !== "period") throw new RangeError(`${rule.rule} is not a period rule`);
+  const heldKeys = target.key ? [...(held?.rows.get(target.collection) ?? [])] : [];
+  return {
+    before: { column: rule.trigger.from, at: cutoffOf(rule.trigger.period, now) },
+    ...(rule.where ? { equals: rule.where } : {}),
+    except: target.exemptions.map((x) => x.where ?? {}),
+    ...(heldKeys.length > 0 && target.key ? { notIn: { column: target.key, values: heldKeys } } : {}),
+  };
+}
+
+/** What `account` rules count from: the accounts closed before `cutoff` (minus held ones). */
+function accountFilter(
+  manifest: Manifest,
+  cutoff: Date,
+  held?: HeldRows,
+): { table: string; key: string; filter: RowFilter } {
+  const account = manifest.account!;
+  const [dataset = "", name = ""] = account.collection.split(".");
+  const collection = manifest.datasets.find((d) => d.fides_key === dataset)?.collections.find((c) => c.name === name);
+  const key = [...flattenFields(collection?.fields ?? [])].find(([, f]) => f.primary_key)?.[0] ?? "id";
+  const heldKeys = [...(held?.rows.get(account.collection) ?? [])];
+  return {
+    table: name,
+    key,
+    filter: {
+      before: { column: account.closed_at, at: cutoff },
+      ...(heldKeys.length > 0 ? { notIn: { column: key, values: heldKeys } } : {}),
+    },
+  };
+}
+
+/** The identity type of the account collection's key (user_id). */
+function accountIdentity(manifest: Manifest): string {
+  const [dataset = "", name = ""] = manifest.account!.collection.split(".");
+  const collection = manifest.datasets.find((d) => d.fides_key === dataset)?.collections.find((c) => c.name === name);
+  const key = [...flattenFields(collection?.fields ?? [])].find(([, f]) => f.primary_key);
+  return key?.[1].identity ?? "user_id";
+}
+
+async function connectorOf(stores: Stores, dataset: string, collection: string): Promise<Connector> {
+  const c = await stores.get(dataset);
+  if (!c.capabilities.supportsConditions)
+    throw stewardError("STW_RETENTION_NO_CONDITIONS", { collection, kind: c.kind });
+  return c;
+}
+
+export interface RetentionPlanRow {
+  readonly rule: string;
+  readonly sweep: RetentionRulePlan["sweep"];
+  readonly cutoff?: string;
+  readonly schedule: string;
+  readonly description: string;
+  readonly why?: string;
+  readonly targets: readonly {
+    readonly collection: string;
+    readonly action: "delete" | "mask";
+    readonly fields: readonly string[];
+    /** Period rules: rows due now; account rules: rows are counted per closed account (`accounts`). */
+    readonly due?: number;
+    readonly follows: readonly string[];
+    readonly error?: string;
+  }[];
+  /** Account rules: accounts closed long enough ago to be due. */
+  readonly accounts?: number;
+  readonly event?: string;
+}
+
+/** The dry run: per rule, what is due now and what would happen to it. Reads counts only; writes nothing. */
+export async function planRetention(
+  manifest: Manifest,
+  stores: Stores,
+  options: Pick<RetentionOptions, "now" | "rules" | "held"> = {},
+): Promise<RetentionPlanRow[]> {
+  const now = options.now ?? new Date();
+  const out: RetentionPlanRow[] = [];
+  for (const rule of selectRules(manifest, options.rules)) {
+    let accounts: number | undefined;
+    let cutoff: Date | undefined;
+    if (rule.trigger.kind === "period") cutoff = cutoffOf(rule.trigger.period, now);
+    if (rule.sweep === "account" && rule.trigger.kind === "account_lifetime") {
+      cutoff = new Date(now.getTime() - rule.trigger.grace_days * 86_400_000);
+      const a = accountFilter(manifest, cutoff, options.held);
+      const [dataset = ""] = manifest.account!.collection.split(".");
+      accounts = await (await connectorOf(stores, dataset, manifest.account!.collection)).countWhere(a.table, a.filter);
+    }
+    const targets = [];
+    for (const t of rule.targets) {
+      let due: number | undefined;
+      let error: string | undefined;
+      if (rule.sweep === "period") {
+        try {
+          due = await (await connectorOf(stores, t.dataset, t.collection)).countWhere(
+            t.name,
+            periodFilter(rule, t, now, options.held),
+          );
+        } catch (e) {
+          error = codedOf(e, t).message;
+        }
+      }
+      targets.push({
+        collection: t.collection,
+        action: t.action,
+        fields: t.fields.filter((f) => f.kind === "mask").map((f) => f.field),
+        ...(due !== undefined ? { due } : {}),
+        follows: t.followers,
+        ...(error ? { error } : {}),
+      });
+    }
+    out.push({
+      rule: rule.rule,
+      sweep: rule.sweep,
+      ...(cutoff ? { cutoff: cutoff.toISOString() } : {}),
+      schedule: rule.schedule,
+      description: rule.description,
+      ...(rule.why ? { why: rule.why } : {}),
+      targets,
+      ...(accounts !== undefined ? { accounts } : {}),
+      ...(rule.trigger.kind === "event" ? { event: rule.trigger.event } : {}),
+    });
+  }
+  return out;
+}
+
+/** Runs the sweeps of the chosen rules (event rules wait for their event and are skipped here). */
+export async function runRetention(
+  manifest: Manifest,
+  stores: Stores,
+  options: RetentionOptions = {},
+): Promise<RuleOutcome[]> {
+  const now = options.now ?? new Date();
+  const outcomes: RuleOutcome[] = [];
+  for (const rule of selectRules(manifest, options.rules)) {
+    if (rule.sweep === "event") {
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        held: 0,
+        collections: {},
+        proof: { complete: true, residual: 0 },
+        skipped: `waits for the event ${rule.trigger.kind === "event" ? rule.trigger.event : ""}`,
+      });
+      continue;
+    }
+    if (rule.sweep === "none") {
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        held: 0,
+        collections: {},
+        proof: { complete: true, residual: 0 },
+        skipped: rule.why ?? "nothing to sweep",
+      });
+      continue;
+    }
+    try {
+      outcomes.push(
+        rule.sweep === "period"
+          ? await sweepPeriod(manifest, stores, rule, now, options)
+          : await sweepAccounts(manifest, stores, rule, now, options),
+      );
+    } catch (e) {
+      const error = codedOf(e, {
+        dataset: rule.targets[0]?.dataset ?? "",
+        collection: rule.targets[0]?.collection ?? "",
+      });
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        held: 0,
+        collections: {},
+        proof: { complete: false, residual: 0 },
+        failed: { code: error.code, message: error.message },
+      });
+    }
+  }
+  return outcomes;
+}
+
+async function sweepPeriod(
+  manifest: Manifest,
+  stores: Stores,
+  rule: RetentionRulePlan,
+  now: Date,
+  options: RetentionOptions,
+): Promise<RuleOutcome> {
+  const collections: Record<string, CollectionTally> = {};
+  let residual = 0;
+  let held = 0;
+  for (const target of rule.targets) {
+    const tally = (collections[target.collection] = emptyTally());
+    const db = await connectorOf(stores, target.dataset, target.collection);
+    const filter = periodFilter(rule, target, now, options.held);
+    held += filter.notIn?.values.length ?? 0;
+    const total = await db.countWhere(target.name, filter);
+    tally.due = total;
+    options.progress?.({ rule: rule.rule, collection: target.collection, done: 0, total });
+    if (target.direct || !target.key) {
+      const size = options.batchSize ?? 10_000;
+      for (let n = size; n === size; ) {
+        n = await db.deleteWhere(target.name, filter, size);
+        tally.deleted += n;
+        options.progress?.({ rule: rule.rule, collection: target.collection, done: tally.deleted, total });
+      }
+    } else {
+      // Read the due keys in order and erase each batch through the engine, seeded with those keys.
+      const identity = rowIdentity(target.collection);
+      const plan = ruleErasurePlan(
+        manifest,
+        { ...rule, targets: [target] },
+        [identity],
+        [{ collection: target.collection, field: target.key, identity }],
+      );
+      const size = options.batchSize ?? 1000;
+      let after: unknown;
+      let done = 0;
+      for (;;) {
+        const keys = await db.keysWhere(target.name, target.key, filter, {
+          limit: size,
+          ...(after !== undefined ? { after } : {}),
+        });
+        if (keys.length === 0) break;
+        after = keys[keys.length - 1];
+        const outcome = await runErasure(manifest, new Map([[identity, keys]]), stores, { plan, batchSize: size });
+        if (outcome.failed)
+          throw stewardError("STW_ENGINE_WRITE_FAILED", {
+            dataset: outcome.failed.dataset,
+            collection: target.collection,
+            detail: outcome.failed.why,
+          });
+        addCounts(collections, outcome.collections);
+        residual += residualOf(outcome);
+        done += keys.length;
+        options.progress?.({ rule: rule.rule, collection: target.collection, done, total });
+        if (keys.length < size) break;
+      }
+    }
+    // The proof: nothing the rule covers is still due.
+    if (target.action === "delete") residual += await db.countWhere(target.name, filter);
+  }
+  return {
+    rule: rule.rule,
+    sweep: rule.sweep,
+    cutoff: rule.trigger.kind === "period" ? cutoffOf(rule.trigger.period, now).toISOString() : "",
+    held,
+    collections,
+    proof: { complete: residual === 0, residual },
+  };
+}
+
+async function sweepAccounts(
+  manifest: Manifest,
+  stores: Stores,
+  rule: RetentionRulePlan,
+  now: Date,
+  options: RetentionOptions,
+): Promise<RuleOutcome> {
+  if (rule.trigger.kind !== "account_lifetime") throw new RangeError(`${rule.rule} is not an account rule`);
+  const cutoff = new Date(now.getTime() - rule.trigger.grace_days * 86_400_000);
+  const a = accountFilter(manifest, cutoff, options.held);
+  const [dataset = ""] = manifest.account!.collection.split(".");
+  const db = await connectorOf(stores, dataset, manifest.account!.collection);
+  const total = await db.countWhere(a.table, a.filter);
+  const identity = accountIdentity(manifest);
+  const plan = ruleErasurePlan(manifest, rule, [identity]);
+  const size = options.batchSize ?? 1000;
+  const collections: Record<string, CollectionTally> = {};
+  let residual = 0;
+  let people = 0;
+  let after: unknown;
+  options.progress?.({ rule: rule.rule, collection: manifest.account!.collection, done: 0, total });
+  for (;;) {
+    const keys = await db.keysWhere(a.table, a.key, a.filter, {
+      limit: size,
+      ...(after !== undefined ? { after } : {}),
+    });
+    if (keys.length === 0) break;
+    after = keys[keys.length - 1];
+    const outcome = await runErasure(manifest, new Map([[identity, keys]]), stores, { plan, batchSize: size });
+    if (outcome.failed)
+      throw stewardError("STW_ENGINE_WRITE_FAILED", {
+        dataset: outcome.failed.dataset,
+        collection: manifest.account!.collection,
+        detail: outcome.failed.why,
+      });
+    addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
+    residual += residualOf(outcome);
+    people += keys.length;
+    options.progress?.({ rule: rule.rule, collection: manifest.account!.collection, done: people, total });
+    if (keys.length < size) break;
+  }
+  return {
+    rule: rule.rule,
+    sweep: rule.sweep,
+    cutoff: cutoff.toISOString(),
+    people,
+    held: a.filter.notIn?.values.length ?? 0,
+    collections,
+    proof: { complete: residual === 0, residual },
+  };
+}
+
+/** The engine's counts, summed per collection: only collections the rule changes or keeps on its account. */
+function addCounts(
+  into: Record<string, CollectionTally>,
+  counts: Readonly<Record<string, { read: number; deleted: number; masked: number; kept: number }>>,
+  only?: ReadonlySet<string>,
+): void {
+  for (const [collection, c] of Object.entries(counts)) {
+    if (c.deleted === 0 && c.masked === 0 && !(only?.has(collection) ?? true)) continue;
+    const t = (into[collection] ??= emptyTally());
+    t.due += c.read;
+    t.deleted += c.deleted;
+    t.masked += c.masked;
+    if (only?.has(collection) ?? true) t.kept += Math.max(0, c.read - c.deleted - c.masked);
+  }
+}
+
+const residualOf = (outcome: Awaited<ReturnType<typeof runErasure>>): number =>
+  outcome.proof ? Object.values(outcome.proof.collections).reduce((n, c) => n + c.residual, 0) : 0;
+
+export interface RetentionEvent {
+  readonly type: string;
+  readonly identity: IdentityValues;
+  readonly at?: Date;
+}
+
+/**
+ * An event happened for a person: every rule that waits for it runs now, as an erasure restricted to the rule.
+ * A person under a legal hold is left alone (the outcome says so).
+ */
+export async function runEvent(
+  manifest: Manifest,
+  stores: Stores,
+  event: RetentionEvent,
+  options: Pick<RetentionOptions, "held" | "batchSize"> = {},
+): Promise<RuleOutcome[]> {
+  const all = retentionPlan(manifest);
+  const rules = rulesWaitingFor(all, event.type);
+  if (rules.length === 0)
+    throw stewardError("STW_RETENTION_UNKNOWN_EVENT", { value: event.type, allowed: retentionEvents(all) });
+  const outcomes: RuleOutcome[] = [];
+  for (const rule of rules) {
+    if (options.held?.isHeld(event.identity)) {
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        people: 0,
+        held: 1,
+        collections: {},
+        proof: { complete: true, residual: 0 },
+        skipped: "the person is under a legal hold",
+      });
+      continue;
+    }
+    const plan = ruleErasurePlan(manifest, rule, [...event.identity.keys()].sort());
+    try {
+      const outcome = await runErasure(manifest, event.identity, stores, {
+        plan,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      });
+      const collections: Record<string, CollectionTally> = {};
+      addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
+      const residual = residualOf(outcome);
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        people: 1,
+        held: 0,
+        collections,
+        proof: {
+          complete: residual === 0 && outcome.unreached.every((u) => u.why.startsWith("no identity")),
+          residual,
+        },
+        ...(outcome.failed
+          ? {
+              failed: {
+                code: "STW_ENGINE_WRITE_FAILED",
+                message: stewardError("STW_ENGINE_WRITE_FAILED", {
+                  dataset: outcome.failed.dataset,
+                  collection: outcome.failed.dataset,
+                  detail: outcome.failed.why,
+                }).message,
+              },
+            }
+          : {}),
+      });
+    } catch (e) {
+      const error = codedOf(e, {
+        dataset: rule.targets[0]?.dataset ?? "",
+        collection: rule.targets[0]?.collection ?? "",
+      });
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        held: 0,
+        collections: {},
+        proof: { complete: false, residual: 0 },
+        failed: { code: error.code, message: error.message },
+      });
+    }
+  }
+  return outcomes;
+}
