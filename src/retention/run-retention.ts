@@ -290,7 +290,8 @@ async function sweepPeriod(
   let residual = 0;
   let held = 0;
   for (const target of rule.targets) {
-    const tally = (collections[target.collection] = emptyTally());
+    const tally = emptyTally();
+    collections[target.collection] = tally;
     const db = await connectorOf(stores, target.dataset, target.collection);
     const filter = periodFilter(rule, target, now, options.held);
     held += filter.notIn?.values.length ?? 0;
@@ -410,7 +411,8 @@ function addCounts(
 ): void {
   for (const [collection, c] of Object.entries(counts)) {
     if (c.deleted === 0 && c.masked === 0 && !(only?.has(collection) ?? true)) continue;
-    const t = (into[collection] ??= emptyTally());
+    const t = into[collection] ?? emptyTally();
+    into[collection] = t;
     t.due += c.read;
     t.deleted += c.deleted;
     t.masked += c.masked;
