@@ -23,6 +23,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/audit.ts"),
   () => import("./commands/report.ts"),
   () => import("./commands/consent.ts"),
+  () => import("./commands/retention.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

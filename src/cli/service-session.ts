@@ -14,6 +14,8 @@ export const cliActor = (): string => `cli:${process.env["USER"] ?? "operator"}`
 
 export interface SessionOptions {
   readonly dataDir?: string;
+  /** Where the engine finds the datasets (`--connection DATASET=URL`), else their `${ENV_VAR}`. */
+  readonly engine?: { readonly connections?: Readonly<Record<string, string>> };
 }
 
 export async function withStoreOnly<T>(options: SessionOptions, run: (store: Store) => Promise<T>): Promise<T> {
@@ -36,8 +38,9 @@ export async function withService<T>(
       store,
       manifest,
       dataDir: options.dataDir ?? DEFAULT_DATA_DIR,
+      ...(options.engine ? { engine: options.engine } : {}),
       // Pass maintenance to the workers: a command only enqueues.
-      jobs: options.jobs === false ? false : { maintenanceSeconds: 3600 },
+      jobs: options.jobs === false ? false : { maintenanceSeconds: 3600, schedule: false },
     });
     try {
       return await run(service, store);

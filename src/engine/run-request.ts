@@ -33,6 +33,8 @@ export interface CollectionCounts {
   masked: number;
   kept: number;
   updated: number;
+  /** Erasure: of the kept rows, those that still lost a field (their own mask setting); absent when none. */
+  kept_masked?: number;
 }
 
 export interface ErasureProof {
@@ -221,6 +223,7 @@ export async function runErasure(
   for (const [collection, n] of written.counts) {
     counts[collection]!.deleted = n.deleted;
     counts[collection]!.masked = n.masked;
+    if (n.keptChanged > 0) counts[collection]!.kept_masked = n.keptChanged;
     // A collection deleted by key was not read first: what it found is what went.
     if (direct.has(collection)) counts[collection]!.read = n.deleted;
   }

@@ -32,6 +32,11 @@ export interface JobOptions {
   readonly pollSeconds?: number;
   /** How often expired leases are collected. Default 30 s; `STEWARD_JOB_MAINTENANCE_SECONDS`. */
   readonly maintenanceSeconds?: number;
+  /**
+   * Whether this process turns schedules (retention sweeps) into jobs when they are due. Default true; a CLI command
+   * that only enqueues passes false. Any number of processes may: pg-boss lets one of them send each due job.
+   */
+  readonly schedule?: boolean;
 }
 
 type SqlExecutor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
@@ -62,11 +67,12 @@ export class JobQueue {
       leaseSeconds: options.leaseSeconds ?? envNumber("STEWARD_JOB_LEASE_SECONDS") ?? 600,
       pollSeconds: options.pollSeconds ?? 2,
       maintenanceSeconds: options.maintenanceSeconds ?? envNumber("STEWARD_JOB_MAINTENANCE_SECONDS") ?? 30,
+      schedule: options.schedule ?? true,
     };
     const boss = new PgBoss({
       db: store.sql,
       schema: "steward_jobs",
-      schedule: false,
+      schedule: resolved.schedule,
       supervise: true,
       maintenanceIntervalSeconds: resolved.maintenanceSeconds,
       monitorStateIntervalSeconds: Math.max(resolved.maintenanceSeconds, 10),
@@ -74,17 +80,55 @@ export class JobQueue {
     // Errors of the maintenance loop are retried by pg-boss itself; without a listener they would crash Node.
     boss.on("error", () => {});
     await boss.start();
-    for (const name of QUEUES) {
-      await boss.createQueue(name, {
-        name,
-        policy: "standard",
-        retryLimit: 20,
-        retryDelay: 5,
-        retryBackoff: true,
-        expireInSeconds: resolved.leaseSeconds,
-      });
-    }
-    return new JobQueue(boss, resolved);
+    const queue = new JobQueue(boss, resolved);
+    for (const name of QUEUES) await queue.ensureQueue(name);
+    return queue;
+  }
+
+  /** Creates a queue (if it is not there yet) with the retry policy every Steward queue has. */
+  async ensureQueue(name: string): Promise<void> {
+    if (await this.boss.getQueue(name)) return;
+    await this.boss.createQueue(name, {
+      name,
+      policy: "standard",
+      retryLimit: 20,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: this.options.leaseSeconds,
+    });
+  }
+
+  /** A recurring job: `data` is sent to queue `name` at every time the five-field cron expression (UTC) names. */
+  async schedule(name: string, cron: string, data: object): Promise<void> {
+    await this.boss.schedule(name, cron, data, { tz: "UTC", expireInSeconds: this.options.leaseSeconds });
+  }
+
+  async unschedule(name: string): Promise<void> {
+    await this.boss.unschedule(name);
+  }
+
+  /** The queues with a schedule whose name starts with `prefix`, with their cron expressions. */
+  async schedules(prefix = ""): Promise<string[]> {
+    return (await this.boss.getSchedules()).map((s) => s.name).filter((n) => n.startsWith(prefix));
+  }
+
+  /** The schedules as stored: queue, cron expression, data. */
+  async scheduleList(prefix = ""): Promise<{ name: string; cron: string; data: unknown }[]> {
+    return (await this.boss.getSchedules())
+      .filter((s) => s.name.startsWith(prefix))
+      .map((s) => ({ name: s.name, cron: s.cron, data: s.data }));
+  }
+
+  /** Takes jobs of a queue made at run time (a retention rule's), one at a time. */
+  async workOn<T extends object>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
+    await this.boss.work<T>(name, { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) await handler(job.data);
+    });
+  }
+
+  /** Sends a job to a queue made at run time. */
+  async sendTo(name: string, data: object): Promise<void> {
+    await this.boss.send(name, data, { expireInSeconds: this.options.leaseSeconds });
   }
 
   /** Enqueues a job; with `db` (see `inTransaction`) it commits or rolls back with the caller's transaction. */

@@ -28,7 +28,7 @@ const daysInWords = (days: number): string => {
 const EVENTS: Readonly<Record<string, string>> = {
   "identity_verification.succeeded": "until identity verification succeeds",
   "account.closed": "until the account is closed",
-  "user.under_minimum_age": "until we learn that the user is under the minimum age",
+  "subject.under_age": "until we learn that the user is under the minimum age",
 };
 
 /**

@@ -157,14 +157,20 @@ export interface LegalHold {
   readonly placed_at: Date;
 }
 
-/** The subject's hashes: from a request's, or from identities an operator types in. */
-async function subjectOf(ctx: ServiceContext, target: { request_id?: string; identity?: unknown }): Promise<string[]> {
+/** The subject's hashes and identities: from a request's, or from identities an operator types in. */
+async function subjectOf(
+  ctx: ServiceContext,
+  target: { request_id?: string; identity?: unknown },
+): Promise<{ hashes: string[]; identity: Identity | undefined }> {
   if (target.request_id) {
     const row = await lockRequest(ctx.store.db, target.request_id);
-    return row.subject_hashes;
+    const identity = row.identities_enc
+      ? ctx.sealer.openJson<Identity>(row.identities_enc, `identities:${row.id}`)
+      : undefined;
+    return { hashes: row.subject_hashes, identity };
   }
   const identity: Identity = parseIdentity(ctx.manifest, target.identity);
-  return subjectHashes(identity, ctx.hash);
+  return { hashes: subjectHashes(identity, ctx.hash), identity };
 }
 
 /** Places a hold on every identity of the subject. Erasure (and the types the legal-hold exemption names) then stops. */
@@ -176,11 +182,19 @@ export async function placeHold(
 ): Promise<LegalHold[]> {
   if (reason.trim() === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action: "a legal hold" });
   checkLength("a legal hold", reason.trim());
-  const hashes = await subjectOf(ctx, target);
+  const { hashes, identity } = await subjectOf(ctx, target);
   return ctx.store.db.transaction().execute(async (trx) => {
     const rows = await trx
       .insertInto("legal_holds")
-      .values(hashes.map((h) => ({ subject_hash: h, reason: reason.trim(), placed_by: actor })))
+      .values(
+        hashes.map((h) => ({
+          subject_hash: h,
+          reason: reason.trim(),
+          placed_by: actor,
+          // Sealed so that a retention sweep can find the person's rows and leave them alone.
+          identities_enc: identity ? ctx.sealer.sealJson(identity, `hold:${h}`) : null,
+        })),
+      )
       .returning(["id", "reason", "placed_by", "placed_at"])
       .execute();
     await appendAuditEvent(trx, {

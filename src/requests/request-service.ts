@@ -18,6 +18,16 @@ import { stewardError } from "../errors.ts";
 import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
 import { createMailer, type Mailer } from "../mail/mailer.ts";
 import type { Manifest } from "../manifest/types.ts";
+import {
+  type EventInput,
+  emitRetentionEvent,
+  planWithHolds,
+  retentionQueue,
+  type SweepOptions,
+  scheduleRetention,
+  sweepRetention,
+} from "../retention/retention-service.ts";
+import { selectRules } from "../retention/run-retention.ts";
 import { KeyedHash, sameSecret, sha256 } from "../secrets/keyed-hash.ts";
 import { checkSecret, loadSecret, type Secret } from "../secrets/load-secret.ts";
 import { Sealer } from "../secrets/seal.ts";
@@ -59,6 +69,8 @@ export interface WorkerOptions {
   readonly sweepSeconds?: number;
   /** The consent delivery loop's settings (its environment, retry timing). */
   readonly delivery?: Omit<DelivererOptions, "store" | "manifest" | "sealer">;
+  /** Take the retention rules' scheduled sweeps too (and keep their schedules current). Default true. */
+  readonly retention?: boolean;
 }
 
 export class RequestService {
@@ -169,6 +181,53 @@ export class RequestService {
     return expireUnverified(this.ctx);
   }
 
+  /** The retention dry run: what each rule finds due now, held people left out. */
+  retentionPlan(options: SweepOptions = {}) {
+    return planWithHolds(this.ctx, options);
+  }
+
+  /** Queues the sweeps of `rules` (default every sweeping rule) for the workers, now; returns the rules queued. */
+  async queueRetention(rules?: readonly string[]): Promise<string[]> {
+    const jobs = this.ctx.jobs;
+    if (!jobs) throw new Error("the request service was opened without a job queue");
+    const chosen = selectRules(this.ctx.manifest, rules).filter((r) => r.sweep === "period" || r.sweep === "account");
+    for (const r of chosen) {
+      await jobs.ensureQueue(retentionQueue(r.rule));
+      await jobs.sendTo(retentionQueue(r.rule), { rule: r.rule });
+    }
+    return chosen.map((r) => r.rule);
+  }
+
+  /** Runs retention sweeps now, in this process (the scheduler runs them at their hours). */
+  sweepRetention(actor: string, options: SweepOptions = {}) {
+    return sweepRetention(this.ctx, actor, options);
+  }
+
+  /**
+   * An event from the host application. `subject.under_age` becomes an erasure request with no verification (its
+   * lifecycle, deadline and proof like any other, and the consent ledger records the age); any other event some
+   * retention rule waits for runs those rules for the person now.
+   */
+  async emitEvent(
+    input: EventInput & { readonly jurisdiction?: string },
+    actor: string,
+  ): Promise<
+    { kind: "request"; row: RequestRow } | { kind: "retention"; result: Awaited<ReturnType<typeof emitRetentionEvent>> }
+  > {
+    if (input.type === "subject.under_age") {
+      const result = await this.submit({
+        type: "erasure",
+        identity: input.identity,
+        jurisdiction: input.jurisdiction,
+        source: "host_event",
+        actor,
+        hostEvent: "subject.under_age",
+      });
+      return { kind: "request", row: result.row };
+    }
+    return { kind: "retention", result: await emitRetentionEvent(this.ctx, input, actor) };
+  }
+
   /** Takes jobs in this process: executions, mails, consent deliveries, and the expiry sweep. */
   async startWorker(options: WorkerOptions = {}): Promise<void> {
     const jobs = this.ctx.jobs;
@@ -176,6 +235,7 @@ export class RequestService {
     await jobs.work<ExecuteJob>("request.execute", (job) => executeRequest(this.ctx, job), options.concurrency ?? 1);
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
     await jobs.work<TransmitJob>("request.transmit", (job) => transmitPackage(this.ctx, job), 1);
+    if (options.retention !== false) await scheduleRetention(this.ctx, jobs);
     this.deliverer = new ConsentDeliverer({
       store: this.ctx.store,
       manifest: this.ctx.manifest,

@@ -52,6 +52,8 @@ export interface RuleOutcome {
   readonly collections: Record<string, CollectionTally>;
   /** Searched again afterwards: `residual` rows that should be gone are still there (0 when complete). */
   readonly proof: { readonly complete: boolean; readonly residual: number };
+  /** Collections the sweep could not reach (a store down or not configured): the proof is then incomplete. */
+  readonly unreached?: readonly string[];
   /** Why nothing was swept (legal rules, no account declaration). */
   readonly skipped?: string;
   /** A store that could not be written: its batch was rolled back; running the rule again finishes it. */
@@ -370,6 +372,7 @@ async function sweepAccounts(
   const collections: Record<string, CollectionTally> = {};
   let residual = 0;
   let people = 0;
+  const unreached = new Set<string>();
   let after: unknown;
   options.progress?.({ rule: rule.rule, collection: manifest.account!.collection, done: 0, total });
   for (;;) {
@@ -388,6 +391,7 @@ async function sweepAccounts(
       });
     addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
     residual += residualOf(outcome);
+    for (const c of unreachedOf(outcome, rule)) unreached.add(c);
     people += keys.length;
     options.progress?.({ rule: rule.rule, collection: manifest.account!.collection, done: people, total });
     if (keys.length < size) break;
@@ -399,14 +403,17 @@ async function sweepAccounts(
     people,
     held: a.filter.notIn?.values.length ?? 0,
     collections,
-    proof: { complete: residual === 0, residual },
+    ...(unreached.size > 0 ? { unreached: [...unreached].sort() } : {}),
+    proof: { complete: residual === 0 && unreached.size === 0, residual },
   };
 }
 
 /** The engine's counts, summed per collection: only collections the rule changes or keeps on its account. */
 function addCounts(
   into: Record<string, CollectionTally>,
-  counts: Readonly<Record<string, { read: number; deleted: number; masked: number; kept: number }>>,
+  counts: Readonly<
+    Record<string, { read: number; deleted: number; masked: number; kept: number; kept_masked?: number }>
+  >,
   only?: ReadonlySet<string>,
 ): void {
   for (const [collection, c] of Object.entries(counts)) {
@@ -414,14 +421,27 @@ function addCounts(
     const t = into[collection] ?? emptyTally();
     into[collection] = t;
     t.due += c.read;
+    // Rows an exemption keeps but whose fields the rule covers were still masked (a forum post loses its author).
+    const masked = c.masked + (c.kept_masked ?? 0);
     t.deleted += c.deleted;
-    t.masked += c.masked;
-    if (only?.has(collection) ?? true) t.kept += Math.max(0, c.read - c.deleted - c.masked);
+    t.masked += masked;
+    if (only?.has(collection) ?? true) t.kept += Math.max(0, c.read - c.deleted - masked);
   }
 }
 
 const residualOf = (outcome: Awaited<ReturnType<typeof runErasure>>): number =>
   outcome.proof ? Object.values(outcome.proof.collections).reduce((n, c) => n + c.residual, 0) : 0;
+
+/**
+ * The rule's collections (its targets and what follows them) that a store did not answer for. Others the plan reads
+ * only to decide do not make the rule incomplete; nor do those no identity leads to.
+ */
+const unreachedOf = (outcome: Awaited<ReturnType<typeof runErasure>>, rule: RetentionRulePlan): string[] => {
+  const own = new Set(rule.targets.flatMap((t) => [t.collection, ...t.followers]));
+  return outcome.unreached
+    .filter((u) => own.has(u.collection) && !u.why.startsWith("no identity"))
+    .map((u) => u.collection);
+};
 
 export interface RetentionEvent {
   readonly type: string;
@@ -466,16 +486,15 @@ export async function runEvent(
       const collections: Record<string, CollectionTally> = {};
       addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
       const residual = residualOf(outcome);
+      const unreached = unreachedOf(outcome, rule);
       outcomes.push({
         rule: rule.rule,
         sweep: rule.sweep,
         people: 1,
         held: 0,
         collections,
-        proof: {
-          complete: residual === 0 && outcome.unreached.every((u) => u.why.startsWith("no identity")),
-          residual,
-        },
+        ...(unreached.length > 0 ? { unreached } : {}),
+        proof: { complete: residual === 0 && unreached.length === 0, residual },
         ...(outcome.failed
           ? {
               failed: {

@@ -151,6 +151,8 @@ export interface LegalHoldsTable {
   readonly placed_at: Generated<Date>;
   readonly lifted_by: string | null;
   readonly lifted_at: Date | null;
+  /** The held person's identities, sealed (bound to `hold:<subject_hash>`); null on holds older than migration 7. */
+  readonly identities_enc: string | null;
 }
 
 export interface SettingsTable {

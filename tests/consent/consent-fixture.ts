@@ -57,9 +57,9 @@ export async function startConsentHarness(
     mailer: createMailer({ smtpUrl: smtp.url, from: "privacy@example.org" }),
     hostTokens,
     config: { publicUrl: "https://privacy.example.org", ...config },
-    jobs: { pollSeconds: 0.5, maintenanceSeconds: 5 },
+    jobs: { pollSeconds: 0.5, maintenanceSeconds: 5, schedule: false },
   });
-  await service.startWorker({ sweepSeconds: 3600, delivery: { env: {}, ...delivery } });
+  await service.startWorker({ sweepSeconds: 3600, retention: false, delivery: { env: {}, ...delivery } });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

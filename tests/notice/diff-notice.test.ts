@@ -71,8 +71,8 @@ beforeAll(async () => {
   );
   await edit(
     "retention.yml",
-    "    period: P13M\n    from: occurred_at\n  - key: email_engagement",
-    "    period: P6M\n    from: occurred_at\n  - key: email_engagement",
+    "    period: P13M\n    from: occurred_at\n    schedule",
+    "    period: P6M\n    from: occurred_at\n    schedule",
   );
   await edit(
     "purposes.yml",

@@ -72,7 +72,13 @@ export interface Harness {
 
 export async function startHarness(
   d: Databases,
-  options: { config?: Partial<RequestServiceConfig>; hostTokens?: HostTokens; worker?: boolean } = {},
+  options: {
+    config?: Partial<RequestServiceConfig>;
+    hostTokens?: HostTokens;
+    worker?: boolean;
+    /** Schedule and take the retention sweeps (off by default: a sweep at its hour would change the test's data). */
+    retention?: boolean;
+  } = {},
 ): Promise<Harness> {
   const store = await openStore({ inMemory: true });
   await recordCurrentNotice(store, d.manifest);
@@ -84,10 +90,11 @@ export async function startHarness(
     mailer: createMailer({ smtpUrl: smtp.url, from: "privacy@example.org" }),
     engine: d.engine,
     config: { publicUrl: "https://privacy.example.org", ...options.config },
-    jobs: { pollSeconds: 0.5, maintenanceSeconds: 5 },
+    jobs: { pollSeconds: 0.5, maintenanceSeconds: 5, schedule: options.retention ?? false },
     ...(options.hostTokens ? { hostTokens: options.hostTokens } : {}),
   });
-  if (options.worker !== false) await service.startWorker({ sweepSeconds: 3600 });
+  if (options.worker !== false)
+    await service.startWorker({ sweepSeconds: 3600, retention: options.retention ?? false });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

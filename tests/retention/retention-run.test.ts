@@ -306,7 +306,7 @@ describe("retention on the reference databases", () => {
     ).toEqual(othersBefore.rows);
   });
 
-  it("user.under_minimum_age erases the account and everything of that person, in both databases", async () => {
+  it("subject.under_age erases the account and everything of that person, in both databases", async () => {
     const child = await one<{ id: number }>(
       `SELECT u.id::int AS id FROM users u WHERE NOT u.closed
          AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = u.id AND e.for_credit)
@@ -318,7 +318,7 @@ describe("retention on the reference databases", () => {
     const s = stores();
     try {
       const [outcome] = await runEvent(d.manifest, s, {
-        type: "user.under_minimum_age",
+        type: "subject.under_age",
         identity: new Map([["user_id", [child.id]]]),
       });
       expect(outcome!.failed).toBeUndefined();

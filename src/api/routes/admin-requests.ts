@@ -9,6 +9,7 @@ import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts
 import { REQUEST_STATUSES } from "../../requests/lifecycle.ts";
 import type { RequestService } from "../../requests/request-service.ts";
 import { summarise } from "../../requests/request-views.ts";
+import { parseTime } from "../../retention/retention-service.ts";
 import type { Store } from "../../store/store.ts";
 import { callerOf, requireRole } from "../admin-auth.ts";
 import { errorBody } from "../error-body.ts";
@@ -159,34 +160,98 @@ export const adminRequestRoutes =
       },
     );
 
+    const tallySchema = z.object({ due: z.number(), deleted: z.number(), masked: z.number(), kept: z.number() });
+    const outcomeSchema = z.object({
+      rule: z.string(),
+      sweep: z.string(),
+      cutoff: z.string().optional(),
+      people: z.number().optional(),
+      held: z.number(),
+      collections: z.record(z.string(), tallySchema),
+      proof: z.object({ complete: z.boolean(), residual: z.number() }),
+      skipped: z.string().optional(),
+      unreached: z.array(z.string()).optional(),
+      failed: z.object({ code: z.string(), message: z.string() }).optional(),
+    });
+
+    const eventAnswer = z.object({ type: z.string(), at: z.string(), outcomes: z.array(outcomeSchema) });
+
     app.post(
       "/api/admin/events",
       {
         onRequest: admin,
         schema: {
           summary:
-            "An event from the host application. subject.under_age starts a full erasure of that person with no request from them.",
+            "An event from the host application. subject.under_age starts a full erasure of that person with no request from them (202, the request); any other event a retention rule waits for (identity_verification.succeeded, account.closed, …) runs those rules for the person now (200, each rule's counts).",
           tags: ["admin"],
           security,
           body: z.object({
-            type: z.enum(["subject.under_age"]),
+            type: z.string().min(1).max(200),
             identity: z.record(z.string(), z.union([z.string(), z.number()])),
+            at: z.string().optional(),
             jurisdiction: z.string().optional(),
           }),
-          response: { 202: summarySchema, ...errors },
+          response: {
+            200: eventAnswer,
+            202: summarySchema,
+            ...errors,
+          },
         },
       },
       async (request, reply) => {
         const b = request.body;
-        const result = await requests.submit({
-          type: "erasure",
-          identity: b.identity,
-          jurisdiction: b.jurisdiction,
-          source: "host_event",
-          actor: callerOf(request).actor,
-          hostEvent: "subject.under_age",
+        const result = await requests.emitEvent(
+          {
+            type: b.type,
+            identity: b.identity,
+            ...(b.at !== undefined ? { at: b.at } : {}),
+            ...(b.jurisdiction !== undefined ? { jurisdiction: b.jurisdiction } : {}),
+          },
+          callerOf(request).actor,
+        );
+        if (result.kind === "request") return reply.status(202).send(summarise(requests.ctx, result.row));
+        return reply.status(200).send(result.result as unknown as z.infer<typeof eventAnswer>);
+      },
+    );
+
+    app.get(
+      "/api/admin/retention",
+      {
+        onRequest: read,
+        schema: {
+          summary: "The retention dry run: per rule, what is due now and what would happen to it. Writes nothing.",
+          tags: ["admin"],
+          security,
+          querystring: z.object({ rule: csv, now: z.string().optional() }),
+          response: { 200: z.object({ rules: z.array(z.record(z.string(), z.unknown())) }), ...errors },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const rules = await requests.retentionPlan({
+          ...(q.rule ? { rules: q.rule } : {}),
+          ...(q.now ? { now: parseTime("now", q.now) } : {}),
         });
-        return reply.status(202).send(summarise(requests.ctx, result.row));
+        return { rules: rules as unknown as Record<string, unknown>[] };
+      },
+    );
+
+    app.post(
+      "/api/admin/retention/run",
+      {
+        onRequest: admin,
+        schema: {
+          summary:
+            "Queues retention sweeps for the workers now (every sweeping rule, or those named); each rule's outcome becomes a retention.swept audit event.",
+          tags: ["admin"],
+          security,
+          body: z.object({ rules: z.array(z.string()).optional() }).nullish(),
+          response: { 202: z.object({ queued: z.array(z.string()) }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const queued = await requests.queueRetention(request.body?.rules);
+        return reply.status(202).send({ queued });
       },
     );
   };

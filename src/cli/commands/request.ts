@@ -116,7 +116,7 @@ async function peopleOf(o: RequestOptions, known: readonly string[]): Promise<Pe
   return people;
 }
 
-function connectionsOf(pairs: readonly string[], manifest: Manifest): Record<string, string> {
+export function connectionsOf(pairs: readonly string[], manifest: Manifest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf("=");
