@@ -78,6 +78,8 @@ export async function startHarness(
     worker?: boolean;
     /** Schedule and take the retention sweeps (off by default: a sweep at its hour would change the test's data). */
     retention?: boolean;
+    /** The service's clock (default the real one). */
+    now?: () => Date;
   } = {},
 ): Promise<Harness> {
   const store = await openStore({ inMemory: true });
@@ -92,6 +94,7 @@ export async function startHarness(
     config: { publicUrl: "https://privacy.example.org", ...options.config },
     jobs: { pollSeconds: 0.5, maintenanceSeconds: 5, schedule: options.retention ?? false },
     ...(options.hostTokens ? { hostTokens: options.hostTokens } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   if (options.worker !== false)
     await service.startWorker({ sweepSeconds: 3600, retention: options.retention ?? false });
