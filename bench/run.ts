@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   load: async () => (await import("./load-manifest.bench.ts")).run(),
   dsr: async () => (await import("./dsr.ts")).run(),
   consent: async () => (await import("./consent.ts")).run(),
+  retention: async () => (await import("./retention.ts")).run(),
 };
 
 // Options belong to the benchmarks (`--learners 1000000`): neither an option nor its value names a benchmark.

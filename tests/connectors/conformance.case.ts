@@ -10,6 +10,9 @@
  *   note `c{id}`
  * - `item` (id int PK, label varchar(20) NOT NULL): ids 1..10000, label `item-{id}`
  * - ODD_TABLE (ODD_KEY int PK, ODD_VALUE varchar(20) NULL): ids 1..3, value `v{id}`
+ * - `event` (id int PK, kind varchar(10) NOT NULL, flagged boolean NULL, at timestamp NOT NULL): ids 1..20, kind `a`
+ *   for odd ids and `b` for even, flagged true when id % 5 = 0, NULL when id % 7 = 0 (not 35), false otherwise, at
+ *   2025-01-01 + id days (UTC)
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Connector, Row } from "../../src/connectors/connector.ts";
@@ -34,6 +37,7 @@ export const CASES = [
   "sample returns at most the limit, only the columns asked",
   "transaction commits when fn resolves",
   "transaction rolls back everything when fn throws",
+  "countWhere, keysWhere and deleteWhere choose rows by age, values, exemptions and held keys",
   "a quoted identifier works",
   "an unreachable server gives STW_DB_UNREACHABLE without the password",
 ] as const;
@@ -91,7 +95,7 @@ export function runConformance(harness: ConformanceHarness): void {
 
     test("introspect finds tables, columns, primary and foreign keys, unique and nullable", async () => {
       const tables = await db.introspect();
-      expect(tables.map((t) => t.name)).toEqual(["child", "item", "parent", ODD_TABLE].sort());
+      expect(tables.map((t) => t.name)).toEqual(["child", "event", "item", "parent", ODD_TABLE].sort());
       const parent = tables.find((t) => t.name === "parent");
       const child = tables.find((t) => t.name === "child");
       expect(parent?.primaryKey).toEqual(["id"]);
@@ -233,6 +237,51 @@ export function runConformance(harness: ConformanceHarness): void {
       ).rejects.toBe(failure);
       expect(await all(db, "parent", ["id", "email", "nickname"], range(1, 5))).toEqual(parents);
       expect(await all(db, "child", ["id", "parent_id", "note"], range(1, 10))).toEqual(children);
+    });
+
+    test("countWhere, keysWhere and deleteWhere choose rows by age, values, exemptions and held keys", async () => {
+      // Due: at before 2025-01-11 → ids 1..9 (id 10 is at 2025-01-11 itself: not before).
+      const before = { column: "at", at: new Date("2025-01-11T00:00:00Z") };
+      expect(await db.countWhere("event", { before })).toBe(9);
+      // Only kind a (1,3,5,7,9), minus flagged ones (5), minus held keys (3); NULL flagged (7) is not exempt.
+      const filter = {
+        before,
+        equals: { kind: "a" },
+        except: [{ flagged: true }],
+        notIn: { column: "id", values: [3] },
+      };
+      expect(await db.countWhere("event", filter)).toBe(3);
+      expect(await db.keysWhere("event", "id", filter, { limit: 2 })).toEqual([1, 7]);
+      expect(await db.keysWhere("event", "id", filter, { limit: 2, after: 7 })).toEqual([9]);
+      // Deleting in batches of 2: 2, then 1 (short: the sweep ends), then nothing.
+      expect(await db.deleteWhere("event", filter, 2)).toBe(2);
+      expect(await db.deleteWhere("event", filter, 2)).toBe(1);
+      expect(await db.deleteWhere("event", filter, 2)).toBe(0);
+      const left = (
+        await collect(
+          db.readByKeys(
+            "event",
+            "id",
+            Array.from({ length: 20 }, (_, i) => i + 1),
+            ["id"],
+          ),
+        )
+      )
+        .flat()
+        .map((r) => Number(r["id"]))
+        .sort((a, b) => a - b);
+      expect(left).toEqual([2, 3, 4, 5, 6, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+      // An exemption with no condition keeps every row; an empty filter covers every row.
+      expect(await db.countWhere("event", { before, except: [{}] })).toBe(0);
+      expect(await db.countWhere("event", {})).toBe(17);
+      // Inside a transaction that rolls back, nothing is deleted.
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.deleteWhere("event", {}, 100);
+          throw new Error("stop");
+        }),
+      ).rejects.toThrow("stop");
+      expect(await db.countWhere("event", {})).toBe(17);
     });
 
     test("a quoted identifier works", async () => {

@@ -23,16 +23,18 @@ async function withConnection<T>(database: string | undefined, fn: (c: mysql.Con
 
 const FIXTURE = `
 SET FOREIGN_KEY_CHECKS = 0;
-DROP TABLE IF EXISTS child, parent, item, ${q(ODD_TABLE)};
+DROP TABLE IF EXISTS child, parent, item, event, ${q(ODD_TABLE)};
 SET FOREIGN_KEY_CHECKS = 1;
 CREATE TABLE parent (id int PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, nickname varchar(50)) ENGINE = InnoDB;
 CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL, note varchar(50),
   CONSTRAINT child_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE = InnoDB;
 CREATE TABLE item (id int PRIMARY KEY, label varchar(20) NOT NULL) ENGINE = InnoDB;
+CREATE TABLE event (id int PRIMARY KEY, kind varchar(10) NOT NULL, flagged boolean NULL, at datetime(3) NOT NULL) ENGINE = InnoDB;
 CREATE TABLE ${q(ODD_TABLE)} (${q(ODD_KEY)} int PRIMARY KEY, ${q(ODD_VALUE)} varchar(20)) ENGINE = InnoDB;
 INSERT INTO parent SELECT seq, CONCAT('p', seq, '@example.test'), IF(seq < 5, CONCAT('n', seq), NULL) FROM seq_1_to_5;
 INSERT INTO child SELECT seq, ((seq - 1) % 5) + 1, CONCAT('c', seq) FROM seq_1_to_10;
 INSERT INTO item SELECT seq, CONCAT('item-', seq) FROM seq_1_to_${ITEM_COUNT};
+INSERT INTO event SELECT seq, IF(seq % 2 = 1, 'a', 'b'), CASE WHEN seq % 5 = 0 THEN TRUE WHEN seq % 7 = 0 THEN NULL ELSE FALSE END, TIMESTAMP '2025-01-01 00:00:00' + INTERVAL seq DAY FROM seq_1_to_20;
 INSERT INTO ${q(ODD_TABLE)} SELECT seq, CONCAT('v', seq) FROM seq_1_to_3;`;
 
 beforeAll(() => withConnection(undefined, (c) => c.query(`CREATE DATABASE ${q(DATABASE)}`)));

@@ -18,14 +18,16 @@ async function withClient<T>(database: string, fn: (client: pg.Client) => Promis
 }
 
 const FIXTURE = `
-DROP TABLE IF EXISTS child, parent, item, ${q(ODD_TABLE)};
+DROP TABLE IF EXISTS child, parent, item, event, ${q(ODD_TABLE)};
 CREATE TABLE parent (id int PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, nickname varchar(50));
 CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parent (id), note varchar(50));
 CREATE TABLE item (id int PRIMARY KEY, label varchar(20) NOT NULL);
+CREATE TABLE event (id int PRIMARY KEY, kind varchar(10) NOT NULL, flagged boolean, at timestamptz NOT NULL);
 CREATE TABLE ${q(ODD_TABLE)} (${q(ODD_KEY)} int PRIMARY KEY, ${q(ODD_VALUE)} varchar(20));
 INSERT INTO parent SELECT i, 'p' || i || '@example.test', CASE WHEN i < 5 THEN 'n' || i END FROM generate_series(1, 5) i;
 INSERT INTO child SELECT i, ((i - 1) % 5) + 1, 'c' || i FROM generate_series(1, 10) i;
 INSERT INTO item SELECT i, 'item-' || i FROM generate_series(1, ${ITEM_COUNT}) i;
+INSERT INTO event SELECT i, CASE WHEN i % 2 = 1 THEN 'a' ELSE 'b' END, CASE WHEN i % 5 = 0 THEN true WHEN i % 7 = 0 THEN NULL ELSE false END, timestamptz '2025-01-01 00:00:00+00' + i * interval '1 day' FROM generate_series(1, 20) i;
 INSERT INTO ${q(ODD_TABLE)} SELECT i, 'v' || i FROM generate_series(1, 3) i;`;
 
 beforeAll(() => withClient("postgres", (c) => c.query(`CREATE DATABASE ${q(DATABASE)}`)));

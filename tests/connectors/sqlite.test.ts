@@ -26,14 +26,16 @@ const series = (n: number, select: string, into: string): string =>
 
 // `INTEGER PRIMARY KEY` is SQLite's rowid alias: the idiomatic key, and one that cannot hold NULL.
 const FIXTURE = `
-DROP TABLE IF EXISTS child; DROP TABLE IF EXISTS parent; DROP TABLE IF EXISTS item; DROP TABLE IF EXISTS ${q(ODD_TABLE)};
+DROP TABLE IF EXISTS child; DROP TABLE IF EXISTS parent; DROP TABLE IF EXISTS item; DROP TABLE IF EXISTS event; DROP TABLE IF EXISTS ${q(ODD_TABLE)};
 CREATE TABLE parent (id INTEGER PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, nickname varchar(50));
 CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id), note varchar(50));
 CREATE TABLE item (id INTEGER PRIMARY KEY, label varchar(20) NOT NULL);
+CREATE TABLE event (id INTEGER PRIMARY KEY, kind varchar(10) NOT NULL, flagged boolean, at text NOT NULL);
 CREATE TABLE ${q(ODD_TABLE)} (${q(ODD_KEY)} INTEGER PRIMARY KEY, ${q(ODD_VALUE)} varchar(20));
 ${series(5, "i, 'p' || i || '@example.test', CASE WHEN i < 5 THEN 'n' || i END", "parent")}
 ${series(10, "i, ((i - 1) % 5) + 1, 'c' || i", "child")}
 ${series(ITEM_COUNT, "i, 'item-' || i", "item")}
+${series(20, "i, CASE WHEN i % 2 = 1 THEN 'a' ELSE 'b' END, CASE WHEN i % 5 = 0 THEN 1 WHEN i % 7 = 0 THEN NULL ELSE 0 END, strftime('%Y-%m-%d %H:%M:%S', '2025-01-01', '+' || i || ' days')", "event")}
 ${series(3, "i, 'v' || i", q(ODD_TABLE))}`;
 
 beforeAll(() => exec(FILE, "")); // creates the file: the connector never does unless told to

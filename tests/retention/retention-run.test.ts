@@ -5,14 +5,18 @@
  * that and write nothing, the run must delete exactly that, and everything else must stay as it was. The account
  * rules, the photo-ID promise, the under-13 promise, legal holds and a sweep stopped half-way are each checked.
  */
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type mysql from "mysql2/promise";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW } from "../../src/demo/people.ts";
 import { Stores } from "../../src/engine/stores.ts";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { resolveHeldRows } from "../../src/retention/held-rows.ts";
 import { planRetention, runEvent, runRetention } from "../../src/retention/run-retention.ts";
-import { type Databases, referenceDatabases } from "../requests/service-fixture.ts";
+import { type Databases, EXAMPLE, referenceDatabases } from "../requests/service-fixture.ts";
 
 const NOW = new Date(DEMO_NOW);
 const PG_NOW = "timestamptz '2025-06-30 12:00:00+00'";
@@ -357,5 +361,92 @@ describe("retention on the reference databases", () => {
     expect(Number((mine as { n: number }[])[0]!.n)).toBe(0);
     const [others] = await my.query("SELECT COUNT(*) AS n FROM marketing_audience_members WHERE user_id <> ?", [id]);
     expect(Number((others as { n: number }[])[0]!.n)).toBe(Number((all as { n: number }[])[0]!.n));
+  });
+
+  it("a period rule on rows that others refer to erases by key through the engine: children follow, exemptions keep theirs, rows others still name are masked", async () => {
+    // A variant of the example: enrolments go two years after they began, and nothing else names their children.
+    const dir = await mkdtemp(join(tmpdir(), "steward-retention-"));
+    try {
+      await cp(EXAMPLE, dir, { recursive: true });
+      const file = join(dir, "retention.yml");
+      let text = await readFile(file, "utf8");
+      const swap = (from: string, to: string) => {
+        expect(text, from).toContain(from);
+        text = text.replace(from, to);
+      };
+      swap(
+        "      - learning_app.enrollments\n      - learning_app.assignment_submissions\n      - learning_app.peer_reviews\n      - learning_app.quiz_responses\n      - learning_app.exam_attempts\n    account_lifetime: { grace: P90D }",
+        "      - learning_app.enrollments\n    period: P2Y\n    from: enrolled_at",
+      );
+      swap(
+        "      - learning_app.enrollments\n      - learning_app.assignment_submissions\n      - learning_app.exam_attempts\n    legal:",
+        "      - learning_app.enrollments\n    legal:",
+      );
+      await writeFile(file, text);
+      const manifest = await loadManifestDir(dir);
+      const cutoff = `${PG_NOW} - interval '2 years'`;
+      const ids = async (sql: string) => (await pgc.query(sql)).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      const oldPlain = await ids(`SELECT id FROM enrollments WHERE enrolled_at < ${cutoff} AND NOT for_credit`);
+      const oldCredit = await ids(`SELECT id FROM enrollments WHERE enrolled_at < ${cutoff} AND for_credit`);
+      const young = await ids(`SELECT id FROM enrollments WHERE enrolled_at >= ${cutoff}`);
+      expect(oldPlain.length).toBeGreaterThan(0);
+      const childrenOf = async (list: number[]) => {
+        const q = async (sql: string) => Number((await pgc.query(sql, [list])).rows[0].n);
+        return {
+          submissions: await q("SELECT count(*) AS n FROM assignment_submissions WHERE enrollment_id = ANY($1)"),
+          quizzes: await q("SELECT count(*) AS n FROM quiz_responses WHERE enrollment_id = ANY($1)"),
+          exams: await q("SELECT count(*) AS n FROM exam_attempts WHERE enrollment_id = ANY($1)"),
+          reviews: await q(
+            "SELECT count(*) AS n FROM peer_reviews WHERE submission_id IN (SELECT id FROM assignment_submissions WHERE enrollment_id = ANY($1))",
+          ),
+        };
+      };
+      const oldChildren = await childrenOf(oldPlain);
+      expect(oldChildren.submissions + oldChildren.quizzes).toBeGreaterThan(0);
+      const creditChildren = await childrenOf(oldCredit);
+      const reviewed = (
+        await pgc.query(
+          "SELECT s.id, s.enrollment_id FROM assignment_submissions s WHERE s.enrollment_id = ANY($1) AND EXISTS (SELECT 1 FROM peer_reviews r WHERE r.submission_id = s.id)",
+          [oldPlain],
+        )
+      ).rows;
+      const reviewedEnrollments = [...new Set(reviewed.map((r) => Number(r.enrollment_id)))].sort((a, b) => a - b);
+      const youngChildren = await childrenOf(young);
+
+      const s = new Stores(manifest, d.engine);
+      try {
+        const plan = await planRetention(manifest, s, { now: NOW, rules: ["learning_records"] });
+        expect([...plan[0]!.targets[0]!.follows].sort()).toEqual([
+          "learning_app.assignment_submissions",
+          "learning_app.exam_attempts",
+          "learning_app.peer_reviews",
+          "learning_app.quiz_responses",
+        ]);
+        expect(plan[0]!.targets[0]!.due).toBe(oldPlain.length);
+        const [outcome] = await runRetention(manifest, s, { now: NOW, rules: ["learning_records"], batchSize: 7 });
+        expect(outcome!.failed).toBeUndefined();
+        expect(outcome!.proof).toEqual({ complete: true, residual: 0 });
+        expect(outcome!.collections["learning_app.enrollments"]!.deleted).toBe(
+          oldPlain.length - reviewedEnrollments.length,
+        );
+        expect(outcome!.collections["learning_app.enrollments"]!.due).toBe(oldPlain.length);
+      } finally {
+        await s.closeAll();
+      }
+      // Gone, except work that other learners' reviews still point at: those submissions (and their enrolments) stay,
+      // masked, for as long as the reviews do; the reviews themselves are other people's and stay as they were.
+      const left = await childrenOf(oldPlain);
+      expect(left).toEqual({ submissions: reviewed.length, quizzes: 0, exams: 0, reviews: oldChildren.reviews });
+      expect(await ids(`SELECT id FROM enrollments WHERE enrolled_at < ${cutoff} AND NOT for_credit`)).toEqual(
+        reviewedEnrollments,
+      );
+      expect(oldPlain.length - reviewedEnrollments.length, "most old enrolments went").toBeGreaterThan(0);
+      expect(await ids(`SELECT id FROM enrollments WHERE enrolled_at < ${cutoff} AND for_credit`)).toEqual(oldCredit);
+      expect(await childrenOf(oldCredit)).toEqual(creditChildren);
+      expect(await ids(`SELECT id FROM enrollments WHERE enrolled_at >= ${cutoff}`)).toEqual(young);
+      expect(await childrenOf(young)).toEqual(youngChildren);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
