@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { steward } from "../cli/run-cli.ts";
+import { steward, stewardAsync } from "../cli/run-cli.ts";
 import { type Databases, EXAMPLE, referenceDatabases } from "../requests/service-fixture.ts";
 
 let d: Databases;
@@ -68,9 +68,10 @@ describe("steward retention", () => {
     expect(audit.code, audit.stderr).toBe(0);
   });
 
-  it("events emit runs the rules waiting for the event; bad input is a coded error", () => {
+  it("events emit runs the rules waiting for the event; bad input is a coded error", async () => {
     const args = [EXAMPLE, "--data-dir", dataDir, ...connections()];
-    const ok = steward(["events", "emit", "account.closed", ...args, "--identity", "user_id=3"], env());
+    // The erasure planned for the event reaches the HTTP fakes served by this process: a blocking spawn would hang.
+    const ok = await stewardAsync(["events", "emit", "account.closed", ...args, "--identity", "user_id=3"], env());
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/advertising_audiences_on_closure\s+\d+/);
 

@@ -90,6 +90,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0004_consent_deliveries",
           "0005_admin_sessions",
           "0006_notice_changes",
+          "0007_hold_identities",
         ],
       });
       const tables = await sql<{ table_name: string }>`

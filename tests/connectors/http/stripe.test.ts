@@ -196,6 +196,7 @@ describe("the HTTP connector's contract", () => {
       supportsTransactions: false,
       supportsTransactionalDdl: false,
       supportsArrayParameters: false,
+      supportsConditions: false,
       maxParameters: 1,
     });
   });
