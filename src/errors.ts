@@ -296,6 +296,28 @@ export const ERRORS = {
     fix: "Write the time as e.g. 2026-12-02 or 2026-12-02T09:30:00Z.",
   }),
 
+  STW_NOTIFY_NO_ACCOUNT: define<{ collection: string; detail: string }>({
+    status: 409,
+    summary: "A notice change cannot be mailed: the manifest's account collection gives no e-mail address.",
+    message: (p) => `cannot find whom to notify through account collection "${p.collection}": ${p.detail}`,
+    fix: "Declare `account: {collection, closed_at}` in the manifest, naming a collection with a primary key and a field with `identity: email`.",
+  }),
+  STW_NOTIFY_INTERRUPTED: define<{ version: string }>({
+    status: 500,
+    summary:
+      "A notice-change mail was in hand when its worker stopped: it may or may not have left, and is not sent again.",
+    message: (p) => `a mail of the notification of notice version ${p.version} was interrupted while being sent`,
+    fix: "Nothing to do for most: the person may already have it. The run reports these as `uncertain`; the notice banner still reaches them.",
+  }),
+  STW_NOTICE_BAD_EFFECTIVE_DATE: define<{ value: string; published?: string }>({
+    status: 400,
+    summary:
+      "`steward notice publish --effective` was given a day that is not a date, or one before the version is published.",
+    message: (p) =>
+      `--effective "${p.value}" is not a day on or after ${p.published ?? "today"}; allowed: YYYY-MM-DD, today or later`,
+    fix: "Give the day the new version applies, e.g. --effective 2027-01-15; a material change should be announced some weeks before it applies.",
+  }),
+
   STW_DISCOVER_NO_TABLES: define<{ target: string }>({
     status: 400,
     summary: "`steward discover` found no table to describe in the database.",

@@ -25,13 +25,15 @@ export interface RowUpdate {
 
 /**
  * Which rows a retention sweep covers: those whose `before.column` is earlier than `before.at`, with the `equals`
- * values, except rows matching any `except` (exemptions) and rows whose `notIn.column` is in `notIn.values` (holds).
+ * values, except rows matching any `except` (exemptions) and rows whose `notIn.column` is in `notIn.values` (holds);
+ * `notNull` keeps only rows where each of those columns has a value (how a column's distinct values are listed).
  */
 export interface RowFilter {
   readonly before?: { readonly column: string; readonly at: Date };
   readonly equals?: Readonly<Record<string, string | number | boolean>>;
   readonly except?: readonly Readonly<Record<string, string | number | boolean>>[];
   readonly notIn?: { readonly column: string; readonly values: readonly unknown[] };
+  readonly notNull?: readonly string[];
 }
 
 export interface ConnectorCapabilities {

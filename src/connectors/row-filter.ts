@@ -51,6 +51,7 @@ export function filterSql(filter: RowFilter, d: FilterDialect, firstIndex = 1): 
     parts.push(Object.keys(except).length === 0 ? "FALSE" : `NOT COALESCE((${all(except)}), FALSE)`);
   if (filter.notIn && filter.notIn.values.length > 0)
     parts.push(d.notIn(d.quote(filter.notIn.column), filter.notIn.values, next));
+  for (const column of filter.notNull ?? []) parts.push(`${d.quote(column)} IS NOT NULL`);
   return { where: parts.length === 0 ? "TRUE" : parts.join(" AND "), params };
 }
 

@@ -3,8 +3,11 @@
  * opt-out), each with its name, description, mechanism and whether it is a sale or sharing — from the manifest, so
  * that the SDK and the privacy center show exactly what the decision will honour. Pure.
  */
+
+import { ENGLISH } from "../i18n/translate.ts";
 import { consentMechanism, isSaleOrSharing } from "../manifest/jurisdictions.ts";
 import type { JurisdictionRights, Manifest } from "../manifest/types.ts";
+import { type NoticeDiff, sayChange } from "../notice/diff-notice.ts";
 import { choicesOffered } from "./choices.ts";
 
 export interface ChoiceOffered {
@@ -21,9 +24,38 @@ export interface ConsentConfig {
   readonly notice_version: string | null;
   readonly notice_url: string;
   readonly purposes: ChoiceOffered[];
+  /** A material change to the notice not yet in effect: the SDK shows a banner about it until that day. */
+  readonly notice_change: NoticeChangeBanner | null;
 }
 
-export function consentConfig(manifest: Manifest, rights: JurisdictionRights | undefined): ConsentConfig {
+export interface NoticeChangeBanner {
+  readonly version: string;
+  /** `YYYY-MM-DD`. */
+  readonly effective_date: string;
+  /** Where the new version can be read. */
+  readonly url: string;
+  /** The material changes in plain words. */
+  readonly changes: string[];
+}
+
+/** The banner's facts for an upcoming material change (see `upcomingMaterialChange`). */
+export function noticeChangeBanner(
+  upcoming: { readonly version: string; readonly effective_date: string; readonly diff: NoticeDiff } | undefined,
+): NoticeChangeBanner | null {
+  if (!upcoming) return null;
+  return {
+    version: upcoming.version,
+    effective_date: upcoming.effective_date,
+    url: `/notice/versions/${encodeURIComponent(upcoming.version)}`,
+    changes: upcoming.diff.changes.filter((c) => c.material).map((c) => sayChange(ENGLISH, c)),
+  };
+}
+
+export function consentConfig(
+  manifest: Manifest,
+  rights: JurisdictionRights | undefined,
+  noticeChange: NoticeChangeBanner | null = null,
+): ConsentConfig {
   return {
     organization: manifest.organization?.name ?? "",
     jurisdiction: rights ? { key: rights.jurisdiction, name: rights.name } : null,
@@ -38,5 +70,6 @@ export function consentConfig(manifest: Manifest, rights: JurisdictionRights | u
         mechanism: consentMechanism(p, rights).mechanism,
         sale_or_sharing: isSaleOrSharing(p),
       })),
+    notice_change: noticeChange,
   };
 }

@@ -18,7 +18,7 @@ import { type Kysely, sql } from "kysely";
 import { stewardError } from "../errors.ts";
 import { didYouMean } from "../manifest/did-you-mean.ts";
 import type { JurisdictionRights, Manifest, Purpose } from "../manifest/types.ts";
-import type { NoticeDiff } from "../notice/diff-notice.ts";
+import { type NoticeDiff, type PublishedNotice, upcomingMaterialChange } from "../notice/diff-notice.ts";
 import { resolveJurisdiction } from "../requests/jurisdiction.ts";
 import type { KeyedHash } from "../secrets/keyed-hash.ts";
 import type { Sealer } from "../secrets/seal.ts";
@@ -102,6 +102,7 @@ export class ConsentLedger {
   readonly #cacheSize: number;
   /** Purpose → notice versions under which a consent to it no longer counts (src/consent/reconsent.ts). */
   #stale: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+  #published: readonly PublishedNotice[] = [];
   /** Counts forgets: a state read while one happened may be stale and is not cached. */
   #generation = 0;
   #unlisten: (() => Promise<void>) | undefined;
@@ -171,13 +172,21 @@ export class ConsentLedger {
   async loadNoticeChanges(): Promise<void> {
     const rows = await this.store.db
       .selectFrom("notice_versions")
-      .select(["version", "published_at", "diff"])
+      .select(["version", "published_at", "diff", "effective_date", "material"])
+      .orderBy("published_at", "desc")
+      .orderBy("version", "desc")
       .execute();
+    this.#published = rows;
     this.#stale = staleConsents(
       this.manifest,
       rows.map((r) => ({ version: r.version, published_at: r.published_at, diff: r.diff as NoticeDiff | null })),
     );
     this.forget("*");
+  }
+
+  /** The newest material change not in effect on `today` (`YYYY-MM-DD`), as of the last `loadNoticeChanges`. */
+  upcomingChange(today: string) {
+    return upcomingMaterialChange(this.#published, today);
   }
 
   /** The notice versions under which a consent to the purpose no longer counts. */

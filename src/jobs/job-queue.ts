@@ -17,7 +17,13 @@ import PgBoss from "pg-boss";
 import type { Store } from "../store/store.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
 
-export const QUEUES = ["request.execute", "request.mail", "request.deliver", "request.transmit"] as const;
+export const QUEUES = [
+  "request.execute",
+  "request.mail",
+  "request.deliver",
+  "request.transmit",
+  "notice.notify",
+] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface JobOptions {
@@ -131,11 +137,15 @@ export class JobQueue {
     await this.boss.send(name, data, { expireInSeconds: this.options.leaseSeconds });
   }
 
-  /** Enqueues a job; with `db` (see `inTransaction`) it commits or rolls back with the caller's transaction. */
-  async send(name: QueueName, data: object, db?: SqlExecutor): Promise<void> {
+  /**
+   * Enqueues a job; with `db` (see `inTransaction`) it commits or rolls back with the caller's transaction; with
+   * `afterSeconds` it is taken no sooner.
+   */
+  async send(name: QueueName, data: object, db?: SqlExecutor, afterSeconds?: number): Promise<void> {
     await this.boss.send(name, data, {
       expireInSeconds: this.options.leaseSeconds,
       ...(db ? { db } : {}),
+      ...(afterSeconds ? { startAfter: afterSeconds } : {}),
     });
   }
 

@@ -128,6 +128,13 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
         )
         .execute();
     }
+    if (row.type === "erasure" && identity["email"])
+      // A notice-change mail not yet sent to someone just erased is not sent.
+      await trx
+        .deleteFrom("notice_notifications")
+        .where("recipient_hash", "=", ctx.hash.subject("email", identity["email"]))
+        .where("state", "=", "pending")
+        .execute();
     const summary = outcomeSummary(outcome);
     const partial = isPartial(outcome);
     const done = await moveRequest(

@@ -19,6 +19,15 @@ import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
 import { createMailer, type Mailer } from "../mail/mailer.ts";
 import type { Manifest } from "../manifest/types.ts";
 import {
+  NOTIFY_QUEUE,
+  type NotifyJob,
+  type NotifyOptions,
+  notificationStatuses,
+  notifyNoticeChange,
+  planNotification,
+  versionsToNotify,
+} from "../notify/notify-notice-change.ts";
+import {
   type EventInput,
   emitRetentionEvent,
   planWithHolds,
@@ -71,6 +80,8 @@ export interface WorkerOptions {
   readonly delivery?: Omit<DelivererOptions, "store" | "manifest" | "sealer">;
   /** Take the retention rules' scheduled sweeps too (and keep their schedules current). Default true. */
   readonly retention?: boolean;
+  /** How notice-change mails go out (rate, step size). */
+  readonly notify?: NotifyOptions;
 }
 
 export class RequestService {
@@ -236,6 +247,8 @@ export class RequestService {
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
     await jobs.work<TransmitJob>("request.transmit", (job) => transmitPackage(this.ctx, job), 1);
     if (options.retention !== false) await scheduleRetention(this.ctx, jobs);
+    await jobs.work<NotifyJob>(NOTIFY_QUEUE, (job) => this.notifyStep(job, options.notify ?? {}), 1);
+    await this.queueNotifications();
     this.deliverer = new ConsentDeliverer({
       store: this.ctx.store,
       manifest: this.ctx.manifest,
@@ -246,8 +259,57 @@ export class RequestService {
     const every = (options.sweepSeconds ?? 60) * 1000;
     this.sweep = setInterval(() => {
       this.expireUnverified().catch(() => {});
+      // A version published meanwhile (`steward notice publish` while this worker runs) gets its run and its banner.
+      this.queueNotifications().catch(() => {});
+      this.refreshNotices().catch(() => {});
     }, every);
     this.sweep.unref();
+  }
+
+  /** One step of a notice change's notification, in a worker; queues the next step while mails are left. */
+  private async notifyStep(job: NotifyJob, options: NotifyOptions): Promise<void> {
+    const status = await notifyNoticeChange(this.ctx, job, options);
+    const jobs = this.ctx.jobs!;
+    if (status.more) await jobs.send(NOTIFY_QUEUE, { version: job.version });
+    // Mails in another worker's hand (or a crashed one's): look again once they are either sent or stale.
+    else if (status.counts.sending > 0) await jobs.send(NOTIFY_QUEUE, { version: job.version }, undefined, 60);
+  }
+
+  private noticeCount = -1;
+  /** Reloads the ledger's notice changes (reconsent, the SDK's banner) when a version was published since. */
+  private async refreshNotices(): Promise<void> {
+    const row = await this.ctx.store.db
+      .selectFrom("notice_versions")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
+    const n = Number(row.n);
+    if (n === this.noticeCount) return;
+    if (this.noticeCount >= 0) await this.ctx.consent.loadNoticeChanges();
+    this.noticeCount = n;
+  }
+
+  /** Queues the run of every material version not yet in effect whose notification has not finished. */
+  async queueNotifications(): Promise<string[]> {
+    const jobs = this.ctx.jobs;
+    if (!jobs) return [];
+    if ((await jobs.pending(NOTIFY_QUEUE)) > 0) return [];
+    const versions = await versionsToNotify(this.ctx);
+    for (const version of versions) await jobs.send(NOTIFY_QUEUE, { version });
+    return versions;
+  }
+
+  /** The dry run of a version's notification: whom it concerns, nothing written or sent. */
+  planNotification(version: string) {
+    return planNotification(this.ctx, version);
+  }
+
+  /** Runs a version's notification in this process to the end (the CLI), or one step. */
+  notify(job: NotifyJob, options: NotifyOptions = {}) {
+    return notifyNoticeChange(this.ctx, job, options);
+  }
+
+  notificationStatuses() {
+    return notificationStatuses(this.ctx);
   }
 
   /** Stops the worker (waiting for jobs in hand) and the mailer. The store stays open: it is the caller's. */

@@ -206,6 +206,36 @@ export interface DeliveryAttempt {
 }
 
 /** The consent outbox: one change for one downstream system (src/consent/deliver-consent.ts). */
+export type NotificationRunState = "collecting" | "sending" | "done" | "skipped";
+export type NotificationState = "pending" | "sending" | "sent" | "failed" | "uncertain";
+
+export interface NoticeNotificationRunsTable {
+  readonly version: string;
+  readonly state: NotificationRunState;
+  /** NotificationScope (src/notify/find-recipients.ts). */
+  readonly scope: ColumnType<unknown, string, string>;
+  readonly recipients: Generated<number>;
+  /** Why a run was skipped (not material, already in effect …). */
+  readonly reason: string | null;
+  readonly started_at: Generated<Date>;
+  readonly collected_at: Date | null;
+  readonly finished_at: Date | null;
+}
+
+export interface NoticeNotificationsTable {
+  readonly version: string;
+  /** The keyed hash of the person's normalised address (`email` identity). */
+  readonly recipient_hash: string;
+  /** The address, sealed; "" once the row is final. */
+  readonly address_enc: string;
+  readonly state: Generated<NotificationState>;
+  readonly attempts: Generated<number>;
+  readonly queued_at: Generated<Date>;
+  readonly claimed_at: Date | null;
+  readonly sent_at: Date | null;
+  readonly error: string | null;
+}
+
 export interface ConsentDeliveriesTable {
   readonly id: Generated<string>;
   readonly record_id: string;
@@ -240,4 +270,6 @@ export interface StoreSchema {
   readonly consent_events: ConsentEventsTable;
   readonly consent_links: ConsentLinksTable;
   readonly consent_deliveries: ConsentDeliveriesTable;
+  readonly notice_notification_runs: NoticeNotificationRunsTable;
+  readonly notice_notifications: NoticeNotificationsTable;
 }

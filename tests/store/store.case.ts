@@ -91,6 +91,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0005_admin_sessions",
           "0006_notice_changes",
           "0007_hold_identities",
+          "0008_notice_notifications",
         ],
       });
       const tables = await sql<{ table_name: string }>`

@@ -236,6 +236,40 @@ export const adminRequestRoutes =
       },
     );
 
+    app.get(
+      "/api/admin/notice/notifications",
+      {
+        onRequest: read,
+        schema: {
+          summary:
+            "Per published notice version: whether its material change was mailed to the people it concerns — the run's state, the scope it read, and how many mails are sent, pending, failed or uncertain.",
+          tags: ["admin"],
+          security,
+          response: { 200: z.object({ versions: z.array(z.record(z.string(), z.unknown())) }), ...errors },
+        },
+      },
+      async () => ({
+        versions: (await requests.notificationStatuses()) as unknown as Record<string, unknown>[],
+      }),
+    );
+
+    app.get(
+      "/api/admin/notice/notifications/:version/plan",
+      {
+        onRequest: read,
+        schema: {
+          summary:
+            "The dry run of a version's notification: whom its material change concerns. Writes and sends nothing.",
+          tags: ["admin"],
+          security,
+          params: z.object({ version: z.string() }),
+          response: { 200: z.record(z.string(), z.unknown()), ...errors },
+        },
+      },
+      async (request) =>
+        (await requests.planNotification(request.params.version)) as unknown as Record<string, unknown>,
+    );
+
     app.post(
       "/api/admin/retention/run",
       {

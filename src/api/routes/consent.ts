@@ -7,7 +7,7 @@ import fastifyCors from "@fastify/cors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorOf, type ConsentCaller, consentCaller, mayActFor } from "../../consent/consent-caller.ts";
-import { consentConfig } from "../../consent/consent-config.ts";
+import { consentConfig, noticeChangeBanner } from "../../consent/consent-config.ts";
 import type { ConsentLedger } from "../../consent/consent-ledger.ts";
 import type { ConsentSubject } from "../../consent/consent-subject.ts";
 import { gpcWellKnown, honourGpc } from "../../consent/gpc.ts";
@@ -252,12 +252,26 @@ export const consentRoutes =
                   sale_or_sharing: z.boolean(),
                 }),
               ),
+              notice_change: z
+                .object({
+                  version: z.string(),
+                  effective_date: z.string(),
+                  url: z.string(),
+                  changes: z.array(z.string()),
+                })
+                .nullable()
+                .describe("a material change to the notice not yet in effect: the SDK shows it until that day"),
             }),
             ...errors,
           },
         },
       },
-      async (request) => consentConfig(consent.manifest, consent.jurisdiction(request.query.jurisdiction)),
+      async (request) =>
+        consentConfig(
+          consent.manifest,
+          consent.jurisdiction(request.query.jurisdiction),
+          noticeChangeBanner(consent.upcomingChange(new Date().toISOString().slice(0, 10))),
+        ),
     );
 
     app.get(

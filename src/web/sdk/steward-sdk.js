@@ -8,7 +8,8 @@
  * (window.__gpp: ping, addEventListener, removeEventListener, hasSection, getSection, getField, getGPPData); gives the
  * visitor a pseudonymous device id (localStorage); asks Steward for the decisions (a GPC signal is recorded there as
  * an opt-out of sale and sharing); loads the page's gated tags whose purpose is allowed; and shows the banner when a
- * purpose with a choice has none yet. `steward.decide(purpose)` answers from the latest decisions;
+ * purpose with a choice has none yet, and a bar about a material change to the notice until the day it applies.
+ * `steward.decide(purpose)` answers from the latest decisions;
  * `steward.openPreferences()` opens the dialog; a `steward:change` event on window follows every change.
  *
  * No framework, no build step. Keyboard: Tab moves within the dialog (focus stays inside), Escape closes it.
@@ -214,6 +215,9 @@ font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:24px;
 .stw-switch input:disabled+span{opacity:.6}
 .stw-footer{display:flex;gap:8px;justify-content:flex-end;flex-wrap:wrap;margin:16px -24px -24px;padding:12px 24px;
 position:sticky;bottom:-24px;background:#fff;border-top:1px solid #e3e5e8}
+.stw-change{position:fixed;inset:0 0 auto 0;z-index:2147482999;background:#fef7e0;color:#1a1a1a;border-bottom:1px solid #e3c770;
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:12px 20px}
+.stw-change h2{font-size:1rem;margin:0 0 2px}.stw-change ul{margin:4px 0 0;padding-left:20px}
 @media (max-width:600px){.stw-banner{padding:16px}.stw-actions{width:100%}.stw-actions .stw-btn{flex:1 1 100%}}
 `;
 
@@ -306,6 +310,56 @@ position:sticky;bottom:-24px;background:#fff;border-top:1px solid #e3e5e8}
     document.body.append(banner);
     cmpDisplayStatus = "visible";
     emit("cmpDisplayStatus", "visible");
+  }
+
+  // ── a material change to the notice, announced until the day it applies ─────────────────────────────────────────
+  const SEEN = "steward.notice_change_seen";
+  function showNoticeChange() {
+    const change = state.config?.notice_change;
+    if (!change) return;
+    try {
+      if (localStorage.getItem(SEEN) === change.version) return;
+    } catch {
+      // No storage: show it on every page until the day it applies.
+    }
+    const day = new Date(`${change.effective_date}T12:00:00Z`).toLocaleDateString(undefined, {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    });
+    const bar = el(
+      "section",
+      { class: "stw-change", role: "region", "aria-label": "Privacy notice change" },
+      el(
+        "div",
+        { class: "stw-inner" },
+        el(
+          "div",
+          { class: "stw-text" },
+          el("h2", { text: `Our privacy notice changes on ${day}` }),
+          el("ul", {}, ...change.changes.slice(0, 5).map((c) => el("li", { text: c }))),
+          el("a", { class: "stw-link", href: `${base}${change.url}`, text: "Read the new notice" }),
+        ),
+        el(
+          "div",
+          { class: "stw-actions" },
+          el("button", {
+            class: "stw-btn stw-secondary",
+            type: "button",
+            text: "Got it",
+            onclick: () => {
+              try {
+                localStorage.setItem(SEEN, change.version);
+              } catch {
+                // Private mode: hidden for this page only.
+              }
+              bar.remove();
+            },
+          }),
+        ),
+      ),
+    );
+    document.body.append(bar);
   }
 
   function openPreferences() {
@@ -418,6 +472,7 @@ position:sticky;bottom:-24px;background:#fff;border-top:1px solid #e3e5e8}
       if (document.body) showBanner();
       else document.addEventListener("DOMContentLoaded", showBanner, { once: true });
     }
+    showNoticeChange();
   };
   window.steward.ready = (
     document.readyState === "loading"
