@@ -337,8 +337,18 @@ export function sayChange(t: Translator, c: NoticeChange): string {
     field: where ? `${field} (${where})` : field,
     before: c.before ?? "",
     after: c.after ?? "",
-    values: (c.values ?? []).join(", "),
+    values: (c.field === "countries"
+      ? (c.values ?? []).map((code) => regionName(t.locale, code))
+      : (c.values ?? [])
+    ).join(", "),
   });
+}
+
+/** A country code in the reader's language ("BR" → "Brazil", "Brasilien"); other values as written. */
+function regionName(locale: string, code: string): string {
+  if (code === "EEA") return locale.startsWith("de") ? "Europäischer Wirtschaftsraum" : "European Economic Area";
+  if (!/^[A-Z]{2}$/.test(code)) return code;
+  return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
 }
 
 /** A published version with its diff, as the store lists it. */

@@ -37,7 +37,7 @@ export const CASES = [
   "sample returns at most the limit, only the columns asked",
   "transaction commits when fn resolves",
   "transaction rolls back everything when fn throws",
-  "countWhere, keysWhere and deleteWhere choose rows by age, values, exemptions and held keys",
+  "countWhere, keysWhere and deleteWhere choose rows by age, values, exemptions, held keys and present values",
   "a quoted identifier works",
   "an unreachable server gives STW_DB_UNREACHABLE without the password",
 ] as const;
@@ -239,7 +239,7 @@ export function runConformance(harness: ConformanceHarness): void {
       expect(await all(db, "child", ["id", "parent_id", "note"], range(1, 10))).toEqual(children);
     });
 
-    test("countWhere, keysWhere and deleteWhere choose rows by age, values, exemptions and held keys", async () => {
+    test("countWhere, keysWhere and deleteWhere choose rows by age, values, exemptions, held keys and present values", async () => {
       // Due: at before 2025-01-11 → ids 1..9 (id 10 is at 2025-01-11 itself: not before).
       const before = { column: "at", at: new Date("2025-01-11T00:00:00Z") };
       expect(await db.countWhere("event", { before })).toBe(9);
@@ -274,6 +274,11 @@ export function runConformance(harness: ConformanceHarness): void {
       // An exemption with no condition keeps every row; an empty filter covers every row.
       expect(await db.countWhere("event", { before, except: [{}] })).toBe(0);
       expect(await db.countWhere("event", {})).toBe(17);
+      // notNull leaves out the rows without a value there (id 14's flagged is NULL; 7, the other, was deleted).
+      expect(await db.countWhere("event", { notNull: ["flagged"] })).toBe(16);
+      expect(await db.keysWhere("event", "id", { notNull: ["flagged"], before }, { limit: 20 })).toEqual([
+        2, 3, 4, 5, 6, 8,
+      ]);
       // Inside a transaction that rolls back, nothing is deleted.
       await expect(
         db.transaction(async (tx) => {

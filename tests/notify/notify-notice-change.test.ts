@@ -17,6 +17,7 @@ import { createApiKey } from "../../src/auth/api-keys.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import type { NoticeDiff } from "../../src/notice/diff-notice.ts";
+import { executeRequest } from "../../src/requests/execute-request.ts";
 import {
   type Databases,
   EXAMPLE,
@@ -252,6 +253,45 @@ describe("notice change notifications", () => {
       expect(recipientsOf(h2.smtp.mails)).toEqual(aidHolders);
     } finally {
       await h2.close();
+    }
+  }, 90_000);
+
+  it("an erasure takes the person's pending mail away: the one erased is not written to", async () => {
+    const h3 = await startHarness(d, { worker: false });
+    try {
+      await recordCurrentNotice(h3.store, after);
+      const first = await h3.service.notify({ version }, { step: 1, perMinute: 60_000 });
+      expect(first.counts.sent).toBe(1);
+      const pending = new Set(
+        (
+          await h3.store.db
+            .selectFrom("notice_notifications")
+            .select("recipient_hash")
+            .where("state", "=", "pending")
+            .execute()
+        ).map((r) => r.recipient_hash),
+      );
+      const erased = aidHolders.find((a) => pending.has(h3.service.ctx.hash.subject("email", a)))!;
+      expect(erased).toBeDefined();
+      const event = await h3.service.emitEvent({ type: "subject.under_age", identity: { email: erased } }, "test");
+      expect(event.kind).toBe("request");
+      const id = (event as { row: { id: string } }).row.id;
+      await executeRequest(h3.service.ctx, { request_id: id });
+      const row = await h3.store.db
+        .selectFrom("requests")
+        .select("status")
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe("completed");
+
+      const rest = await h3.service.notify({ version }, { allSteps: true, perMinute: 60_000 });
+      expect(rest.state).toBe("done");
+      expect(rest.counts.sent).toBe(aidHolders.length - 1);
+      const notices = h3.smtp.mails.filter((m) => /privacy notice/.test(m.subject));
+      expect(notices).toHaveLength(aidHolders.length - 1);
+      expect(recipientsOf(notices)).not.toContain(erased);
+    } finally {
+      await h3.close();
     }
   }, 90_000);
 });

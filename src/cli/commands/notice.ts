@@ -236,10 +236,16 @@ function planText(
     `notice version ${plan.version} (applies from ${plan.effective_date}): ${plan.recipients.toLocaleString("en-US")} people to notify; nothing was written or sent.`,
     s.everyone
       ? "concerns: everyone with an open account"
-      : `concerns: data in ${s.categories.join(", ") || "—"}; consents to ${s.purposes.join(", ") || "—"} (${s.consents} current)`,
+      : `concerns: ${[
+          s.categories.length ? `holders of ${s.categories.join(", ")}` : "",
+          s.collections.length ? `people with rows in ${s.collections.join(", ")}` : "",
+          s.purposes.length ? `people who consent to ${s.purposes.join(", ")} (${s.consents} now)` : "",
+        ]
+          .filter(Boolean)
+          .join("; ")}`,
     "",
     textTable(
-      ["COLLECTION", "PEOPLE FOUND"],
+      ["COLLECTION", "HOW ITS PEOPLE ARE FOUND"],
       [
         ...Object.entries(s.read).map(([c, how]) => [c, how]),
         ...Object.entries(s.unread).map(([c, why]) => [c, `NOT READ: ${why}`]),
