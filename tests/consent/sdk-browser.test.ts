@@ -4,12 +4,18 @@
  * banner on a first visit, reject-all and accept-all with the gated tags, a Global Privacy Control signal, a change in
  * the dialog, the keyboard, and IAB's GPP CMP API. What the page did is checked against the ledger, not only the DOM.
  */
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { axeViolations, CHROMIUM, HAS_CHROMIUM, launchChromium } from "../browser.ts";
 import { type ConsentHarness, startConsentHarness } from "./consent-fixture.ts";
 
+const EXAMPLE = new URL("../../examples/learning-platform", import.meta.url).pathname;
 let h: ConsentHarness;
 let browser: Browser;
 let base: string;
@@ -220,5 +226,48 @@ describe.skipIf(!HAS_CHROMIUM)(`the browser SDK on /demo (skipped when ${CHROMIU
     const gz = gzipSync(Buffer.from(await res.arrayBuffer())).length;
     expect(res.headers.get("content-type")).toContain("javascript");
     expect(gz).toBeLessThan(15 * 1024);
+  });
+
+  it("shows a bar about a material notice change until the day it applies; 'Got it' hides it for that version", async () => {
+    // A later version that sends an advertising recipient's data to Brazil, applying in a month.
+    const dir = await mkdtemp(join(tmpdir(), "steward-sdk-change-"));
+    try {
+      await cp(EXAMPLE, dir, { recursive: true });
+      const effective = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const edit = async (file: string, from: string, to: string) => {
+        const text = await readFile(join(dir, file), "utf8");
+        if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
+        await writeFile(join(dir, file), text.replace(from, to));
+      };
+      await edit("systems.yml", "    countries: [US, IE]\n", "    countries: [US, IE, BR]\n");
+      await edit(
+        "notice.yml",
+        '  version: "2025-01-01"\n  effective_date: 2025-01-01',
+        `  version: "sdk-${effective}"\n  effective_date: ${effective}`,
+      );
+      expect((await recordCurrentNotice(h.store, await loadManifestDir(dir))).outcome).toBe("recorded");
+      await h.service.ctx.consent.loadNoticeChanges();
+
+      const { context, page, errors } = await visit("eea", { viewport: { width: 390, height: 844 } });
+      const bar = page.getByRole("region", { name: "Privacy notice change" });
+      await bar.waitFor();
+      await expect(bar.getByRole("heading").textContent()).resolves.toMatch(/^Our privacy notice changes on /);
+      await bar.getByText(/What changes \(1\)/).click();
+      await expect(bar.getByRole("listitem").textContent()).resolves.toMatch(/Meta advertising.*Brazil/);
+      await expect(bar.getByRole("link", { name: "Read the new notice" }).getAttribute("href")).resolves.toBe(
+        `${base}/notice/versions/sdk-${effective}`,
+      );
+      expect(await axeViolations(page, ".stw-change")).toEqual([]);
+      await bar.getByRole("button", { name: "Got it" }).click();
+      await expect(bar.count()).resolves.toBe(0);
+      // The next page of the same visitor: not again for this version.
+      await page.reload();
+      await page.evaluate(() => (window as unknown as { steward: { ready: Promise<void> } }).steward.ready);
+      await expect(page.getByRole("region", { name: "Privacy notice change" }).count()).resolves.toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -217,7 +217,8 @@ font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:24px;
 position:sticky;bottom:-24px;background:#fff;border-top:1px solid #e3e5e8}
 .stw-change{position:fixed;inset:0 0 auto 0;z-index:2147482999;background:#fef7e0;color:#1a1a1a;border-bottom:1px solid #e3c770;
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:12px 20px}
-.stw-change h2{font-size:1rem;margin:0 0 2px}.stw-change ul{margin:4px 0 0;padding-left:20px}
+.stw-change h2{font-size:1rem;margin:0 0 2px}.stw-change ul{margin:4px 0;padding-left:20px}
+.stw-change summary{cursor:pointer;margin:2px 0}.stw-change .stw-inner{gap:8px 32px}
 @media (max-width:600px){.stw-banner{padding:16px}.stw-actions{width:100%}.stw-actions .stw-btn{flex:1 1 100%}}
 `;
 
@@ -337,7 +338,12 @@ font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:12px 
           "div",
           { class: "stw-text" },
           el("h2", { text: `Our privacy notice changes on ${day}` }),
-          el("ul", {}, ...change.changes.slice(0, 5).map((c) => el("li", { text: c }))),
+          el(
+            "details",
+            {},
+            el("summary", { text: `What changes (${change.changes.length})` }),
+            el("ul", {}, ...change.changes.map((c) => el("li", { text: c }))),
+          ),
           el("a", { class: "stw-link", href: `${base}${change.url}`, text: "Read the new notice" }),
         ),
         el(
