@@ -444,6 +444,12 @@ export const ERRORS = {
     message: (p) => `the mail server ${p.target} did not take the message: ${p.detail}`,
     fix: "Check that the SMTP server answers and accepts the sender (STEWARD_MAIL_FROM); the person can ask for the code again.",
   }),
+  STW_MAIL_REFUSED: define<{ target: string; detail: string }>({
+    status: 502,
+    summary: "The mail server refused a message for its recipient for good (an SMTP 5xx answer).",
+    message: (p) => `the mail server ${p.target} refused the message for its recipient: ${p.detail}`,
+    fix: "The address is probably wrong or closed; nothing to retry. Check the server's log for the recipient's reason.",
+  }),
   STW_REQUEST_NOT_FOUND: define<{ id: string }>({
     status: 404,
     summary: "No request has this id.",

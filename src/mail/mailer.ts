@@ -52,12 +52,24 @@ function smtpMailer(url: string, from: string): Mailer {
       try {
         await transport.sendMail({ from, ...message });
       } catch (error) {
-        throw stewardError("STW_MAIL_FAILED", { target, detail: (error as Error).message });
+        const e = error as Error & { responseCode?: number };
+        // A 5xx answer is the server's last word on this recipient; anything else (no connection, a timeout, a
+        // 4xx) may pass later. Servers quote the address in their answer: it is cut out of the detail.
+        const detail = withoutAddresses(e.message);
+        throw stewardError(
+          e.responseCode !== undefined && e.responseCode >= 500 && e.responseCode < 600
+            ? "STW_MAIL_REFUSED"
+            : "STW_MAIL_FAILED",
+          { target, detail },
+        );
       }
     },
     close: () => transport.close(),
   };
 }
+
+/** An SMTP answer without the addresses it quotes. */
+export const withoutAddresses = (text: string): string => text.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, "<address>");
 
 function outboxMailer(dir: string, from: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });

@@ -8,7 +8,8 @@
  * - A recipient (a new country outside the EEA, a safeguard dropped, a new kind): per purpose it serves, the
  *   purpose's people as above, narrowed to the data the recipient receives.
  * - A retention rule kept longer, counted differently or dropped: the holders of the rows it governs (its
- *   `collections` where the manifest names them, else its data categories).
+ *   `collections` where the manifest names them, else its data categories — a dropped rule's, from the version
+ *   before).
  * - A new source, or more data from one: the holders of that data.
  * - Rights, jurisdictions, deadlines, the age limit, the transfer safeguards for everyone: every account holder.
  * Pure; the notification job (src/notify/) turns the scope into people.
@@ -49,7 +50,12 @@ function intersect(a: readonly string[], b: readonly string[]): string[] {
   return [...out];
 }
 
-export function affectedScope(diff: NoticeDiff, after: NoticeFacts, manifest?: Manifest): AffectedScope {
+export function affectedScope(
+  diff: NoticeDiff,
+  after: NoticeFacts,
+  manifest?: Manifest,
+  before?: NoticeFacts,
+): AffectedScope {
   const purposes = new Set<string>();
   const categories = new Set<string>();
   const collections = new Set<string>();
@@ -72,8 +78,10 @@ export function affectedScope(diff: NoticeDiff, after: NoticeFacts, manifest?: M
         if (p.recipients.includes(c.key)) ofPurpose(key, intersect(p.data_categories, receives));
     } else if (c.area === "retention") {
       const named = manifest?.retention.find((r) => r.key === c.key)?.collections ?? [];
+      // A rule that is gone is only in the version before: its data is what lost its limit.
+      const stated = after.retention[c.key] ?? before?.retention[c.key];
       if (named.length > 0) for (const n of named) collections.add(n);
-      else for (const cat of after.retention[c.key]?.data_categories ?? []) categories.add(cat);
+      else for (const cat of stated?.data_categories ?? []) categories.add(cat);
     } else if (c.area === "source") for (const cat of after.sources[c.key]?.data_categories ?? []) categories.add(cat);
   }
   return {

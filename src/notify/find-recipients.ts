@@ -18,6 +18,7 @@ import type { Manifest } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
 import { type AffectedScope, categoriesOverlap } from "../notice/affected-scope.ts";
 import { type KeyLink, keyLinks } from "../plan/key-links.ts";
+import { normaliseIdentity } from "../requests/subject.ts";
 import type { KeyedHash } from "../secrets/keyed-hash.ts";
 import type { Store } from "../store/store.ts";
 
@@ -39,6 +40,8 @@ export interface Recipient {
   /** The keyed hash of the normalised address (`hash.subject("email", …)`). */
   readonly hash: string;
   readonly address: string;
+  /** Keyed hashes of every identity the person is known by (their account's, or the address alone). */
+  readonly subjects: readonly string[];
 }
 
 export interface FindOptions {
@@ -55,7 +58,7 @@ interface Ctx {
   readonly hash: KeyedHash;
 }
 
-const normaliseAddress = (v: string) => v.trim().toLowerCase();
+const normaliseAddress = (v: string) => normaliseIdentity("email", v);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function collectionOf(manifest: Manifest, qualified: string) {
@@ -200,7 +203,7 @@ export async function findRecipients(
           const type = f.identity!;
           for await (const page of distinctValues(db, c.name, column, size))
             for (const v of page) {
-              const value = type === "email" ? normaliseAddress(String(v)) : String(v).trim();
+              const value = normaliseIdentity(type, String(v));
               const h = hash.subject(type, value);
               subjects.add(h);
               if (type === "email" && EMAIL.test(value)) direct.set(h, value);
@@ -211,21 +214,28 @@ export async function findRecipients(
       }
     }
 
-  // Current consents to an affected purpose: the latest choice per person and purpose is a grant.
+  // Current consents to an affected purpose, per person as the ledger decides: the latest choice among the person's
+  // own events and those of the devices linked to them is a grant. A device linked to nobody cannot be written to
+  // (the SDK's bar reaches it); people recorded as under the minimum age are left out (their data is being deleted).
   let consents = 0;
   if (scope.purposes.length > 0) {
-    const rows = await sql<{ subject_hash: string }>`
-      select subject_hash from (
-        select distinct on (subject_hash, purpose) subject_hash, status from consent_events
-        where purpose in (${sql.join(scope.purposes)}) order by subject_hash, purpose, seq desc) latest
+    const purposes = sql.join(scope.purposes);
+    const rows = await sql<{ person: string }>`
+      with ev as (
+        select subject_hash as person, purpose, status, seq from consent_events
+        where purpose in (${purposes}) and subject_type <> 'device'
+        union all
+        select l.subject_hash as person, e.purpose, e.status, e.seq
+        from consent_events e join consent_links l on l.device_hash = e.subject_hash
+        where e.purpose in (${purposes})
+      )
+      select person from (
+        select distinct on (person, purpose) person, status from ev order by person, purpose, seq desc) latest
       where status = 'granted'
-      union
-      select l.subject_hash from consent_links l join (
-        select distinct on (subject_hash, purpose) subject_hash, status from consent_events
-        where purpose in (${sql.join(scope.purposes)}) order by subject_hash, purpose, seq desc) d
-        on d.subject_hash = l.device_hash where d.status = 'granted'`.execute(ctx.store.db);
+        and person not in (select subject_hash from consent_events where purpose = '*' and status = 'under_age')
+      group by person`.execute(ctx.store.db);
     consents = rows.rows.length;
-    for (const r of rows.rows) subjects.add(r.subject_hash);
+    for (const r of rows.rows) subjects.add(r.person);
   }
 
   // The accounts, page by page: open ones whose key, or one of whose identities, is in scope.
@@ -237,7 +247,7 @@ export async function findRecipients(
     ...new Set([keyName, emailField, ...identityColumns.map(([n]) => n), ...(closedAt ? [closedAt] : [])]),
   ];
   const db = await stores.get(account.dataset);
-  const out = new Map<string, string>();
+  const out = new Map<string, Recipient>();
   let seen = 0;
   for await (const keys of distinctValues(db, account.name, keyName, size)) {
     for await (const rows of db.readByKeys(account.name, keyName, keys, columns)) {
@@ -249,21 +259,20 @@ export async function findRecipients(
         // An account's address is never written to as someone outside the accounts (closed ones included).
         direct.delete(h);
         if (closedAt && r[closedAt] !== null && r[closedAt] !== undefined) continue;
-        const inScope =
-          scope.everyone ||
-          accounts.has(String(r[keyName])) ||
-          identityColumns.some(([n, type]) => {
-            const v = r[n];
-            if (v === null || v === undefined) return false;
-            return subjects.has(hash.subject(type, type === "email" ? normaliseAddress(String(v)) : String(v).trim()));
-          });
-        if (inScope) out.set(h, a);
+        const known = identityColumns.flatMap(([n, type]) => {
+          const v = r[n];
+          return v === null || v === undefined || String(v).trim() === ""
+            ? []
+            : [hash.subject(type, normaliseIdentity(type, String(v)))];
+        });
+        const inScope = scope.everyone || accounts.has(String(r[keyName])) || known.some((k) => subjects.has(k));
+        if (inScope) out.set(h, { hash: h, address: a, subjects: [...new Set([h, ...known])].sort() });
       }
     }
     seen += keys.length;
     options.progress?.({ accounts: seen, recipients: out.size });
   }
-  for (const [h, a] of direct) out.set(h, a);
+  for (const [h, a] of direct) out.set(h, { hash: h, address: a, subjects: [h] });
   return {
     scope: {
       everyone: scope.everyone,
@@ -274,6 +283,6 @@ export async function findRecipients(
       unread,
       consents,
     },
-    recipients: [...out].map(([h, address]) => ({ hash: h, address })).sort((a, b) => (a.hash < b.hash ? -1 : 1)),
+    recipients: [...out.values()].sort((a, b) => (a.hash < b.hash ? -1 : 1)),
   };
 }

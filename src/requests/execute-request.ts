@@ -9,6 +9,7 @@
  *   that both finished, one records the completion and the other finds it done and stops. The trail has one completion
  *   per request.
  */
+import { sql } from "kysely";
 import type { ConsentEventRow } from "../consent/append-consent-events.ts";
 import { consentRecords } from "../consent/consent-views.ts";
 import { buildAccessPackage } from "../engine/access-package/build-access-package.ts";
@@ -128,12 +129,13 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
         )
         .execute();
     }
-    if (row.type === "erasure" && identity["email"])
-      // A notice-change mail not yet sent to someone just erased is not sent.
+    if (row.type === "erasure")
+      // A notice-change mail not yet sent to someone just erased is not sent, and its sealed address goes.
       await trx
-        .deleteFrom("notice_notifications")
-        .where("recipient_hash", "=", ctx.hash.subject("email", identity["email"]))
+        .updateTable("notice_notifications")
+        .set({ state: "withdrawn", address_enc: "" })
         .where("state", "=", "pending")
+        .where(sql<boolean>`subject_hashes && ${sql.val(row.subject_hashes)}::text[]`)
         .execute();
     const summary = outcomeSummary(outcome);
     const partial = isPartial(outcome);

@@ -270,6 +270,7 @@ export class RequestService {
   private async notifyStep(job: NotifyJob, options: NotifyOptions): Promise<void> {
     const status = await notifyNoticeChange(this.ctx, job, options);
     const jobs = this.ctx.jobs!;
+    if (status.busy) return; // another step holds the run; it queues the next one
     if (status.more) await jobs.send(NOTIFY_QUEUE, { version: job.version });
     // Mails in another worker's hand (or a crashed one's): look again once they are either sent or stale.
     else if (status.counts.sending > 0) await jobs.send(NOTIFY_QUEUE, { version: job.version }, undefined, 60);

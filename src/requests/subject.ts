@@ -13,7 +13,8 @@ export type Identity = Readonly<Record<string, string>>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function normalise(type: string, value: string): string {
+/** An identity value as the service hashes it: an e-mail in lower case, a phone without spaces or punctuation. */
+export function normaliseIdentity(type: string, value: string): string {
   const v = value.trim();
   if (type === "email") return v.toLowerCase();
   if (type === "phone") return v.replaceAll(/[\s().-]/g, "");
@@ -31,7 +32,7 @@ export function parseIdentity(manifest: Manifest, input: unknown): Identity {
       throw stewardError("STW_REQUEST_BAD_IDENTITY", { detail: `unknown identity type "${type}"`, allowed });
     if (typeof value !== "string" && typeof value !== "number")
       throw stewardError("STW_REQUEST_BAD_IDENTITY", { detail: `the value of "${type}" must be a string`, allowed });
-    const v = normalise(type, String(value));
+    const v = normaliseIdentity(type, String(value));
     if (v === "" || v.length > 320)
       throw stewardError("STW_REQUEST_BAD_IDENTITY", {
         detail: `the value of "${type}" is empty or too long`,

@@ -207,7 +207,7 @@ export interface DeliveryAttempt {
 
 /** The consent outbox: one change for one downstream system (src/consent/deliver-consent.ts). */
 export type NotificationRunState = "collecting" | "sending" | "done" | "skipped";
-export type NotificationState = "pending" | "sending" | "sent" | "failed" | "uncertain";
+export type NotificationState = "pending" | "sending" | "sent" | "failed" | "uncertain" | "withdrawn";
 
 export interface NoticeNotificationRunsTable {
   readonly version: string;
@@ -220,6 +220,8 @@ export interface NoticeNotificationRunsTable {
   readonly started_at: Generated<Date>;
   readonly collected_at: Date | null;
   readonly finished_at: Date | null;
+  /** Until when a step holds the run (one step at a time); null between steps. */
+  readonly step_until: Date | null;
 }
 
 export interface NoticeNotificationsTable {
@@ -228,6 +230,8 @@ export interface NoticeNotificationsTable {
   readonly recipient_hash: string;
   /** The address, sealed; "" once the row is final. */
   readonly address_enc: string;
+  /** Keyed hashes of the person's identities (`type:value`), as `requests.subject_hashes`: how an erasure finds the row. */
+  readonly subject_hashes: ColumnType<string[], string[] | undefined, string[]>;
   readonly state: Generated<NotificationState>;
   readonly attempts: Generated<number>;
   readonly queued_at: Generated<Date>;

@@ -15,8 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
 import { createApiKey } from "../../src/auth/api-keys.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import { createMailer } from "../../src/mail/mailer.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import type { NoticeDiff } from "../../src/notice/diff-notice.ts";
+import { notifyNoticeChange } from "../../src/notify/notify-notice-change.ts";
 import { executeRequest } from "../../src/requests/execute-request.ts";
 import {
   type Databases,
@@ -25,6 +27,7 @@ import {
   referenceDatabases,
   startHarness,
 } from "../requests/service-fixture.ts";
+import { startSmtpSink } from "../requests/smtp-sink.ts";
 
 let d: Databases;
 let h: Harness;
@@ -205,7 +208,14 @@ describe("notice change notifications", () => {
 
     const rest = await h.service.notify({ version }, { allSteps: true, perMinute: 60_000 });
     expect(rest).toMatchObject({ state: "done", more: false });
-    expect(rest.counts).toEqual({ pending: 0, sending: 0, sent: expected.length - 1, failed: 0, uncertain: 1 });
+    expect(rest.counts).toEqual({
+      pending: 0,
+      sending: 0,
+      sent: expected.length - 1,
+      failed: 0,
+      uncertain: 1,
+      withdrawn: 0,
+    });
     const mailed = recipientsOf(h.smtp.mails);
     expect(new Set(mailed).size).toBe(mailed.length);
     expect(mailed).toHaveLength(expected.length - 1);
@@ -256,6 +266,90 @@ describe("notice change notifications", () => {
     }
   }, 90_000);
 
+  it("a server that is down costs nobody their mail; an address the server refuses fails alone, its address never kept", async () => {
+    const h4 = await startHarness(d, { worker: false });
+    const refused = aidHolders[1]!;
+    const refusing = await startSmtpSink({ refuse: (a) => a === refused });
+    try {
+      await recordCurrentNotice(h4.store, after);
+      // No server at all: the step stops after three people in a row, with a coded error and no address in it.
+      const down = {
+        ...h4.service.ctx,
+        mailer: createMailer({ smtpUrl: "smtp://127.0.0.1:1", from: "p@example.org" }),
+      };
+      const error = await notifyNoticeChange(down, { version }, { allSteps: true, perMinute: 60_000 }).catch((e) => e);
+      expect(error).toMatchObject({ code: "STW_MAIL_FAILED" });
+      expect(String(error.message)).not.toMatch(/@/);
+      const rows = await h4.store.db.selectFrom("notice_notifications").select(["state", "attempts"]).execute();
+      expect(rows.every((r) => r.state === "pending" && r.attempts === 0)).toBe(true);
+
+      // A server that refuses one recipient (550, quoting the address): that one is failed at once, the rest go.
+      const up = { ...h4.service.ctx, mailer: createMailer({ smtpUrl: refusing.url, from: "p@example.org" }) };
+      const done = await notifyNoticeChange(up, { version }, { allSteps: true, perMinute: 60_000 });
+      expect(done.state).toBe("done");
+      expect(done.counts).toMatchObject({ sent: aidHolders.length - 1, failed: 1, pending: 0 });
+      expect(recipientsOf(refusing.mails)).toEqual(aidHolders.filter((a) => a !== refused));
+      const failed = await h4.store.db
+        .selectFrom("notice_notifications")
+        .select(["error", "address_enc"])
+        .where("state", "=", "failed")
+        .executeTakeFirstOrThrow();
+      expect(failed).toEqual({ error: "STW_MAIL_REFUSED", address_enc: "" });
+    } finally {
+      await refusing.close();
+      await h4.close();
+    }
+  }, 90_000);
+
+  it("a consent taken back on the account after it was given on a linked device does not count", async () => {
+    const h5 = await startHarness(d, { worker: false });
+    try {
+      const ledger = h5.service.ctx.consent;
+      const device = "device:notify_device_00000001";
+      const person = consenting[0]!;
+      await ledger.record({
+        subject: device,
+        purpose: "targeted_advertising",
+        status: "granted",
+        method: "banner",
+        jurisdiction: "eea",
+        actor: "subject",
+      });
+      await ledger.link(device, `user_id:${person.id}`);
+      await ledger.record({
+        subject: `user_id:${person.id}`,
+        purpose: "targeted_advertising",
+        status: "withdrawn",
+        method: "preferences",
+        jurisdiction: "eea",
+        actor: "subject",
+      });
+      // A second person consented on a device only, then signed in: that consent counts for the account.
+      const other = consenting[1]!;
+      const otherDevice = "device:notify_device_00000002";
+      await ledger.record({
+        subject: otherDevice,
+        purpose: "targeted_advertising",
+        status: "granted",
+        method: "banner",
+        jurisdiction: "eea",
+        actor: "subject",
+      });
+      await ledger.link(otherDevice, `user_id:${other.id}`);
+      await recordCurrentNotice(h5.store, after);
+      const plan = await h5.service.planNotification(version);
+      expect(plan.scope?.consents).toBe(1);
+      expect(plan.recipients).toBe(aidHolders.length + 1);
+      await h5.service.notify({ version }, { allSteps: true, perMinute: 60_000 });
+      const mailed = recipientsOf(h5.smtp.mails);
+      expect(mailed).toContain(other.email);
+      expect(mailed).not.toContain(person.email);
+    } finally {
+      await h5.close();
+    }
+  }, 90_000);
+
+  // Last: it erases a learner from the reference database.
   it("an erasure takes the person's pending mail away: the one erased is not written to", async () => {
     const h3 = await startHarness(d, { worker: false });
     try {
@@ -287,6 +381,7 @@ describe("notice change notifications", () => {
       const rest = await h3.service.notify({ version }, { allSteps: true, perMinute: 60_000 });
       expect(rest.state).toBe("done");
       expect(rest.counts.sent).toBe(aidHolders.length - 1);
+      expect(rest.counts.withdrawn).toBe(1);
       const notices = h3.smtp.mails.filter((m) => /privacy notice/.test(m.subject));
       expect(notices).toHaveLength(aidHolders.length - 1);
       expect(recipientsOf(notices)).not.toContain(erased);

@@ -24,12 +24,18 @@ export interface SmtpSink {
 const unQuotedPrintable = (s: string) =>
   s.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(options: { refuse?: (address: string) => boolean } = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // A recipient the test names is refused for good (550), quoting the address as real servers do.
+    onRcptTo(address, _session, callback) {
+      if (options.refuse?.(address.address))
+        return callback(Object.assign(new Error(`No such user here: <${address.address}>`), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));

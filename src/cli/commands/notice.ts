@@ -191,6 +191,8 @@ export function register(program: Command): void {
             },
           );
           if (!o.json && process.stderr.isTTY) process.stderr.write("\n");
+          if (status.busy && !o.json)
+            process.stderr.write(`a worker is sending version ${version} now; these are its figures\n`);
           process.stdout.write(o.json ? `${JSON.stringify(status, null, 2)}\n` : statusText(status));
           return status.counts.failed > 0 || status.counts.uncertain > 0 ? EXIT.findings : EXIT.ok;
         });
@@ -258,5 +260,5 @@ function planText(
 function statusText(s: NotificationStatus): string {
   const c = s.counts;
   const head = `notice version ${s.version} (applies from ${s.effective_date}): ${s.state}${s.reason ? ` — ${s.reason}` : ""}`;
-  return `${head}\n${textTable(["SENT", "PENDING", "FAILED", "UNCERTAIN"], [[c.sent, c.pending, c.failed, c.uncertain].map(String)])}\n`;
+  return `${head}\n${textTable(["SENT", "PENDING", "FAILED", "UNCERTAIN", "WITHDRAWN"], [[c.sent, c.pending, c.failed, c.uncertain, c.withdrawn].map(String)])}\n`;
 }

@@ -3,9 +3,12 @@
  * (src/notify/notify-notice-change.ts) before any mail goes. The primary key is what keeps a person from being mailed
  * twice for one version; the states say where each mail stands: `pending` → `sending` (claimed by one worker, just
  * before the mail is handed to the server) → `sent`, or `failed` after its tries. A row left in `sending` by a crash is
- * never sent again: the job marks it `uncertain` and reports it (the mail may or may not have left). The address is
- * sealed and emptied once the row is final; the person is otherwise known by the keyed hash of their address only.
- * `notice_notification_runs` keeps, per version, the scope and where the run stands.
+ * never sent again: the job marks it `uncertain` and reports it (the mail may or may not have left); a person erased
+ * before their mail went is `withdrawn`. The address is sealed and emptied once the row is final; the person is
+ * otherwise known by keyed hashes only: of the address (the key), and of every identity of their account
+ * (`subject_hashes`, as a request keeps them), by which an erasure finds their row. `notice_notification_runs` keeps,
+ * per version, the scope, where the run stands, and until when one step holds it (`step_until`: one step at a time,
+ * across every worker and the CLI, so the rate is the deployment's, not each process's).
  */
 import { type Kysely, type Migration, sql } from "kysely";
 
@@ -23,14 +26,19 @@ export const migration0008: Migration = {
       .addColumn("started_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
       .addColumn("collected_at", "timestamptz")
       .addColumn("finished_at", "timestamptz")
+      .addColumn("step_until", "timestamptz")
       .execute();
     await db.schema
       .createTable("notice_notifications")
       .addColumn("version", "text", (c) => c.notNull().references("notice_notification_runs.version"))
       .addColumn("recipient_hash", "text", (c) => c.notNull())
       .addColumn("address_enc", "text", (c) => c.notNull())
+      .addColumn("subject_hashes", sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
       .addColumn("state", "text", (c) =>
-        c.notNull().defaultTo("pending").check(sql`state in ('pending', 'sending', 'sent', 'failed', 'uncertain')`),
+        c
+          .notNull()
+          .defaultTo("pending")
+          .check(sql`state in ('pending', 'sending', 'sent', 'failed', 'uncertain', 'withdrawn')`),
       )
       .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("queued_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -43,7 +51,10 @@ export const migration0008: Migration = {
     await db.schema
       .createIndex("notice_notifications_state")
       .on("notice_notifications")
-      .columns(["version", "state", "recipient_hash"])
+      .columns(["version", "state", "attempts", "recipient_hash"])
       .execute();
+    await sql`create index notice_notifications_subjects on notice_notifications using gin (subject_hashes)`.execute(
+      db,
+    );
   },
 };
