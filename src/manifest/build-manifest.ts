@@ -344,17 +344,34 @@ function buildRetention(r: RetentionInput, raw: RawResource, errors: StewardErro
         {
           value: given.length === 0 ? "(none)" : given.join(" + "),
           detail: `retention rule "${r.key}" must say exactly one of when the data goes`,
-          allowed: ["period (+ from)", "until", "account_lifetime", "legal"],
+          allowed: ["period (+ from, or + after)", "until", "account_lifetime", "legal"],
         },
         raw.locator.locate(raw.path),
       ),
     );
+  } else if (r.period !== undefined && r.after !== undefined) {
+    if (r.from !== undefined)
+      errors.push(
+        stewardError(
+          "STW_MANIFEST_INVALID_VALUE",
+          {
+            value: "from + after",
+            detail: `retention rule "${r.key}" counts its period from a column or from an event, not both`,
+            allowed: ["period + from", "period + after"],
+          },
+          raw.locator.locate(raw.path),
+        ),
+      );
+    trigger = { kind: "after_event", period: r.period, days: periodDays(r.period), event: r.after };
   } else if (r.period !== undefined) {
     if (!r.from) {
       errors.push(
         stewardError(
           "STW_MANIFEST_MISSING_KEY",
-          { key: "from", parent: `retention rule "${r.key}" (it has a period)` },
+          {
+            key: "from",
+            parent: `retention rule "${r.key}" (it has a period: count it from a column, or \`after\` an event)`,
+          },
           raw.locator.locate(raw.path),
         ),
       );

@@ -270,9 +270,10 @@ export const retentionSchema = z.strictObject({
   reason: text,
   data_categories: keys,
   collections: z.array(z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'must be written "dataset.collection"')).default([]),
-  /** Keep for this period, counted from the timestamp column `from`. */
+  /** Keep for this period, counted from the timestamp column `from`, or from the event `after` about the person. */
   period: periodSchema.optional(),
   from: z.string().optional(),
+  after: key.optional(),
   /** Keep until this event happens (e.g. identity_verification.succeeded). */
   until: key.optional(),
   /** Keep while the account exists, then for this grace period. */

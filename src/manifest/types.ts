@@ -390,6 +390,8 @@ export interface Dataset extends Located {
 export type RetentionTrigger =
   | { readonly kind: "period"; readonly period: string; readonly days: number; readonly from: string }
   | { readonly kind: "event"; readonly event: string }
+  /** A period counted from an event about the person (`enrollment.completed`): each person's clock starts then. */
+  | { readonly kind: "after_event"; readonly period: string; readonly days: number; readonly event: string }
   | { readonly kind: "account_lifetime"; readonly grace_days: number }
   | { readonly kind: "legal"; readonly description: string };
 

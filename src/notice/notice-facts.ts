@@ -148,7 +148,7 @@ export function noticeFacts(m: Manifest): NoticeFacts {
           data_categories: sorted(r.data_categories),
           period: triggerInWords(r.trigger),
           days:
-            r.trigger.kind === "period"
+            r.trigger.kind === "period" || r.trigger.kind === "after_event"
               ? r.trigger.days
               : r.trigger.kind === "account_lifetime"
                 ? r.trigger.grace_days

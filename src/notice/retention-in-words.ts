@@ -31,6 +31,12 @@ const EVENTS: Readonly<Record<string, string>> = {
   "subject.under_age": "until we learn that the user is under the minimum age",
 };
 
+/** Events a clock starts from, as the end of "1 year after …". */
+const AFTER: Readonly<Record<string, string>> = {
+  "enrollment.completed": "the course is completed",
+  "account.closed": "the account is closed",
+};
+
 /**
  * How long a retention rule keeps data, in words a reader understands: "7 years from completed_at",
  * "until identity verification succeeds", "while the account exists and 30 days after it is closed".
@@ -39,6 +45,8 @@ export function triggerInWords(trigger: RetentionTrigger): string {
   switch (trigger.kind) {
     case "period":
       return `${periodInWords(trigger.period)} from ${trigger.from}`;
+    case "after_event":
+      return `${periodInWords(trigger.period)} after ${AFTER[trigger.event] ?? humanize(trigger.event).toLowerCase()}`;
     case "event":
       return EVENTS[trigger.event] ?? `until ${humanize(trigger.event).toLowerCase()}`;
     case "account_lifetime":

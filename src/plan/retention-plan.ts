@@ -7,6 +7,8 @@
  *   read by key in batches and each batch goes through the erasure engine, seeded with those keys.
  * - `account` rules (`account_lifetime`) take the accounts closed longer ago than the grace period and run a
  *   restricted erasure for them; `event` rules run the same restricted erasure for the person an event names.
+ * - `clock` rules (a `period` counted `after` an event) keep a clock per person, started by the event; once it has run
+ *   out, the same restricted erasure runs for that person.
  * - `legal` rules are kept as the law requires: nothing is swept, the plan says why.
  *
  * A restricted erasure is the ordinary erasure plan with each step's treatment chosen by the rule: the rule's own
@@ -29,7 +31,7 @@ import { type CollectionAddress, type IdentitySeed, isPersonalField } from "./re
 /** When a rule's sweep runs where the manifest does not say: daily at 03:17 UTC. */
 export const DEFAULT_SCHEDULE = "17 3 * * *";
 
-export type SweepKind = "period" | "account" | "event" | "none";
+export type SweepKind = "period" | "account" | "event" | "clock" | "none";
 
 export interface RetentionTarget {
   readonly collection: CollectionAddress;
@@ -80,9 +82,11 @@ export function retentionPlan(manifest: Manifest): RetentionRulePlan[] {
         ? "period"
         : rule.trigger.kind === "event"
           ? "event"
-          : rule.trigger.kind === "account_lifetime" && manifest.account
-            ? "account"
-            : "none";
+          : rule.trigger.kind === "after_event"
+            ? "clock"
+            : rule.trigger.kind === "account_lifetime" && manifest.account
+              ? "account"
+              : "none";
     const targets: RetentionTarget[] = [];
     for (const d of manifest.datasets)
       for (const c of d.collections) {
@@ -202,18 +206,27 @@ export function ruleErasurePlan(
 
 /** The moment before which a period's rows are due: `now` minus the ISO 8601 period, counted on the calendar (UTC). */
 export function cutoffOf(period: string, now: Date): Date {
+  return shift(period, now, -1);
+}
+
+/** When a clock started at `start` runs out: `start` plus the period, by the same calendar. */
+export function endOf(period: string, start: Date): Date {
+  return shift(period, start, 1);
+}
+
+function shift(period: string, from: Date, sign: 1 | -1): Date {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(period);
   if (!m) throw new RangeError(`not an ISO 8601 period: ${period}`);
   const [, y = "0", mo = "0", w = "0", d = "0"] = m;
-  const at = new Date(now.getTime());
+  const at = new Date(from.getTime());
   const day = at.getUTCDate();
   at.setUTCDate(1);
-  at.setUTCFullYear(at.getUTCFullYear() - Number(y));
-  at.setUTCMonth(at.getUTCMonth() - Number(mo));
+  at.setUTCFullYear(at.getUTCFullYear() + sign * Number(y));
+  at.setUTCMonth(at.getUTCMonth() + sign * Number(mo));
   // The same day of the month, or its last day when the month is shorter (31 March − 1 month = 28/29 February).
   const last = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 0)).getUTCDate();
   at.setUTCDate(Math.min(day, last));
-  return new Date(at.getTime() - (Number(w) * 7 + Number(d)) * 86_400_000);
+  return new Date(at.getTime() + sign * (Number(w) * 7 + Number(d)) * 86_400_000);
 }
 
 /** The rules that wait for an event. */
@@ -221,9 +234,18 @@ export function rulesWaitingFor(rules: readonly RetentionRulePlan[], event: stri
   return rules.filter((r) => r.trigger.kind === "event" && r.trigger.event === event);
 }
 
-/** Every event some rule waits for, sorted. */
+/** The rules whose clock an event starts (`period` + `after`). */
+export function rulesStartedBy(rules: readonly RetentionRulePlan[], event: string): RetentionRulePlan[] {
+  return rules.filter((r) => r.trigger.kind === "after_event" && r.trigger.event === event);
+}
+
+/** Every event some rule waits for or counts from, sorted. */
 export function retentionEvents(rules: readonly RetentionRulePlan[]): string[] {
-  return [...new Set(rules.flatMap((r) => (r.trigger.kind === "event" ? [r.trigger.event] : [])))].sort();
+  return [
+    ...new Set(
+      rules.flatMap((r) => (r.trigger.kind === "event" || r.trigger.kind === "after_event" ? [r.trigger.event] : [])),
+    ),
+  ].sort();
 }
 
 export type { RetentionRule };

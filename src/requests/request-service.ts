@@ -201,7 +201,9 @@ export class RequestService {
   async queueRetention(rules?: readonly string[]): Promise<string[]> {
     const jobs = this.ctx.jobs;
     if (!jobs) throw new Error("the request service was opened without a job queue");
-    const chosen = selectRules(this.ctx.manifest, rules).filter((r) => r.sweep === "period" || r.sweep === "account");
+    const chosen = selectRules(this.ctx.manifest, rules).filter(
+      (r) => r.sweep === "period" || r.sweep === "account" || r.sweep === "clock",
+    );
     for (const r of chosen) {
       await jobs.ensureQueue(retentionQueue(r.rule));
       await jobs.sendTo(retentionQueue(r.rule), { rule: r.rule });

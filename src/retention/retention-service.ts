@@ -13,11 +13,12 @@ import type { IdentityValues } from "../engine/find-rows.ts";
 import { Stores } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
-import { retentionPlan } from "../plan/retention-plan.ts";
+import { endOf, retentionEvents, retentionPlan, rulesStartedBy } from "../plan/retention-plan.ts";
 import type { ServiceContext } from "../requests/service-context.ts";
-import { type Identity, parseIdentity, subjectHashes } from "../requests/subject.ts";
+import { type Identity, identitiesHash, parseIdentity, subjectHashes } from "../requests/subject.ts";
 import { type HeldRows, NO_HOLDS, resolveHeldRows } from "./held-rows.ts";
 import {
+  type ClockSource,
   planRetention,
   type RetentionPlanRow,
   type RetentionProgress,
@@ -82,6 +83,39 @@ export interface SweepOptions {
   readonly progress?: RetentionProgress;
 }
 
+const clockBinding = (rule: string, key: string) => `clock:${rule}:${key}`;
+
+/** The clocks of `period` + `after` rules, in the service's store. */
+export function storeClocks(ctx: RetentionContext): ClockSource {
+  return {
+    async due(rule, cutoff) {
+      const rows = await ctx.store.db
+        .selectFrom("retention_clocks")
+        .select(["subject_key", "identities_enc"])
+        .where("rule", "=", rule)
+        .where("done_at", "is", null)
+        .where("started_at", "<", cutoff)
+        .orderBy("started_at")
+        .execute();
+      return rows.map((r) => {
+        const identity = ctx.sealer.openJson<Identity>(r.identities_enc, clockBinding(rule, r.subject_key));
+        return {
+          subject: r.subject_key,
+          identity: new Map(Object.entries(identity).map(([type, value]) => [type, [value]])),
+        };
+      });
+    },
+    async done(rule, subject) {
+      await ctx.store.db
+        .updateTable("retention_clocks")
+        .set({ done_at: ctx.now(), updated_at: ctx.now() })
+        .where("rule", "=", rule)
+        .where("subject_key", "=", subject)
+        .execute();
+    },
+  };
+}
+
 /** The dry run, with the holds of the store taken into account. */
 export async function planWithHolds(ctx: RetentionContext, options: SweepOptions = {}): Promise<RetentionPlanRow[]> {
   const stores = new Stores(ctx.manifest, ctx.engine);
@@ -90,6 +124,7 @@ export async function planWithHolds(ctx: RetentionContext, options: SweepOptions
     return await planRetention(ctx.manifest, stores, {
       now: options.now ?? ctx.now(),
       held,
+      clocks: storeClocks(ctx),
       ...(options.rules ? { rules: options.rules } : {}),
     });
   } finally {
@@ -109,6 +144,7 @@ export async function sweepRetention(
     const outcomes = await runRetention(ctx.manifest, stores, {
       now: options.now ?? ctx.now(),
       held,
+      clocks: storeClocks(ctx),
       ...(options.rules ? { rules: options.rules } : {}),
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
@@ -145,7 +181,7 @@ export async function emitRetentionEvent(
 ): Promise<{ type: string; at: string; outcomes: RuleOutcome[] }> {
   const type = typeof input.type === "string" ? input.type : "";
   const all = retentionPlan(ctx.manifest);
-  const events = [...new Set(all.flatMap((r) => (r.trigger.kind === "event" ? [r.trigger.event] : [])))].sort();
+  const events = retentionEvents(all);
   if (!events.includes(type)) throw stewardError("STW_RETENTION_UNKNOWN_EVENT", { value: type, allowed: events });
   const identity = parseIdentity(ctx.manifest, input.identity);
   const at =
@@ -165,6 +201,31 @@ export async function emitRetentionEvent(
       .executeTakeFirst();
     const held = direct ? { ...NO_HOLDS, isHeld: () => true } : await heldRows(ctx, stores);
     const outcomes = await runEvent(ctx.manifest, stores, { type, identity: values, at }, { held });
+    // Rules counted from this event: the person's clock starts now (again, when it ran before; never backwards).
+    const key = identitiesHash(identity, ctx.hash);
+    for (const rule of rulesStartedBy(all, type)) {
+      if (rule.trigger.kind !== "after_event") continue;
+      const sealed = ctx.sealer.sealJson(identity, clockBinding(rule.rule, key));
+      await ctx.store.db
+        .insertInto("retention_clocks")
+        .values({ rule: rule.rule, subject_key: key, identities_enc: sealed, started_at: at })
+        .onConflict((oc) =>
+          oc
+            .columns(["rule", "subject_key"])
+            .doUpdateSet({ started_at: at, done_at: null, identities_enc: sealed, updated_at: ctx.now() })
+            .where("retention_clocks.started_at", "<", at),
+        )
+        .execute();
+      outcomes.push({
+        rule: rule.rule,
+        sweep: rule.sweep,
+        people: 1,
+        held: 0,
+        collections: {},
+        proof: { complete: true, residual: 0 },
+        clock: { started: at.toISOString(), due: endOf(rule.trigger.period, at).toISOString() },
+      });
+    }
     for (const o of outcomes)
       await appendAuditEvent(ctx.store.db, {
         actor,
@@ -185,7 +246,9 @@ export const retentionQueue = (rule: string): string => `retention.${rule}`;
  * Rules no longer in the manifest lose their schedule.
  */
 export async function scheduleRetention(ctx: RetentionContext, jobs: JobQueue): Promise<string[]> {
-  const rules = retentionPlan(ctx.manifest).filter((r) => r.sweep === "period" || r.sweep === "account");
+  const rules = retentionPlan(ctx.manifest).filter(
+    (r) => r.sweep === "period" || r.sweep === "account" || r.sweep === "clock",
+  );
   const names = new Set(rules.map((r) => retentionQueue(r.rule)));
   for (const name of await jobs.schedules("retention.")) if (!names.has(name)) await jobs.unschedule(name);
   for (const rule of rules) {

@@ -56,6 +56,8 @@ export interface RuleOutcome {
   readonly unreached?: readonly string[];
   /** Why nothing was swept (legal rules, no account declaration). */
   readonly skipped?: string;
+  /** Clock rules, on their event: the person's clock started then and runs out at `due`. */
+  readonly clock?: { readonly started: string; readonly due: string };
   /** A store that could not be written: its batch was rolled back; running the rule again finishes it. */
   readonly failed?: { readonly code: string; readonly message: string };
 }
@@ -76,6 +78,23 @@ export interface RetentionOptions {
   readonly batchSize?: number;
   readonly held?: HeldRows;
   readonly progress?: RetentionProgress;
+  /** Where the clocks of `period` + `after` rules are kept (the service's store); without it those rules are skipped. */
+  readonly clocks?: ClockSource;
+}
+
+/** A person whose clock of a rule has run out. */
+export interface DueClock {
+  /** The clock's key (a keyed hash of the person's identities), to mark it done. */
+  readonly subject: string;
+  readonly identity: IdentityValues;
+}
+
+/** The clocks that events start, per rule and person. */
+export interface ClockSource {
+  /** People whose clock of `rule` started before `cutoff` and is not done. */
+  due(rule: string, cutoff: Date): Promise<DueClock[]>;
+  /** The person's rows of `rule` were handled: the clock is done (a later event starts it again). */
+  done(rule: string, subject: string): Promise<void>;
 }
 
 /** Rules by key; an unknown key is a coded error naming the known ones. */
@@ -165,7 +184,7 @@ export interface RetentionPlanRow {
     readonly follows: readonly string[];
     readonly error?: string;
   }[];
-  /** Account rules: accounts closed long enough ago to be due. */
+  /** Account rules: accounts closed long enough ago to be due; clock rules: people whose clock has run out. */
   readonly accounts?: number;
   readonly event?: string;
 }
@@ -174,14 +193,17 @@ export interface RetentionPlanRow {
 export async function planRetention(
   manifest: Manifest,
   stores: Stores,
-  options: Pick<RetentionOptions, "now" | "rules" | "held"> = {},
+  options: Pick<RetentionOptions, "now" | "rules" | "held" | "clocks"> = {},
 ): Promise<RetentionPlanRow[]> {
   const now = options.now ?? new Date();
   const out: RetentionPlanRow[] = [];
   for (const rule of selectRules(manifest, options.rules)) {
     let accounts: number | undefined;
     let cutoff: Date | undefined;
-    if (rule.trigger.kind === "period") cutoff = cutoffOf(rule.trigger.period, now);
+    if (rule.trigger.kind === "period" || rule.trigger.kind === "after_event")
+      cutoff = cutoffOf(rule.trigger.period, now);
+    if (rule.sweep === "clock" && options.clocks && cutoff)
+      accounts = (await options.clocks.due(rule.rule, cutoff)).length;
     if (rule.sweep === "account" && rule.trigger.kind === "account_lifetime") {
       cutoff = new Date(now.getTime() - rule.trigger.grace_days * 86_400_000);
       const a = accountFilter(manifest, cutoff, options.held);
@@ -220,7 +242,7 @@ export async function planRetention(
       ...(rule.why ? { why: rule.why } : {}),
       targets,
       ...(accounts !== undefined ? { accounts } : {}),
-      ...(rule.trigger.kind === "event" ? { event: rule.trigger.event } : {}),
+      ...(rule.trigger.kind === "event" || rule.trigger.kind === "after_event" ? { event: rule.trigger.event } : {}),
     });
   }
   return out;
@@ -261,7 +283,9 @@ export async function runRetention(
       outcomes.push(
         rule.sweep === "period"
           ? await sweepPeriod(manifest, stores, rule, now, options)
-          : await sweepAccounts(manifest, stores, rule, now, options),
+          : rule.sweep === "clock"
+            ? await sweepClocks(manifest, stores, rule, now, options)
+            : await sweepAccounts(manifest, stores, rule, now, options),
       );
     } catch (e) {
       const error = codedOf(e, {
@@ -463,7 +487,7 @@ export async function runEvent(
 ): Promise<RuleOutcome[]> {
   const all = retentionPlan(manifest);
   const rules = rulesWaitingFor(all, event.type);
-  if (rules.length === 0)
+  if (!retentionEvents(all).includes(event.type))
     throw stewardError("STW_RETENTION_UNKNOWN_EVENT", { value: event.type, allowed: retentionEvents(all) });
   const outcomes: RuleOutcome[] = [];
   for (const rule of rules) {
@@ -479,51 +503,126 @@ export async function runEvent(
       });
       continue;
     }
-    const plan = ruleErasurePlan(manifest, rule, [...event.identity.keys()].sort());
-    try {
-      const outcome = await runErasure(manifest, event.identity, stores, {
-        plan,
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      });
-      const collections: Record<string, CollectionTally> = {};
-      addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
-      const residual = residualOf(outcome);
-      const unreached = unreachedOf(outcome, rule);
-      outcomes.push({
-        rule: rule.rule,
-        sweep: rule.sweep,
-        people: 1,
-        held: 0,
-        collections,
-        ...(unreached.length > 0 ? { unreached } : {}),
-        proof: { complete: residual === 0 && unreached.length === 0, residual },
-        ...(outcome.failed
-          ? {
-              failed: {
-                code: "STW_ENGINE_WRITE_FAILED",
-                message: stewardError("STW_ENGINE_WRITE_FAILED", {
-                  dataset: outcome.failed.dataset,
-                  collection: outcome.failed.dataset,
-                  detail: outcome.failed.why,
-                }).message,
-              },
-            }
-          : {}),
-      });
-    } catch (e) {
-      const error = codedOf(e, {
-        dataset: rule.targets[0]?.dataset ?? "",
-        collection: rule.targets[0]?.collection ?? "",
-      });
-      outcomes.push({
-        rule: rule.rule,
-        sweep: rule.sweep,
-        held: 0,
-        collections: {},
-        proof: { complete: false, residual: 0 },
-        failed: { code: error.code, message: error.message },
-      });
-    }
+    outcomes.push(await erasePerson(manifest, stores, rule, event.identity, options));
   }
   return outcomes;
+}
+
+/** One person's rows of a rule, through a restricted erasure; the outcome of that person alone. */
+async function erasePerson(
+  manifest: Manifest,
+  stores: Stores,
+  rule: RetentionRulePlan,
+  identity: IdentityValues,
+  options: Pick<RetentionOptions, "batchSize">,
+): Promise<RuleOutcome> {
+  const plan = ruleErasurePlan(manifest, rule, [...identity.keys()].sort());
+  try {
+    const outcome = await runErasure(manifest, identity, stores, {
+      plan,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    });
+    const collections: Record<string, CollectionTally> = {};
+    addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
+    const residual = residualOf(outcome);
+    const unreached = unreachedOf(outcome, rule);
+    return {
+      rule: rule.rule,
+      sweep: rule.sweep,
+      people: 1,
+      held: 0,
+      collections,
+      ...(unreached.length > 0 ? { unreached } : {}),
+      proof: { complete: residual === 0 && unreached.length === 0, residual },
+      ...(outcome.failed
+        ? {
+            failed: {
+              code: "STW_ENGINE_WRITE_FAILED",
+              message: stewardError("STW_ENGINE_WRITE_FAILED", {
+                dataset: outcome.failed.dataset,
+                collection: outcome.failed.dataset,
+                detail: outcome.failed.why,
+              }).message,
+            },
+          }
+        : {}),
+    };
+  } catch (e) {
+    const error = codedOf(e, {
+      dataset: rule.targets[0]?.dataset ?? "",
+      collection: rule.targets[0]?.collection ?? "",
+    });
+    return {
+      rule: rule.rule,
+      sweep: rule.sweep,
+      held: 0,
+      collections: {},
+      proof: { complete: false, residual: 0 },
+      failed: { code: error.code, message: error.message },
+    };
+  }
+}
+
+/**
+ * A `period` + `after` rule: each person whose clock ran out has the rule's rows erased (restricted); a clock is done
+ * only when that person's proof is complete, so a failed or partial one is tried again at the next sweep.
+ */
+async function sweepClocks(
+  manifest: Manifest,
+  stores: Stores,
+  rule: RetentionRulePlan,
+  now: Date,
+  options: RetentionOptions,
+): Promise<RuleOutcome> {
+  if (rule.trigger.kind !== "after_event") throw new RangeError(`${rule.rule} is not a clock rule`);
+  const cutoff = cutoffOf(rule.trigger.period, now);
+  if (!options.clocks)
+    return {
+      rule: rule.rule,
+      sweep: rule.sweep,
+      cutoff: cutoff.toISOString(),
+      held: 0,
+      collections: {},
+      proof: { complete: true, residual: 0 },
+      skipped: "its clocks are kept by the request service's store (run it through `steward retention run`)",
+    };
+  const due = await options.clocks.due(rule.rule, cutoff);
+  const collections: Record<string, CollectionTally> = {};
+  let residual = 0;
+  let people = 0;
+  let held = 0;
+  const unreached = new Set<string>();
+  let failed: RuleOutcome["failed"];
+  options.progress?.({ rule: rule.rule, collection: "people", done: 0, total: due.length });
+  for (const [i, person] of due.entries()) {
+    if (options.held?.isHeld(person.identity)) {
+      held += 1;
+      continue;
+    }
+    const o = await erasePerson(manifest, stores, rule, person.identity, options);
+    for (const [c, t] of Object.entries(o.collections)) {
+      const sum = (collections[c] ??= emptyTally());
+      sum.due += t.due;
+      sum.deleted += t.deleted;
+      sum.masked += t.masked;
+      sum.kept += t.kept;
+    }
+    residual += o.proof.residual;
+    for (const u of o.unreached ?? []) unreached.add(u);
+    if (o.failed) failed ??= o.failed;
+    else if (o.proof.complete) await options.clocks.done(rule.rule, person.subject);
+    people += 1;
+    options.progress?.({ rule: rule.rule, collection: "people", done: i + 1, total: due.length });
+  }
+  return {
+    rule: rule.rule,
+    sweep: rule.sweep,
+    cutoff: cutoff.toISOString(),
+    people,
+    held,
+    collections,
+    ...(unreached.size > 0 ? { unreached: [...unreached].sort() } : {}),
+    proof: { complete: residual === 0 && unreached.size === 0 && !failed, residual },
+    ...(failed ? { failed } : {}),
+  };
 }

@@ -240,6 +240,17 @@ export interface NoticeNotificationsTable {
   readonly error: string | null;
 }
 
+export interface RetentionClocksTable {
+  readonly rule: string;
+  /** A keyed hash of the person's identities (`identitiesHash`). */
+  readonly subject_key: string;
+  /** The identities, sealed (bound to `clock:<rule>:<subject_key>`). */
+  readonly identities_enc: string;
+  readonly started_at: Date;
+  readonly done_at: Date | null;
+  readonly updated_at: Generated<Date>;
+}
+
 export interface ConsentDeliveriesTable {
   readonly id: Generated<string>;
   readonly record_id: string;
@@ -276,4 +287,5 @@ export interface StoreSchema {
   readonly consent_deliveries: ConsentDeliveriesTable;
   readonly notice_notification_runs: NoticeNotificationRunsTable;
   readonly notice_notifications: NoticeNotificationsTable;
+  readonly retention_clocks: RetentionClocksTable;
 }

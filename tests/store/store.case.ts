@@ -92,6 +92,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0006_notice_changes",
           "0007_hold_identities",
           "0008_notice_notifications",
+          "0009_retention_clocks",
         ],
       });
       const tables = await sql<{ table_name: string }>`

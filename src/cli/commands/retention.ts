@@ -62,6 +62,16 @@ function planText(rows: readonly RetentionPlanRow[]): string {
   const body = rows.flatMap((r) => {
     if (r.sweep === "none") return [[r.rule, "—", "", "", r.why ?? ""]];
     if (r.sweep === "event") return [[r.rule, `on ${r.event}`, "", "", what(r.targets)]];
+    if (r.sweep === "clock")
+      return [
+        [
+          r.rule,
+          `clocks of ${r.event} started before ${r.cutoff?.slice(0, 10)}`,
+          n(r.accounts),
+          r.schedule,
+          what(r.targets),
+        ],
+      ];
     if (r.sweep === "account")
       return [[r.rule, `accounts closed before ${r.cutoff?.slice(0, 10)}`, n(r.accounts), r.schedule, what(r.targets)]];
     return r.targets.map((t) => [
