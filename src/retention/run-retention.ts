@@ -601,7 +601,8 @@ async function sweepClocks(
     }
     const o = await erasePerson(manifest, stores, rule, person.identity, options);
     for (const [c, t] of Object.entries(o.collections)) {
-      const sum = (collections[c] ??= emptyTally());
+      collections[c] ??= emptyTally();
+      const sum = collections[c];
       sum.due += t.due;
       sum.deleted += t.deleted;
       sum.masked += t.masked;
