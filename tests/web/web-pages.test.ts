@@ -117,6 +117,7 @@ describe("the privacy center", () => {
       "/request/details?type=portability",
       "/choices",
       "/notice/history",
+      "/notice/revisions",
     ]) {
       const res = await h.app.inject({ url });
       expect(res.statusCode, url).toBe(200);

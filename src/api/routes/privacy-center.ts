@@ -379,7 +379,9 @@ export const privacyCenterRoutes =
       return reply.redirect("/choices?saved=1", 303);
     });
 
-    app.get("/notice/history", { schema: hidden }, async (request, reply) =>
-      sendPage(reply, historyPage(view(request, reply), manifest, await listNoticeVersions(requests.ctx.store.db))),
-    );
+    // The revision history: every version, its date and what changed in plain words (also at /notice/revisions).
+    for (const path of ["/notice/history", "/notice/revisions"])
+      app.get(path, { schema: hidden }, async (request, reply) =>
+        sendPage(reply, historyPage(view(request, reply), manifest, await listNoticeVersions(requests.ctx.store.db))),
+      );
   };
