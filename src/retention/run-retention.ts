@@ -288,18 +288,7 @@ export async function runRetention(
             : await sweepAccounts(manifest, stores, rule, now, options),
       );
     } catch (e) {
-      const error = codedOf(e, {
-        dataset: rule.targets[0]?.dataset ?? "",
-        collection: rule.targets[0]?.collection ?? "",
-      });
-      outcomes.push({
-        rule: rule.rule,
-        sweep: rule.sweep,
-        held: 0,
-        collections: {},
-        proof: { complete: false, residual: 0 },
-        failed: { code: error.code, message: error.message },
-      });
+      outcomes.push(failedOutcome(rule, e));
     }
   }
   return outcomes;
@@ -508,6 +497,22 @@ export async function runEvent(
   return outcomes;
 }
 
+/** A rule that could not be carried out: its coded error, and a proof that says so. */
+function failedOutcome(rule: RetentionRulePlan, e: unknown): RuleOutcome {
+  const error = codedOf(e, {
+    dataset: rule.targets[0]?.dataset ?? "",
+    collection: rule.targets[0]?.collection ?? "",
+  });
+  return {
+    rule: rule.rule,
+    sweep: rule.sweep,
+    held: 0,
+    collections: {},
+    proof: { complete: false, residual: 0 },
+    failed: { code: error.code, message: error.message },
+  };
+}
+
 /** One person's rows of a rule, through a restricted erasure; the outcome of that person alone. */
 async function erasePerson(
   manifest: Manifest,
@@ -548,18 +553,7 @@ async function erasePerson(
         : {}),
     };
   } catch (e) {
-    const error = codedOf(e, {
-      dataset: rule.targets[0]?.dataset ?? "",
-      collection: rule.targets[0]?.collection ?? "",
-    });
-    return {
-      rule: rule.rule,
-      sweep: rule.sweep,
-      held: 0,
-      collections: {},
-      proof: { complete: false, residual: 0 },
-      failed: { code: error.code, message: error.message },
-    };
+    return failedOutcome(rule, e);
   }
 }
 
