@@ -12,6 +12,9 @@
  *   await db.close();
  */
 import type { ConnectorKind } from "../manifest/types.ts";
+import type { KeyColumns } from "./key-match.ts";
+
+export type { KeyColumns };
 
 /** One row as the driver returns it: column name → value. */
 export type Row = Record<string, unknown>;
@@ -19,6 +22,7 @@ export type Row = Record<string, unknown>;
 /** What a store can do; the engine chooses its strategy from these flags. */
 /** One row's new values, for `updateEach`. */
 export interface RowUpdate {
+  /** The row's key value; a tuple (array) when the key is several columns. */
   readonly key: unknown;
   readonly set: Readonly<Record<string, unknown>>;
 }
@@ -93,21 +97,23 @@ export interface Connector {
   introspect(): Promise<IntrospectedTable[]>;
   /**
    * Streams the rows whose `keyColumn` is one of `keys`, one batch per chunk of keys (empty batches are skipped).
-   * Duplicate keys are read once. Only `columns` are returned.
+   * Duplicate keys are read once. Only `columns` are returned. Every method that takes a `keyColumn` also takes
+   * several columns (a composite key, or every column of a table without one): each key is then a tuple of their
+   * values, NULL matching NULL (src/connectors/key-match.ts).
    */
   readByKeys(
     table: string,
-    keyColumn: string,
+    keyColumn: KeyColumns,
     keys: readonly unknown[],
     columns: readonly string[],
     opts?: ReadOptions,
   ): AsyncIterable<Row[]>;
   /** Deletes the rows whose `keyColumn` is one of `keys`; returns how many rows went. */
-  deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number>;
+  deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number>;
   /** Sets `set` on the rows whose `keyColumn` is one of `keys` (this is how masking is done); returns rows matched. */
   updateByKeys(
     table: string,
-    keyColumn: string,
+    keyColumn: KeyColumns,
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number>;
@@ -116,7 +122,7 @@ export interface Connector {
    * per-row masks — hashes, random strings — are written). Every update must set the same columns. One set-based
    * statement per chunk, never one per row. Returns rows matched.
    */
-  updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number>;
+  updateEach(table: string, keyColumn: KeyColumns, updates: readonly RowUpdate[]): Promise<number>;
   /** How many rows match `filter` (what a retention plan reports, and its proof checks is 0 afterwards). */
   countWhere(table: string, filter: RowFilter): Promise<number>;
   /** Up to `limit` values of `keyColumn` of rows matching `filter`, ascending, each greater than `after` if given. */

@@ -19,7 +19,7 @@ import { keyLinks, type KeyLink as Link } from "../plan/key-links.ts";
 import type { MaskTreatment, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import { columnShapes } from "./column-shapes.ts";
-import { type FoundCollection, type FoundRows, otherPeoplesFields } from "./find-rows.ts";
+import { addressOf, type FoundCollection, type FoundRows, otherPeoplesFields, rowIdentity } from "./find-rows.ts";
 import { type ColumnShape, maskValue } from "./mask.ts";
 import type { Stores } from "./stores.ts";
 
@@ -115,6 +115,8 @@ export async function decideErasure(
     return column;
   };
   const checked = new Map<Link, Map<string, boolean>>();
+
+  await keepShared(collections, links, found, stores, checked, note);
 
   for (let changed = true; changed; ) {
     changed = false;
@@ -224,6 +226,50 @@ export async function decideErasure(
   return { collections, notes };
 }
 
+/**
+ * A row found only through the references the subject's rows hold to it (the address a customer and their orders
+ * name, the product of an order line) may be named by other people's rows too: while any row that is not the
+ * subject's names it, it is kept whole — neither deleted nor masked, someone else's data lives in it. A row only the
+ * subject's rows name is erased as the manifest says. A referring collection that could not be read counts as naming
+ * it (kept, never guessed away).
+ */
+async function keepShared(
+  collections: ReadonlyMap<string, CollectionDecision>,
+  links: readonly Link[],
+  found: FoundRows,
+  stores: Stores,
+  checked: Map<Link, Map<string, boolean>>,
+  note: (collection: string, text: string) => void,
+): Promise<void> {
+  for (const [address, d] of collections) {
+    const { lookups } = d.found.step;
+    if (!lookups.some((l) => l.toReferenced)) continue;
+    const shared = d.fates.flatMap((fate, i) => {
+      const by = [...d.found.foundBy[i]!];
+      const onlyReferenced = by.length > 0 && by.every((j) => lookups[j]!.toReferenced);
+      return onlyReferenced && (fate.action === "delete" || fate.action === "mask") ? [i] : [];
+    });
+    if (shared.length === 0) continue;
+    const named = new Map<number, string>();
+    for (const link of links) {
+      if (link.parent !== address) continue;
+      const keys = [...new Set(shared.map((i) => d.found.rows[i]![link.parentKey]))]
+        .filter((v) => v !== null && v !== undefined)
+        .map(String);
+      if (keys.length === 0) continue;
+      const others = found.unreached.has(link.child)
+        ? new Set(keys)
+        : new Set(await othersReferencing(link, collections.get(link.child), keys, stores, checked));
+      for (const i of shared)
+        if (!named.has(i) && others.has(String(d.found.rows[i]![link.parentKey]))) named.set(i, link.child);
+    }
+    for (const [i, by] of named) {
+      d.fates[i] = { action: "keep", why: `shared: rows of ${by} that are not the subject's refer to it too`, set: {} };
+      note(address, `kept whole: rows of ${by} that are not the subject's refer to it too`);
+    }
+  }
+}
+
 function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uint8Array): RowFate {
   const foundBy = d.found.foundBy[index]!;
   const { step } = d.found;
@@ -257,7 +303,7 @@ function computeMasks(
   secret: Uint8Array,
 ): Record<string, unknown> {
   const set: Record<string, unknown> = {};
-  const rowKey = d.found.key !== undefined ? String(row[d.found.key]) : JSON.stringify(row);
+  const rowKey = rowIdentity(d.found, row);
   for (const spec of specs) {
     const shape = d.shapes.get(spec.field);
     if (!shape || !(spec.field in row)) continue;
@@ -359,14 +405,17 @@ async function loadColumns(
   columns: readonly string[],
   stores: Stores,
 ): Promise<void> {
-  const key = d.found.key;
+  const key = addressOf(d.found);
   const missing = columns.filter((c) => indices.some((i) => !(c in d.found.rows[i]!)));
   if (key === undefined || missing.length === 0 || indices.length === 0) return;
-  const at = new Map(indices.map((i) => [String(d.found.rows[i]![key]), i]));
+  const keyColumns = typeof key === "string" ? [key] : key;
+  const keyOf = (row: Row) => (typeof key === "string" ? row[key] : key.map((c) => row[c]));
+  const at = new Map(indices.map((i) => [rowIdentity(d.found, d.found.rows[i]!), i]));
+  const keys = indices.map((i) => keyOf(d.found.rows[i]!));
   const connector = await stores.get(d.found.step.dataset);
-  for await (const batch of connector.readByKeys(d.found.step.name, key, [...at.keys()], [key, ...missing]))
+  for await (const batch of connector.readByKeys(d.found.step.name, key, keys, [...keyColumns, ...missing]))
     for (const row of batch) {
-      const i = at.get(String(row[key]));
+      const i = at.get(rowIdentity(d.found, row));
       if (i !== undefined) Object.assign(d.found.rows[i]!, row);
     }
 }
@@ -396,10 +445,8 @@ async function othersReferencing(
   const fresh = keys.filter((k) => !known.has(k));
   if (fresh.length > 0) {
     for (const k of fresh) known.set(k, false);
-    const mine = new Set(
-      child?.found.key !== undefined ? child.found.rows.map((r) => String(r[child.found.key!])) : [],
-    );
-    const childKey = child?.found.key;
+    const childKey = child ? addressOf(child.found) : undefined;
+    const mine = new Set(childKey !== undefined ? child!.found.rows.map((r) => rowIdentity(child!.found, r)) : []);
     // A collection deleted straight by its lookups was not read: its rows are those a lookup's keys match.
     const direct = child?.direct
       ? child.found.step.lookups.map((l, i) => [l.field, child.found.asked[i]!] as const)
@@ -407,10 +454,11 @@ async function othersReferencing(
     const isMine = (row: Row) =>
       direct.length > 0
         ? direct.some(([field, keys]) => keys.has(String(row[field])))
-        : childKey !== undefined && mine.has(String(row[childKey]));
+        : childKey !== undefined && mine.has(rowIdentity(child!.found, row));
     try {
       const connector = await stores.get(link.childDataset);
-      const columns = [...new Set([...(childKey ? [childKey] : []), link.field, ...direct.map(([f]) => f)])];
+      const keyColumns = childKey === undefined ? [] : typeof childKey === "string" ? [childKey] : childKey;
+      const columns = [...new Set([...keyColumns, link.field, ...direct.map(([f]) => f)])];
       for await (const batch of connector.readByKeys(link.childName, link.field, fresh, columns))
         for (const row of batch) if (!isMine(row)) known.set(String(row[link.field]), true);
     } catch {

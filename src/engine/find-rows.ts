@@ -9,7 +9,7 @@
  * A store that cannot be opened, or a collection that cannot be read, is recorded as unreached (with a coded reason)
  * and the request goes on; collections whose keys would have come from it are unreached too.
  */
-import type { Row } from "../connectors/connector.ts";
+import type { IntrospectedTable, Row } from "../connectors/connector.ts";
 import { isStewardError, stewardError } from "../errors.ts";
 import type { Field } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
@@ -28,6 +28,12 @@ export interface FoundCollection {
   readonly fields: ReadonlyMap<string, Field>;
   /** The row's primary key column, when the manifest or the store declares one. */
   readonly key?: string;
+  /**
+   * Without a single key column, the columns that tell the rows apart: the table's composite primary key, else every
+   * column of the table (never only the fields the manifest lists: two rows that agree on those are still two rows).
+   * Absent when the store cannot say (an API), where rows are told apart by the columns read.
+   */
+  readonly rowKey?: readonly string[];
   /** The columns read (a subset of the collection's fields). */
   readonly columns: readonly string[];
   /** The subject's rows, each once. */
@@ -79,14 +85,20 @@ export async function findRows(
   const unreached = new Map<string, string>();
   // Read in dependency order within each store, so each lookup's keys arrive in as few waves as possible.
   const depths = readDepths(plan);
+  const named = namedFields(datasets);
   for (const step of readOrder(plan, depths)) {
     const fields = flattenFieldsOf(datasets, step);
-    const key = [...fields].find(([, f]) => f.primary_key)?.[0] ?? (await introspectedKey(stores, step));
+    const table = [...fields].some(([, f]) => f.primary_key) ? undefined : await introspected(stores, step);
+    const key =
+      [...fields].find(([, f]) => f.primary_key)?.[0] ??
+      (table?.primaryKey.length === 1 ? table.primaryKey[0] : undefined);
+    const rowKey = key === undefined && table ? rowKeyOf(table) : undefined;
     collections.set(step.collection, {
       step,
       fields,
       ...(key ? { key } : {}),
-      columns: columnsToRead(plan, step, fields, key, options),
+      ...(rowKey ? { rowKey } : {}),
+      columns: columnsToRead(plan, step, fields, key ?? rowKey, named, options),
       rows: [],
       foundBy: [],
       asked: step.lookups.map(() => new Set<string>()),
@@ -163,7 +175,7 @@ export async function findRows(
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         })) {
           for (const row of batch) {
-            const id = found.key !== undefined ? String(row[found.key]) : JSON.stringify(row, jsonSafe);
+            const id = rowIdentity(found, row);
             const at = index.get(id);
             if (at === undefined) {
               index.set(id, found.rows.length);
@@ -262,22 +274,51 @@ function columnsToRead(
   plan: Plan,
   step: CollectionStep,
   fields: ReadonlyMap<string, Field>,
-  key: string | undefined,
+  key: string | readonly string[] | undefined,
+  named: ReadonlySet<string>,
   options: FindOptions,
 ): string[] {
-  const wanted = new Set<string>();
-  if (key) wanted.add(key);
+  const keys = key === undefined ? [] : typeof key === "string" ? [key] : key;
+  const wanted = new Set<string>(keys);
+  // A field other rows' references name (a key, a UNIQUE token): erasure tells by it who still refers to the row.
+  for (const name of fields.keys()) if (named.has(`${step.collection}|${name}`)) wanted.add(name);
   for (const l of step.lookups) wanted.add(l.field);
   for (const other of plan.steps)
     for (const l of other.lookups)
       if (l.source.kind !== "identity" && l.source.collection === step.collection) wanted.add(l.source.field);
   for (const x of step.exemptions) for (const column of Object.keys(x.where ?? {})) wanted.add(column);
   for (const column of Object.keys(step.covers ?? {})) wanted.add(column);
-  if (options.personalFields !== false || !key) for (const name of step.read) wanted.add(name);
+  if (options.personalFields !== false || typeof key !== "string") for (const name of step.read) wanted.add(name);
   for (const name of options.extraColumns?.(step, fields) ?? []) wanted.add(name);
-  // Manifest order, leaf fields only; an introspected key the manifest does not list goes first.
+  // Manifest order, leaf fields only; key columns the manifest does not list (an introspected key, the columns that
+  // tell keyless rows apart) go first.
   const columns = [...fields].filter(([n, f]) => f.fields.length === 0 && wanted.has(n)).map(([n]) => n);
-  return key && !columns.includes(key) ? [key, ...columns] : columns;
+  return [...keys.filter((k) => !columns.includes(k)), ...columns];
+}
+
+/** A row's identity within its collection: its key, the values of its `rowKey` columns, or (no way to tell) every value read. */
+export function rowIdentity(found: Pick<FoundCollection, "key" | "rowKey">, row: Row): string {
+  if (found.key !== undefined) return String(row[found.key]);
+  const values = found.rowKey ? found.rowKey.map((c) => row[c]) : row;
+  return JSON.stringify(values, jsonSafe);
+}
+
+/** How the engine addresses a collection's rows in writes: its key column, its `rowKey` columns, or neither. */
+export function addressOf(found: Pick<FoundCollection, "key" | "rowKey">): string | readonly string[] | undefined {
+  return found.key ?? found.rowKey;
+}
+
+/**
+ * Types no equality can compare (PostgreSQL's `json`, `xml` and geometric types): left out of an every-column row
+ * identity, where the other columns still tell rows apart.
+ */
+const INCOMPARABLE = /^(json|xml|point|line|lseg|box|path|polygon|circle)(\[\])?$/i;
+
+/** The columns that tell a table's rows apart when it has no single-column key (see `FoundCollection.rowKey`). */
+function rowKeyOf(table: IntrospectedTable): readonly string[] | undefined {
+  if (table.primaryKey.length > 1) return table.primaryKey;
+  const columns = table.columns.filter((c) => !INCOMPARABLE.test(c.type)).map((c) => c.name);
+  return columns.length > 0 ? columns : undefined;
 }
 
 /**
@@ -297,6 +338,19 @@ export function otherPeoplesFields(found: FoundCollection, row: number): Set<str
   );
 }
 
+/** `dataset.collection|field` of every field some reference names. */
+function namedFields(datasets: Parameters<typeof flattenFieldsOf>[0]): Set<string> {
+  const out = new Set<string>();
+  for (const d of datasets)
+    for (const c of d.collections)
+      for (const f of flattenFields(c.fields).values())
+        for (const r of f.references) {
+          const [collection = "", ...rest] = r.field.split(".");
+          out.add(`${r.dataset}.${collection}|${rest.join(".")}`);
+        }
+  return out;
+}
+
 function flattenFieldsOf(
   datasets: readonly { fides_key: string; collections: readonly { name: string; fields: readonly Field[] }[] }[],
   step: CollectionStep,
@@ -305,11 +359,10 @@ function flattenFieldsOf(
   return flattenFields(collection?.fields ?? []);
 }
 
-/** The store's single-column primary key, for datasets (e.g. imported from Fides) that do not mark one. */
-async function introspectedKey(stores: Stores, step: CollectionStep): Promise<string | undefined> {
+/** The store's own description of a table, for datasets (e.g. imported from Fides) that do not mark a key. */
+async function introspected(stores: Stores, step: CollectionStep): Promise<IntrospectedTable | undefined> {
   try {
-    const table = (await stores.tablesOf(step.dataset)).get(step.name);
-    return table?.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
+    return (await stores.tablesOf(step.dataset)).get(step.name);
   } catch {
     return undefined; // an unreachable store is reported when it is read
   }

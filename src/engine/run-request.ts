@@ -22,7 +22,14 @@ import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
 import { decideErasure, directDeletes, matches } from "./decide-erasure.ts";
 import type { EngineEvents } from "./events.ts";
-import { type FoundRows, findRows, type IdentityValues, otherPeoplesFields } from "./find-rows.ts";
+import {
+  addressOf,
+  type FoundRows,
+  findRows,
+  type IdentityValues,
+  otherPeoplesFields,
+  rowIdentity,
+} from "./find-rows.ts";
 import { isMasked } from "./mask.ts";
 import type { Stores } from "./stores.ts";
 import { type CollectionChanges, type RowChange, writeChanges } from "./write-changes.ts";
@@ -213,7 +220,7 @@ export async function runErasure(
       collection: step.collection,
       dataset: step.dataset,
       table: step.name,
-      ...(d.found.key !== undefined ? { key: d.found.key } : {}),
+      ...(addressOf(d.found) !== undefined ? { key: addressOf(d.found)! } : {}),
       rows: d.found.rows,
       changes: list,
       byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
@@ -269,11 +276,23 @@ function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: Fo
   for (const [address, c] of again.collections) {
     const d = decisions.collections.get(address);
     const before = new Map<string, number>();
-    if (d && c.key !== undefined) for (const [i, r] of d.found.rows.entries()) before.set(String(r[c.key]), i);
+    // Rows told apart by several columns are matched on those the erasure did not write (a masked column of a
+    // keyless row no longer holds what identified it).
+    const written = new Set(
+      (d?.fates ?? []).flatMap((f) => (f.action === "mask" || f.action === "keep" ? Object.keys(f.set) : [])),
+    );
+    const stable = c.rowKey?.filter((column) => !written.has(column));
+    const identify =
+      c.key !== undefined
+        ? (r: Row) => rowIdentity(c, r)
+        : stable && stable.length > 0
+          ? (r: Row) => rowIdentity({ rowKey: stable }, r)
+          : undefined;
+    if (d && identify) for (const [i, r] of d.found.rows.entries()) before.set(identify(r), i);
     let kept = 0;
     let residual = 0;
     for (const row of c.rows) {
-      const i = c.key !== undefined ? before.get(String(row[c.key])) : undefined;
+      const i = identify ? before.get(identify(row)) : undefined;
       const fate = i !== undefined ? d?.fates[i] : undefined;
       if (!fate || fate.action === "none") {
         // Found now but not before (or no way to tell): only rows without personal data to erase are fine.
@@ -359,7 +378,7 @@ export async function runRectification(
       collection: step.collection,
       dataset: step.dataset,
       table: step.name,
-      ...(c.key !== undefined ? { key: c.key } : {}),
+      ...(addressOf(c) !== undefined ? { key: addressOf(c)! } : {}),
       rows: c.rows,
       changes: list,
     });

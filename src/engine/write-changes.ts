@@ -16,7 +16,7 @@
  * Datasets in the same database reached by different URLs share its locks without sharing a transaction: they are
  * written one after the other.
  */
-import type { Connector, Row, RowUpdate } from "../connectors/connector.ts";
+import type { Connector, KeyColumns, Row, RowUpdate } from "../connectors/connector.ts";
 import { isStewardError, stewardError } from "../errors.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { EngineEvents } from "./events.ts";
@@ -33,8 +33,11 @@ export interface CollectionChanges {
   readonly collection: string;
   readonly dataset: string;
   readonly table: string;
-  /** Key column; without one, rows are addressed by the lookup values that found them (deletes only). */
-  readonly key?: string;
+  /**
+   * Key column, or the columns that together tell rows apart (a composite key, every column of a keyless table);
+   * without either, rows are addressed by the lookup values that found them (deletes only).
+   */
+  readonly key?: KeyColumns;
   readonly rows: readonly Row[];
   readonly changes: readonly (RowChange | undefined)[];
   /** Fallback addressing when there is no key: lookup field → values. */
@@ -192,17 +195,19 @@ async function writeCollection(tx: Connector, c: CollectionChanges): Promise<Wri
   }
   const deletes: unknown[] = [];
   const groups = new Map<string, RowUpdate[]>();
+  const key = c.key;
+  const keyOf = (row: Row): unknown => (typeof key === "string" ? row[key] : key!.map((column) => row[column]));
   c.changes.forEach((change, i) => {
     if (!change) return;
     const row = c.rows[i]!;
     if (change.kind === "delete") {
-      if (c.key !== undefined) deletes.push(row[c.key]);
+      if (key !== undefined) deletes.push(keyOf(row));
       return;
     }
-    if (Object.keys(change.set).length === 0 || c.key === undefined) return;
+    if (Object.keys(change.set).length === 0 || key === undefined) return;
     const columns = `${change.kept ? "kept" : "set"}\u0000${Object.keys(change.set).sort().join("\u0000")}`;
     const list = groups.get(columns) ?? [];
-    list.push({ key: row[c.key], set: change.set });
+    list.push({ key: keyOf(row), set: change.set });
     groups.set(columns, list);
   });
   for (const [columns, updates] of groups) {

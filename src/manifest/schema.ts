@@ -172,6 +172,8 @@ const referenceSchema = z.strictObject({
   dataset: key,
   field: z.string().regex(/^[^.\s]+(\.[^.\s]+)+$/, 'must be written "collection.field"'),
   direction: z.enum(["from", "to"]).optional(),
+  /** Steward's own key, which a Fides file carries and Fides ignores: `follow: false` orders erasure only. */
+  steward: z.strictObject({ follow: z.boolean().optional() }).optional(),
 });
 
 export const fieldMetaSchema = z.looseObject({

@@ -314,6 +314,12 @@ export interface FieldReference {
   /** "collection.field" */
   readonly field: string;
   readonly direction?: "from" | "to";
+  /**
+   * `follow: false`: the reference leads to someone else's rows (a review's link to the reviewee's submission, a
+   * lecture view's link to the instructor's lecture). A request does not follow it to find the subject's rows; erasure
+   * still orders by it (the row holding the reference goes first).
+   */
+  readonly steward?: { readonly follow?: boolean };
 }
 
 /** What erasure does to a field or a whole collection's rows. */

@@ -68,7 +68,12 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
     const from = order[i]!;
     for (const e of graph.edges)
       if (e.from.collection === from)
-        add(e.to.collection, { kind: "lookup", field: e.to.field, source: { kind: "field", ...e.from } });
+        add(e.to.collection, {
+          kind: "lookup",
+          field: e.to.field,
+          source: { kind: "field", ...e.from },
+          ...(e.toReferenced ? { toReferenced: true as const } : {}),
+        });
     // Identity expansion: a further identity of the same person on this row seeds every field of that identity type.
     for (const [name, f] of byAddress.get(from)!.fields)
       if (f.expands_identity && f.identity)

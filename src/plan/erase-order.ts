@@ -1,6 +1,6 @@
 /**
- * Erasure order from the foreign keys: a row that references another (child → parent) is erased first, so that no
- * database refuses the parent's delete. `erase_after` in the manifest adds constraints by hand; it is an override, not
+ * Erasure order from the references: a row that references another (child → parent, by the parent's key or by any
+ * other column it names) is erased first, so that no database refuses the parent's delete. `erase_after` in the manifest adds constraints by hand; it is an override, not
  * the mechanism. Cycles are reported and their members keep the traversal order, never looped over.
  */
 import type { Collection, Field } from "../manifest/types.ts";
@@ -28,9 +28,11 @@ export function eraseOrder(
         const target = `${r.dataset}.${name}`;
         const targetField = byAddress.get(target)?.fields.get(rest.join("."));
         if (!targetField) continue;
-        // The side whose key is referenced is the parent; the side holding the reference is the child.
-        if (targetField.primary_key && !field.primary_key) constrain(address, target);
-        else if (field.primary_key && !targetField.primary_key) constrain(target, address);
+        // The side holding the reference is the child, whatever column it names (a primary key, a UNIQUE token):
+        // its rows go first. Only a reference declared on a primary key to a field that is not one points the other
+        // way (Fides lets either side carry a reference).
+        if (field.primary_key && !targetField.primary_key) constrain(target, address);
+        else constrain(address, target);
       }
     }
     for (const other of collection.erase_after) constrain(other, address);

@@ -43,6 +43,15 @@ export function explainPlan(plan: Plan): string {
     lines.push(...treatment(s));
     for (const l of s.lookups)
       if (l.only) lines.push(`    rows found only by ${l.field}: mask ${l.field} (${l.only.strategy}) — ${l.only.why}`);
+    if (plan.action === "erasure" && s.treatment?.kind !== "no_personal_data") {
+      const shared = s.lookups.filter((l) => l.toReferenced).map((l) => `${l.field} ← ${source(l.source)}`);
+      if (shared.length > 0 && shared.length === s.lookups.length)
+        lines.push(`    rows named by other people's rows too are kept whole (found through ${shared.join("; ")})`);
+      else if (shared.length > 0)
+        lines.push(
+          `    rows found only through ${shared.join("; ")} are kept whole while other people's rows name them`,
+        );
+    }
     for (const x of s.exemptions)
       lines.push(
         `    exemption ${x.exemption}${

@@ -35,6 +35,11 @@ export interface Lookup {
    * reviewee); for them only this field is masked, and the collection's treatment applies to rows found otherwise.
    */
   readonly only?: MaskTreatment;
+  /**
+   * The keys are a reference the rows found before hold to this collection (a customer's `address_id` finds the
+   * address): a row found only this way may be named by other people's rows too, and erasure keeps it while they do.
+   */
+  readonly toReferenced?: true;
 }
 
 export type MaskTreatment = Extract<FieldTreatment, { kind: "mask" }>;

@@ -10,11 +10,16 @@ import { flattenFields } from "../manifest/validate-references.ts";
 /** "dataset.collection" */
 export type CollectionAddress = string;
 
-/** A lookup: values of `from.field` find rows of `to.collection` whose `to.field` holds them. */
+/**
+ * A lookup: values of `from.field` find rows of `to.collection` whose `to.field` holds them. `toReferenced` marks a
+ * lookup from the field that holds a reference to the field it names (a customer's `address_id` finds the address):
+ * the row found may be shared with other people's rows that name it too.
+ */
 export interface ReferenceEdge {
   readonly kind: "reference";
   readonly from: { readonly collection: CollectionAddress; readonly field: string };
   readonly to: { readonly collection: CollectionAddress; readonly field: string };
+  readonly toReferenced?: true;
 }
 
 export interface IdentitySeed {
@@ -29,23 +34,16 @@ export interface ReferenceGraph {
   readonly seeds: readonly IdentitySeed[];
 }
 
+/**
+ * Fides semantics, exactly: a reference on field F of C to D.G with `direction: from` is followed D.G → C.F (the
+ * values of D.G find C's rows), `direction: to` is followed C.F → D.G (the values of C.F find D's rows: a customer's
+ * address), and no direction is followed both ways. A reference marked `steward: {follow: false}` is not followed at
+ * all: it names someone else's row (it still orders erasure, see erase-order.ts).
+ */
 export function buildReferenceGraph(datasets: readonly Dataset[]): ReferenceGraph {
   const collections: CollectionAddress[] = [];
   const edges: ReferenceEdge[] = [];
   const seeds: IdentitySeed[] = [];
-  const primaryKeys = new Set<string>();
-  for (const d of datasets)
-    for (const c of d.collections)
-      for (const [name, field] of flattenFields(c.fields))
-        if (field.primary_key) primaryKeys.add(`${d.fides_key}.${c.name}.${name}`);
-  const isKey = (end: ReferenceEdge["from"]) => primaryKeys.has(`${end.collection}.${end.field}`);
-  // A row's reference to another row's key (child → parent: a view's lecture, a review's submission) leads to that
-  // row's owner, who may be someone else: it orders erasure but is never followed to find the subject's rows. Only a
-  // parent's key leads to the rows that hold it.
-  const follow = (from: ReferenceEdge["from"], to: ReferenceEdge["to"]) => {
-    if (!isKey(from) && isKey(to)) return;
-    edges.push({ kind: "reference", from, to });
-  };
   for (const d of datasets) {
     for (const c of d.collections) {
       const here = `${d.fides_key}.${c.name}`;
@@ -53,12 +51,12 @@ export function buildReferenceGraph(datasets: readonly Dataset[]): ReferenceGrap
       for (const [name, field] of flattenFields(c.fields)) {
         if (field.identity) seeds.push({ collection: here, field: name, identity: field.identity });
         for (const r of field.references) {
+          if (r.steward?.follow === false) continue;
           const [collection = "", ...rest] = r.field.split(".");
           const there = { collection: `${r.dataset}.${collection}`, field: rest.join(".") };
           const mine = { collection: here, field: name };
-          // Fides: "from" = the referenced field's values find this collection's rows; "to" = the reverse.
-          if (r.direction !== "to") follow(there, mine);
-          if (r.direction !== "from") follow(mine, there);
+          if (r.direction !== "to") edges.push({ kind: "reference", from: there, to: mine });
+          if (r.direction !== "from") edges.push({ kind: "reference", from: mine, to: there, toReferenced: true });
         }
       }
     }

@@ -146,17 +146,22 @@ describe("steward check lints", () => {
     expect(codes(received)).not.toContain("SC011");
   });
 
-  it("SC005 uses the planner's rule: a child's link to another row's key does not reach that row's owner", () => {
-    const files = edit(
-      "datasets/app.yml",
-      "          - name: body\n",
-      "          - name: mentor_id\n            data_categories: [system.operations]\n            fides_meta: {references: [{dataset: app, field: mentors.id, direction: to}]}\n          - name: body\n",
-    );
-    const withMentors = {
-      ...files,
-      "datasets/app.yml": `${files["datasets/app.yml"]}      - name: mentors\n        fields:\n          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}\n          - {name: name, data_categories: [user.name]}\n`,
+  it("SC005 uses the planner's graph: a `to` reference reaches the rows it names, one not followed does not", () => {
+    const withMentors = (reference: string) => {
+      const files = edit(
+        "datasets/app.yml",
+        "          - name: body\n",
+        `          - name: mentor_id\n            data_categories: [system.operations]\n            fides_meta: {references: [${reference}]}\n          - name: body\n`,
+      );
+      return {
+        ...files,
+        "datasets/app.yml": `${files["datasets/app.yml"]}      - name: mentors\n        fields:\n          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}\n          - {name: name, data_categories: [user.name]}\n`,
+      };
     };
-    expect(codes(withMentors)).toContain("SC005");
+    expect(codes(withMentors("{dataset: app, field: mentors.id, direction: to}"))).not.toContain("SC005");
+    expect(codes(withMentors("{dataset: app, field: mentors.id, direction: to, steward: {follow: false}}"))).toContain(
+      "SC005",
+    );
   });
 
   it("findings carry the location of the offending resource", () => {

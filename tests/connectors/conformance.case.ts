@@ -34,6 +34,7 @@ export const CASES = [
   "deleteByKeys deletes only the rows of the keys and returns the count",
   "updateByKeys masks only the rows of the keys",
   "updateEach sets a different value on each row, in one call for many rows",
+  "several key columns: rows matched by tuples of values, NULL matching NULL",
   "sample returns at most the limit, only the columns asked",
   "transaction commits when fn resolves",
   "transaction rolls back everything when fn throws",
@@ -203,6 +204,49 @@ export function runConformance(harness: ConformanceHarness): void {
         { id: 1, label: "m-1" },
         { id: 5000, label: "m-5000" },
         { id: ITEM_COUNT, label: `m-${ITEM_COUNT}` },
+      ]);
+    });
+
+    test("several key columns: rows matched by tuples of values, NULL matching NULL", async () => {
+      const key = ["parent_id", "note"];
+      const ids = (rows: Row[][]) => byId(rows.flat()).map((r) => Number(r["id"]));
+      expect(
+        ids(
+          await collect(
+            db.readByKeys(
+              "child",
+              key,
+              [
+                [3, "c3"],
+                [3, "c8"],
+                [3, "c8"],
+                [1, "c3"],
+              ],
+              ["id", "parent_id", "note"],
+            ),
+          ),
+        ),
+      ).toEqual([3, 8]);
+      expect(await db.updateByKeys("child", key, [[1, "c1"]], { note: null })).toBe(1);
+      expect(ids(await collect(db.readByKeys("child", key, [[1, null]], ["id"])))).toEqual([1]);
+      const each = [
+        { key: [2, "c2"], set: { note: "x2" } },
+        { key: [2, "c7"], set: { note: "x7" } },
+      ];
+      expect(await db.updateEach("child", key, each)).toBe(2);
+      expect(await all(db, "child", ["id", "note"], [2, 7])).toEqual([
+        { id: 2, note: "x2" },
+        { id: 7, note: "x7" },
+      ]);
+      expect(
+        await db.deleteByKeys("child", key, [
+          [1, null],
+          [2, "x2"],
+          [4, "nope"],
+        ]),
+      ).toBe(2);
+      expect((await all(db, "child", ["id"], range(1, 10))).map((r) => Number(r["id"]))).toEqual([
+        3, 4, 5, 6, 7, 8, 9, 10,
       ]);
     });
 

@@ -382,6 +382,8 @@ export function manifestYaml(c: Case): string {
                     dataset: datasetOf(tablesByName.get(col.reference.table)!),
                     field: `${col.reference.table}.id`,
                     direction: col.reference.direction,
+                    // A link to any row names someone else's row: not followed, only ordering erasure.
+                    ...(col.reference.direction === "to" ? { steward: { follow: false } } : {}),
                   },
                 ],
               }

@@ -54,6 +54,17 @@ describe("Fides import and export", () => {
     expect(out).toContain('"identity":"email"');
   });
 
+  it("keeps a reference's `steward: {follow: false}` through export and import, since it changes what a request finds", () => {
+    const text = `dataset:\n  - fides_key: app\n    collections:\n      - name: lectures\n        fields:\n          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}\n      - name: views\n        fields:\n          - name: lecture_id\n            data_categories: [system.operations]\n            fides_meta: {references: [{dataset: app, field: lectures.id, direction: to, steward: {follow: false}}]}\n`;
+    const imported = importFides([{ path: "app.yml", text }], known);
+    expect(imported.errors).toEqual([]);
+    const manifest = load(Object.fromEntries(imported.files));
+    const reference = { dataset: "app", field: "lectures.id", direction: "to", steward: { follow: false } };
+    expect(manifest.datasets[0]!.collections[1]!.fields[0]!.references).toEqual([reference]);
+    const exported = datasetToFides(manifest.datasets[0]!) as { collections: { fields: { fides_meta?: unknown }[] }[] };
+    expect(exported.collections[1]!.fields[0]!.fides_meta).toEqual({ references: [reference] });
+  });
+
   it("refuses a file that is not a Fides dataset file, naming what it found", () => {
     const result = importFides([{ path: "x.yml", text: "systems: []\n" }], known);
     expect(result.errors[0]).toMatchObject({ code: "STW_FIDES_NOT_A_DATASET" });

@@ -7,7 +7,7 @@
  */
 import { stewardError } from "../../errors.ts";
 import { columnsOf, columnsToSet } from "../columns-of.ts";
-import type { Connector, ConnectorCapabilities, IntrospectedTable, Row, RowUpdate } from "../connector.ts";
+import type { Connector, ConnectorCapabilities, IntrospectedTable, KeyColumns, Row, RowUpdate } from "../connector.ts";
 import { findRecords } from "./find-records.ts";
 import type { HttpClient } from "./http-client.ts";
 import type { HttpSpec, ResourceSpec } from "./http-spec.ts";
@@ -58,10 +58,11 @@ export class HttpConnector implements Connector {
 
   async *readByKeys(
     table: string,
-    keyColumn: string,
+    keyColumns: KeyColumns,
     keys: readonly unknown[],
     columns: readonly string[],
   ): AsyncIterable<Row[]> {
+    const keyColumn = single(keyColumns);
     const resource = this.resource(table);
     const pointers = columns.map((c) => [c, this.pointer(table, resource, c)] as const);
     for (const records of this.find(table, resource, keyColumn, keys)) {
@@ -71,7 +72,8 @@ export class HttpConnector implements Connector {
     }
   }
 
-  async deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number> {
+  async deleteByKeys(table: string, keyColumns: KeyColumns, keys: readonly unknown[]): Promise<number> {
+    const keyColumn = single(keyColumns);
     const resource = this.resource(table);
     const op = resource.delete ?? this.unsupported(table, resource, "delete");
     let count = 0;
@@ -85,10 +87,11 @@ export class HttpConnector implements Connector {
 
   async updateByKeys(
     table: string,
-    keyColumn: string,
+    keyColumns: KeyColumns,
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
+    const keyColumn = single(keyColumns);
     columnsToSet(set);
     const resource = this.resource(table);
     this.updateOp(table, resource, Object.keys(set));
@@ -100,7 +103,8 @@ export class HttpConnector implements Connector {
     );
   }
 
-  async updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number> {
+  async updateEach(table: string, keyColumns: KeyColumns, updates: readonly RowUpdate[]): Promise<number> {
+    const keyColumn = single(keyColumns);
     const resource = this.resource(table);
     const names = columnsOf(updates);
     const op = this.updateOp(table, resource, names);
@@ -213,4 +217,11 @@ export class HttpConnector implements Connector {
       ],
     });
   }
+}
+
+/** An API resource has one id field (its spec says which): a key of several columns is a bug in the caller. */
+function single(keyColumns: KeyColumns): string {
+  if (typeof keyColumns === "string") return keyColumns;
+  if (keyColumns.length === 1) return keyColumns[0]!;
+  throw new RangeError(`an API resource is addressed by one field, not by ${keyColumns.join(", ")}`);
 }

@@ -14,6 +14,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
+import { forEachTupleChunk, type KeyColumns } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
 import { quoteMysql as q } from "./mysql-quote.ts";
@@ -67,11 +68,23 @@ export class MysqlConnector implements Connector {
 
   async *readByKeys(
     table: string,
-    keyColumn: string,
+    keyColumn: KeyColumns,
     keys: readonly unknown[],
     columns: readonly string[],
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
+    if (typeof keyColumn !== "string") {
+      const batches: Row[][] = [];
+      await this.byTuples(keyColumn, keys, [], opts?.batchSize, async (where, params) => {
+        const [rows] = await this.db.execute(
+          `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`,
+          params as never[],
+        );
+        if ((rows as Row[]).length > 0) batches.push(rows as Row[]);
+      });
+      yield* batches;
+      return;
+    }
     const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
     const size = batchSizeFor(opts?.batchSize ?? MAX_KEYS_PER_STATEMENT, this.capabilities.maxParameters);
     for (const chunk of chunkKeys(keys, size)) {
@@ -80,7 +93,15 @@ export class MysqlConnector implements Connector {
     }
   }
 
-  async deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number> {
+  async deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number> {
+    if (typeof keyColumn !== "string") {
+      let count = 0;
+      await this.byTuples(keyColumn, keys, [], undefined, async (where, params) => {
+        const [result] = await this.db.execute(`DELETE FROM ${q(table)} WHERE ${where}`, params as never[]);
+        count += (result as Header).affectedRows;
+      });
+      return count;
+    }
     const head = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
     let count = 0;
     for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
@@ -92,13 +113,25 @@ export class MysqlConnector implements Connector {
 
   async updateByKeys(
     table: string,
-    keyColumn: string,
+    keyColumn: KeyColumns,
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
     const names = columnsToSet(set);
-    const head = `UPDATE ${q(table)} SET ${names.map((n) => `${q(n)} = ?`).join(", ")} WHERE ${q(keyColumn)} IN `;
+    const assignments = names.map((n) => `${q(n)} = ?`).join(", ");
     const values = names.map((name) => set[name] ?? null);
+    if (typeof keyColumn !== "string") {
+      let count = 0;
+      await this.byTuples(keyColumn, keys, values, undefined, async (where, params) => {
+        const [result] = await this.db.execute(
+          `UPDATE ${q(table)} SET ${assignments} WHERE ${where}`,
+          params as never[],
+        );
+        count += (result as Header).affectedRows;
+      });
+      return count;
+    }
+    const head = `UPDATE ${q(table)} SET ${assignments} WHERE ${q(keyColumn)} IN `;
     let count = 0;
     for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
       const [result] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, [
@@ -111,9 +144,15 @@ export class MysqlConnector implements Connector {
     return count;
   }
 
-  async updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number> {
+  async updateEach(table: string, keyColumn: KeyColumns, updates: readonly RowUpdate[]): Promise<number> {
     const names = columnsOf(updates);
     if (names.length === 0) return 0;
+    if (typeof keyColumn !== "string") {
+      // Rows without a single-column key: one statement per row (such tables are few, and small).
+      let count = 0;
+      for (const u of updates) count += await this.updateByKeys(table, keyColumn, [u.key], u.set);
+      return count;
+    }
     // A derived table of (key, values…) joined on the key: one statement per chunk under the parameter limit.
     const perRow = names.length + 1;
     const size = Math.max(1, Math.floor(this.capabilities.maxParameters / perRow));
@@ -129,6 +168,28 @@ export class MysqlConnector implements Connector {
       count += (result as Header).affectedRows;
     }
     return count;
+  }
+
+  /** Statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
+  private byTuples(
+    columns: readonly string[],
+    keys: readonly unknown[],
+    prefix: readonly unknown[],
+    size: number | undefined,
+    statement: (where: string, params: unknown[]) => Promise<void>,
+  ): Promise<void> {
+    return forEachTupleChunk(
+      columns,
+      keys,
+      {
+        maxParameters: this.capabilities.maxParameters,
+        ...(size ? { size } : {}),
+        quote: q,
+        placeholder: () => "?",
+        prefix,
+      },
+      statement,
+    );
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {

@@ -9,11 +9,13 @@ import type {
   Connector,
   ConnectorCapabilities,
   IntrospectedTable,
+  KeyColumns,
   ReadOptions,
   Row,
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
+import { forEachTupleChunk } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
@@ -60,11 +62,23 @@ export class PostgresConnector implements Connector {
 
   async *readByKeys(
     table: string,
-    keyColumn: string,
+    keyColumn: KeyColumns,
     keys: readonly unknown[],
     columns: readonly string[],
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
+    if (typeof keyColumn !== "string") {
+      const batches: Row[][] = [];
+      await this.byTuples(keyColumn, keys, [], opts?.batchSize, async (where, params) => {
+        const { rows } = await this.db.query<Row>(
+          `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`,
+          params,
+        );
+        if (rows.length > 0) batches.push(rows);
+      });
+      yield* batches;
+      return;
+    }
     const sql = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
     // Without a batch size, one statement per MAX_KEYS_PER_STATEMENT keys: one array parameter costs the same at any size.
     const size =
@@ -75,7 +89,14 @@ export class PostgresConnector implements Connector {
     }
   }
 
-  async deleteByKeys(table: string, keyColumn: string, keys: readonly unknown[]): Promise<number> {
+  async deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number> {
+    if (typeof keyColumn !== "string") {
+      let count = 0;
+      await this.byTuples(keyColumn, keys, [], undefined, async (where, params) => {
+        count += (await this.db.query(`DELETE FROM ${q(table)} WHERE ${where}`, params)).rowCount ?? 0;
+      });
+      return count;
+    }
     const sql = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
     let count = 0;
     for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT))
@@ -85,12 +106,20 @@ export class PostgresConnector implements Connector {
 
   async updateByKeys(
     table: string,
-    keyColumn: string,
+    keyColumn: KeyColumns,
     keys: readonly unknown[],
     set: Readonly<Record<string, unknown>>,
   ): Promise<number> {
     const names = columnsToSet(set);
     const assignments = names.map((name, i) => `${q(name)} = $${i + 1}`).join(", ");
+    if (typeof keyColumn !== "string") {
+      let count = 0;
+      const prefix = names.map((name) => set[name]);
+      await this.byTuples(keyColumn, keys, prefix, undefined, async (where, params) => {
+        count += (await this.db.query(`UPDATE ${q(table)} SET ${assignments} WHERE ${where}`, params)).rowCount ?? 0;
+      });
+      return count;
+    }
     const sql = `UPDATE ${q(table)} SET ${assignments} WHERE ${q(keyColumn)} = ANY($${names.length + 1})`;
     const values = names.map((name) => set[name]);
     let count = 0;
@@ -100,9 +129,15 @@ export class PostgresConnector implements Connector {
     return count;
   }
 
-  async updateEach(table: string, keyColumn: string, updates: readonly RowUpdate[]): Promise<number> {
+  async updateEach(table: string, keyColumn: KeyColumns, updates: readonly RowUpdate[]): Promise<number> {
     const names = columnsOf(updates);
     if (names.length === 0) return 0;
+    if (typeof keyColumn !== "string") {
+      // Rows without a single-column key: one statement per row (such tables are few, and small).
+      let count = 0;
+      for (const u of updates) count += await this.updateByKeys(table, keyColumn, [u.key], u.set);
+      return count;
+    }
     // The rows travel as one jsonb parameter, typed by the table's own row type: no per-column casts to guess.
     const assignments = names.map((name) => `${q(name)} = v.${q(name)}`).join(", ");
     const sql = `UPDATE ${q(table)} AS t SET ${assignments}
@@ -113,6 +148,28 @@ export class PostgresConnector implements Connector {
       count += (await this.db.query(sql, [json])).rowCount ?? 0;
     }
     return count;
+  }
+
+  /** Statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
+  private byTuples(
+    columns: readonly string[],
+    keys: readonly unknown[],
+    prefix: readonly unknown[],
+    size: number | undefined,
+    statement: (where: string, params: unknown[]) => Promise<void>,
+  ): Promise<void> {
+    return forEachTupleChunk(
+      columns,
+      keys,
+      {
+        maxParameters: CAPABILITIES.maxParameters,
+        ...(size ? { size } : {}),
+        quote: q,
+        placeholder: (i) => `$${i}`,
+        prefix,
+      },
+      statement,
+    );
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {
