@@ -248,6 +248,14 @@ export const ERRORS = {
       `writing ${p.collection} failed, so nothing was changed in dataset "${p.dataset}" (rolled back): ${p.detail}`,
     fix: "Fix the cause (a constraint the manifest does not know of, a permission), then run the same request again: it is idempotent and finishes what is left.",
   }),
+  STW_ENGINE_KEY_CYCLE: define<{ collections: string; keys: string }>({
+    status: 409,
+    summary:
+      "An erasure would delete rows that name one another through NOT NULL foreign keys: no order can satisfy the database.",
+    message: (p) =>
+      `erasure deletes rows of ${p.collections}, which name one another through NOT NULL foreign keys (${p.keys}); nothing was written`,
+    fix: "Make one of these keys nullable or ON DELETE CASCADE (or DEFERRABLE INITIALLY DEFERRED on PostgreSQL), or mask one collection's rows instead of deleting them (`erasure: {action: mask, …}`); `steward check --connection DATASET=URL` reports it as SC018.",
+  }),
   STW_ENGINE_UNKNOWN_IDENTITY: define<{ value: string; allowed: readonly string[] }>({
     status: 400,
     summary: "A request names an identity type that no dataset field carries.",

@@ -109,4 +109,22 @@ export const CHECK_RULES = {
     "A jurisdiction's `deadline` or `extension` differs from its law's rule pack",
     "Write the law's figure in the law's unit (`deadline: 1 month` for the GDPR, `deadline: 45 days` for the CCPA): requests are answered by the law's deadline and the notice states it, whatever the manifest says.",
   ),
+  undeclaredForeignKey: rule(
+    "SC016",
+    "warning",
+    "The live schema has a foreign key between two described collections that the manifest does not declare (`--connection`)",
+    "Declare the reference on the referencing field (`fides_meta.references`, with `steward: {follow: false}` if the row it names is someone else's). Until then erasure orders by the live key on every run.",
+  ),
+  undescribedReferencingTable: rule(
+    "SC017",
+    "warning",
+    "A table the manifest does not describe has a foreign key into a described collection (`--connection`)",
+    "Describe the table in its dataset: while it is missing, its rows make the database refuse the described rows' delete (NO ACTION, RESTRICT), change (SET NULL) or vanish with them (CASCADE, counted in the outcome), and no request reaches them.",
+  ),
+  unsatisfiableKeyCycle: rule(
+    "SC018",
+    "error",
+    "Erasure would delete rows that name one another through NOT NULL foreign keys: no order satisfies the database (`--connection`)",
+    "Make one of the keys nullable or ON DELETE CASCADE (or DEFERRABLE INITIALLY DEFERRED on PostgreSQL), or mask one collection's rows instead of deleting them.",
+  ),
 } as const satisfies Record<string, CheckRule>;

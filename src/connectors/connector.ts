@@ -71,6 +71,19 @@ export interface IntrospectedForeignKey {
   readonly columns: readonly string[];
   readonly referencedTable: string;
   readonly referencedColumns: readonly string[];
+  /** What the database does to these rows when the row they reference is deleted (absent: the store does not say). */
+  readonly onDelete?: OnDelete;
+}
+
+export type OnDelete = "no_action" | "restrict" | "cascade" | "set_null" | "set_default";
+
+/** `CASCADE`, `SET NULL`, `NO ACTION`… as the stores spell them → `OnDelete` (unknown spellings: absent). */
+export function onDeleteOf(rule: string | null | undefined): OnDelete | undefined {
+  const key = String(rule ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, "_");
+  return (["no_action", "restrict", "cascade", "set_null", "set_default"] as const).find((r) => r === key);
 }
 
 export interface IntrospectedTable {

@@ -13,10 +13,12 @@
  *   await stores.closeAll();
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Row } from "../connectors/connector.ts";
+import type { IntrospectedTable, Row } from "../connectors/connector.ts";
+import { stewardError } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Field, Manifest } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
+import { compareLiveSchema, keyCycleFindings, type LiveTables } from "../plan/live-schema.ts";
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
@@ -42,6 +44,11 @@ export interface CollectionCounts {
   updated: number;
   /** Erasure: of the kept rows, those that still lost a field (their own mask setting); absent when none. */
   kept_masked?: number;
+  /**
+   * Erasure: rows of other tables the database deleted with this collection's rows (ON DELETE CASCADE), per table
+   * (`dataset.table`); absent when none.
+   */
+  cascaded?: Record<string, number>;
 }
 
 export interface ErasureProof {
@@ -68,6 +75,13 @@ export interface RequestOutcome {
   readonly access?: AccessResult;
   /** Erasure: the manifest exemptions that kept rows (their reasons go into the person's answer). */
   readonly exemptions?: readonly string[];
+  /** Erasure: what the live schema says that the manifest does not (SC016–SC018); absent when nothing. */
+  readonly findings?: readonly {
+    readonly code: string;
+    readonly severity: "error" | "warning";
+    readonly collection: string;
+    readonly message: string;
+  }[];
 }
 
 export interface RunOptions {
@@ -167,7 +181,34 @@ export async function runErasure(
   options: RunOptions = {},
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
-  const plan = options.plan ?? buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
+  let plan = options.plan ?? buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
+  // The live schema before anything is read or written: undeclared foreign keys order the erasure too, CASCADE keys
+  // are counted, and a cycle of NOT NULL keys no order satisfies stops the request here.
+  const tables = await liveTables(stores, plan);
+  const schema = compareLiveSchema(manifest, tables);
+  if (schema.order.length > 0 && !options.plan)
+    plan = buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order: schema.order });
+  const findings = [...schema.findings, ...keyCycleFindings(plan, tables)];
+  const cycle = findings.find((f) => f.cycle);
+  if (cycle?.cycle) {
+    const coded = stewardError("STW_ENGINE_KEY_CYCLE", {
+      collections: cycle.cycle.collections.join(", "),
+      keys: cycle.cycle.keys,
+    });
+    return {
+      request,
+      action: "erasure",
+      collections: emptyCounts(plan),
+      unreached: [],
+      notes: {},
+      findings: findings.map(({ code, severity, collection, message }) => ({ code, severity, collection, message })),
+      failed: {
+        dataset: plan.steps.find((s) => s.collection === cycle.collection)!.dataset,
+        why: `${coded.code}: ${coded.message}`,
+        skipped: [],
+      },
+    };
+  }
   // Only what deciding needs is read: references, and the fields a mask may write (a row masked instead of deleted
   // has the rest read when that is decided). Collections whose rows all go are deleted by key, without a read.
   const toDecide = (step: CollectionStep, fields: ReadonlyMap<string, Field>) => [
@@ -177,8 +218,12 @@ export async function runErasure(
     ...(step.treatment?.kind === "mask_fields"
       ? step.treatment.fields.filter((f) => f.kind === "mask").map((f) => f.field)
       : []),
+    // The key a CASCADE names, to count what the database removes with the rows.
+    ...schema.cascades.filter((c) => c.parent === step.collection).flatMap((c) => c.parentColumns),
   ];
-  const direct = directDeletes(manifest, plan);
+  // A collection the database cascades from is read first, so that what the cascade removes can be counted.
+  const cascadeParents = new Set(schema.cascades.map((c) => c.parent));
+  const direct = new Set([...directDeletes(manifest, plan)].filter((c) => !cascadeParents.has(c)));
   const found = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: toDecide,
@@ -224,6 +269,7 @@ export async function runErasure(
       rows: d.found.rows,
       changes: list,
       byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
+      cascades: schema.cascades.filter((c) => c.parent === step.collection),
     });
   }
   const written = await writeChanges(plan, changes, stores, options.events);
@@ -231,6 +277,7 @@ export async function runErasure(
     counts[collection]!.deleted = n.deleted;
     counts[collection]!.masked = n.masked;
     if (n.keptChanged > 0) counts[collection]!.kept_masked = n.keptChanged;
+    if (n.cascaded.size > 0) counts[collection]!.cascaded = Object.fromEntries(n.cascaded);
     // A collection deleted by key was not read first: what it found is what went.
     if (direct.has(collection)) counts[collection]!.read = n.deleted;
   }
@@ -255,6 +302,16 @@ export async function runErasure(
     complete: proof.complete,
     residual: Object.values(proof.collections).reduce((n, c) => n + c.residual, 0),
   });
+  for (const [collection, n] of written.counts) {
+    const set = decisions.notes.get(collection) ?? new Set<string>();
+    for (const [table, rows] of n.cascaded)
+      set.add(`deleting these rows made the database delete ${rows} row(s) of ${table} with them (ON DELETE CASCADE)`);
+    for (const table of n.uncounted)
+      set.add(
+        `the database may have deleted rows of ${table} with these (ON DELETE CASCADE); the key they name is not in the manifest, so they were not counted`,
+      );
+    if (set.size > 0) decisions.notes.set(collection, set);
+  }
   const notes = Object.fromEntries([...decisions.notes].map(([c, set]) => [c, [...set]]));
   const exemptions = new Set<string>();
   for (const d of decisions.collections.values())
@@ -266,6 +323,16 @@ export async function runErasure(
     collections: counts,
     unreached: unreachedOf(plan, found),
     notes,
+    ...(findings.length > 0
+      ? {
+          findings: findings.map(({ code, severity, collection, message }) => ({
+            code,
+            severity,
+            collection,
+            message,
+          })),
+        }
+      : {}),
     proof,
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
@@ -393,6 +460,16 @@ export async function runRectification(
     notes: {},
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
+}
+
+/** The introspected tables of every dataset the plan touches; a store that cannot say is left out. */
+async function liveTables(stores: Stores, plan: Plan): Promise<LiveTables> {
+  const out = new Map<string, ReadonlyMap<string, IntrospectedTable>>();
+  for (const dataset of new Set(plan.steps.map((s) => s.dataset))) {
+    const tables = await stores.tablesOf(dataset).catch(() => undefined);
+    if (tables) out.set(dataset, tables);
+  }
+  return out;
 }
 
 const findOptions = (options: RunOptions) => ({

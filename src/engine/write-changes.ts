@@ -18,6 +18,7 @@
  */
 import type { Connector, KeyColumns, Row, RowUpdate } from "../connectors/connector.ts";
 import { isStewardError, stewardError } from "../errors.ts";
+import type { Cascade } from "../plan/live-schema.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { EngineEvents } from "./events.ts";
 import { scrub } from "./find-rows.ts";
@@ -44,6 +45,8 @@ export interface CollectionChanges {
   readonly byLookup?: ReadonlyMap<string, readonly unknown[]>;
   /** Delete every row the lookups' values match, without rows read first (`byLookup` says which). */
   readonly direct?: boolean;
+  /** ON DELETE CASCADE keys into this collection: what the database deletes with its rows is counted first. */
+  readonly cascades?: readonly Cascade[];
 }
 
 export interface WriteCounts {
@@ -52,6 +55,10 @@ export interface WriteCounts {
   masked: number;
   /** Rows kept on purpose that still lost a field. */
   keptChanged: number;
+  /** Rows of other tables (`dataset.table`) the database deleted with this collection's rows (ON DELETE CASCADE). */
+  cascaded: Map<string, number>;
+  /** CASCADE tables whose rows could not be counted (the key they name was not read). */
+  uncounted: Set<string>;
 }
 
 export interface WriteOutcome {
@@ -188,7 +195,7 @@ type StoreOutcome =
 class RolledBack extends Error {}
 
 async function writeCollection(tx: Connector, c: CollectionChanges): Promise<WriteCounts> {
-  const counts: WriteCounts = { deleted: 0, masked: 0, keptChanged: 0 };
+  const counts: WriteCounts = { deleted: 0, masked: 0, keptChanged: 0, cascaded: new Map(), uncounted: new Set() };
   if (c.direct) {
     for (const [field, values] of c.byLookup ?? []) counts.deleted += await tx.deleteByKeys(c.table, field, values);
     return counts;
@@ -225,10 +232,36 @@ async function writeCollection(tx: Connector, c: CollectionChanges): Promise<Wri
     if (columns.startsWith("kept")) counts.keptChanged += n;
     else counts.masked += n;
   }
+  await countCascades(tx, c, counts);
   if (c.key !== undefined) counts.deleted += await tx.deleteByKeys(c.table, c.key, deletes);
   else if (c.changes.some((x) => x?.kind === "delete"))
     for (const [field, values] of c.byLookup ?? []) counts.deleted += await tx.deleteByKeys(c.table, field, values);
   return counts;
+}
+
+/**
+ * Counts, inside the transaction and just before the delete, the rows an ON DELETE CASCADE key will take with the
+ * rows to delete: rows of the child table holding their values. Rows of planned children were already erased before
+ * (children go first), so what is counted is what the database removes on its own.
+ */
+async function countCascades(tx: Connector, c: CollectionChanges, counts: WriteCounts): Promise<void> {
+  const deleted = c.rows.filter((_, i) => c.changes[i]?.kind === "delete");
+  for (const cascade of c.cascades ?? []) {
+    if (deleted.length === 0) break;
+    if (!cascade.parentColumns.every((column) => column in deleted[0]!)) {
+      counts.uncounted.add(`${cascade.dataset}.${cascade.table}`);
+      continue;
+    }
+    const single = cascade.columns.length === 1;
+    const keys = deleted.map((r) => (single ? r[cascade.parentColumns[0]!] : cascade.parentColumns.map((p) => r[p])));
+    let n = 0;
+    for await (const batch of tx.readByKeys(cascade.table, single ? cascade.columns[0]! : cascade.columns, keys, [
+      ...cascade.columns,
+    ]))
+      n += batch.length;
+    const name = `${cascade.dataset}.${cascade.table}`;
+    if (n > 0) counts.cascaded.set(name, (counts.cascaded.get(name) ?? 0) + n);
+  }
 }
 
 /** Whether two sets of new values are the same: same columns, each the same primitive (masks and rectified values are). */

@@ -29,6 +29,11 @@ export interface PlanRequest {
    * keys of its due rows (identity type `row:dataset.collection`), so erasure starts from those rows.
    */
   readonly seeds?: readonly IdentitySeed[];
+  /**
+   * Erasure order the live schema adds (its undeclared foreign keys, `compareLiveSchema`): `first` is erased before
+   * `next`.
+   */
+  readonly order?: readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[];
 }
 
 interface Located {
@@ -118,7 +123,9 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
   };
 
   const { order: stepOrder, cycles } =
-    request.action === "erasure" ? eraseOrder(order, byAddress) : { order, cycles: [] as CollectionAddress[][] };
+    request.action === "erasure"
+      ? eraseOrder(order, byAddress, request.order)
+      : { order, cycles: [] as CollectionAddress[][] };
   const steps = stepOrder.map(step);
 
   const reached = new Set(order);

@@ -14,6 +14,7 @@ interface Located {
 export function eraseOrder(
   reached: readonly CollectionAddress[],
   byAddress: ReadonlyMap<CollectionAddress, Located>,
+  extra: readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[] = [],
 ): { order: CollectionAddress[]; cycles: CollectionAddress[][] } {
   const inPlan = new Set(reached);
   const before = new Map<CollectionAddress, Set<CollectionAddress>>(reached.map((a) => [a, new Set()]));
@@ -37,6 +38,7 @@ export function eraseOrder(
     }
     for (const other of collection.erase_after) constrain(other, address);
   }
+  for (const { first, next } of extra) constrain(first, next);
 
   // Kahn's algorithm, ties broken by traversal order so the plan is stable.
   const incoming = new Map<CollectionAddress, number>(reached.map((a) => [a, 0]));

@@ -115,6 +115,8 @@ export function runConformance(harness: ConformanceHarness): void {
         { columns: ["parent_id"], referencedTable: "parent", referencedColumns: ["id"] },
       ]);
       expect(child?.foreignKeys[0]?.name).toBeTruthy();
+      // No ON DELETE clause: the store's default, which refuses the parent's delete (MariaDB calls it RESTRICT).
+      expect(["no_action", "restrict"]).toContain(child?.foreignKeys[0]?.onDelete);
     });
 
     test("readByKeys returns exactly the rows of the keys, only the columns asked", async () => {

@@ -197,8 +197,20 @@ describe("sqlite connector specifics", () => {
         ["z", true, false],
       ]);
       expect(ref?.foreignKeys).toEqual([
-        { name: "ref_a_b_fkey", columns: ["a", "b"], referencedTable: "pair", referencedColumns: ["x", "y"] },
-        { name: "ref_code_fkey", columns: ["code"], referencedTable: "loose", referencedColumns: ["code"] },
+        {
+          name: "ref_a_b_fkey",
+          columns: ["a", "b"],
+          referencedTable: "pair",
+          referencedColumns: ["x", "y"],
+          onDelete: "no_action",
+        },
+        {
+          name: "ref_code_fkey",
+          columns: ["code"],
+          referencedTable: "loose",
+          referencedColumns: ["code"],
+          onDelete: "no_action",
+        },
       ]);
     } finally {
       await db.close();

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { withLiveSchema } from "../../check/live-schema-checks.ts";
 import { runChecks } from "../../check/run-checks.ts";
 import { formatLocation } from "../../errors.ts";
 import { parseManifestDir } from "../../fs/load-manifest-dir.ts";
+import { liveTablesOf } from "../live-schema-of.ts";
 import { EXIT, runAction } from "../run-action.ts";
 
 export function register(program: Command): void {
@@ -10,8 +12,14 @@ export function register(program: Command): void {
     .description("Validate and lint the manifest. Exit 0 clean, 1 with findings, 2 on unusable input.")
     .argument("[dir]", "manifest folder", ".")
     .option("--json", "print {errors, warnings, summary} as JSON")
+    .option(
+      "--connection <DATASET=URL>",
+      "also compare the manifest with this dataset's live schema: SC016–SC018 (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .action(
-      runAction(async (dir: string, options: { json?: boolean }) => {
+      runAction(async (dir: string, options: { json?: boolean; connection: string[] }) => {
         const { manifest, errors } = await parseManifestDir(dir);
         if (!manifest) {
           if (options.json) {
@@ -30,7 +38,10 @@ export function register(program: Command): void {
           }
           return EXIT.failure;
         }
-        const report = runChecks(manifest);
+        const report =
+          options.connection.length > 0
+            ? withLiveSchema(manifest, runChecks(manifest), await liveTablesOf(manifest, options.connection))
+            : runChecks(manifest);
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify({ ...report, summary: { usable: true, ...report.summary } }, null, 2)}\n`,

@@ -188,10 +188,17 @@ function summary(o: RequestOutcome): unknown {
         c,
         o.action === "rectification"
           ? { read: n.read, updated: n.updated, kept: n.kept }
-          : { read: n.read, deleted: n.deleted, masked: n.masked, kept: n.kept },
+          : {
+              read: n.read,
+              deleted: n.deleted,
+              masked: n.masked,
+              kept: n.kept,
+              ...(n.cascaded ? { cascaded: n.cascaded } : {}),
+            },
       ]),
     ),
     unreached: o.unreached,
+    ...(o.findings ? { findings: o.findings } : {}),
     ...(o.proof ? { proof: o.proof } : {}),
     ...(Object.keys(o.notes).length > 0 ? { notes: o.notes } : {}),
     ...(o.failed ? { failed: o.failed } : {}),
@@ -215,6 +222,7 @@ function report(o: RequestOutcome): string {
     ),
   ];
   for (const [c, notes] of Object.entries(o.notes)) for (const n of notes) lines.push(`note ${c}: ${n}`);
+  for (const f of o.findings ?? []) lines.push(`${f.severity} ${f.code}: ${f.message}`);
   // One line per reason: a store that does not answer is one problem, not one per collection.
   const byWhy = new Map<string, string[]>();
   for (const u of o.unreached) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.collection]);

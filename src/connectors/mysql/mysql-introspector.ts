@@ -2,7 +2,12 @@
  * Reads tables, columns, keys and foreign keys of the connected database from `information_schema` in three queries.
  * Column names are aliased to lower case because MySQL and MariaDB spell them differently.
  */
-import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from "../connector.ts";
+import {
+  type IntrospectedColumn,
+  type IntrospectedForeignKey,
+  type IntrospectedTable,
+  onDeleteOf,
+} from "../connector.ts";
 import type { MysqlQueryable } from "./mysql-connector.ts";
 
 const COLUMNS = `
@@ -21,11 +26,14 @@ WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND COLUMN_NAME IS NOT NULL
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`;
 
 const FOREIGN_KEYS = `
-SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, COLUMN_NAME AS column_name,
-       REFERENCED_TABLE_NAME AS referenced_table, REFERENCED_COLUMN_NAME AS referenced_column
-FROM information_schema.KEY_COLUMN_USAGE
-WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
-ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`;
+SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name,
+       k.REFERENCED_TABLE_NAME AS referenced_table, k.REFERENCED_COLUMN_NAME AS referenced_column,
+       r.DELETE_RULE AS on_delete
+FROM information_schema.KEY_COLUMN_USAGE k
+LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.TABLE_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
 
 interface ColumnRow {
   table_name: string;
@@ -46,6 +54,7 @@ interface ForeignKeyRow {
   column_name: string;
   referenced_table: string;
   referenced_column: string;
+  on_delete: string | null;
 }
 
 const CHARACTER_TYPES = new Set(["char", "varchar"]);
@@ -94,6 +103,7 @@ export async function introspectMysql(db: MysqlQueryable): Promise<IntrospectedT
             columns: rows.map((r) => r.column_name),
             referencedTable: rows[0]?.referenced_table ?? "",
             referencedColumns: rows.map((r) => r.referenced_column),
+            ...(onDeleteOf(rows[0]?.on_delete) ? { onDelete: onDeleteOf(rows[0]?.on_delete)! } : {}),
           }),
         ),
     }));

@@ -2,7 +2,12 @@
  * Reads tables, columns, keys and foreign keys of the current schema from `pg_catalog` in three queries (the catalog
  * is exact about unique indexes and column order, which `information_schema` is not).
  */
-import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from "../connector.ts";
+import {
+  type IntrospectedColumn,
+  type IntrospectedForeignKey,
+  type IntrospectedTable,
+  onDeleteOf,
+} from "../connector.ts";
 import type { PostgresQueryable } from "./postgres-connector.ts";
 
 const COLUMNS = `
@@ -27,6 +32,8 @@ WHERE n.nspname = current_schema() AND i.indisunique AND i.indpred IS NULL AND i
 
 const FOREIGN_KEYS = `
 SELECT c.relname AS table_name, con.conname AS name, rc.relname AS referenced_table,
+       CASE con.confdeltype WHEN 'c' THEN 'cascade' WHEN 'r' THEN 'restrict' WHEN 'n' THEN 'set null'
+         WHEN 'd' THEN 'set default' ELSE 'no action' END AS on_delete,
        array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, pos)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.pos) AS columns,
        array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
@@ -56,6 +63,7 @@ interface ForeignKeyRow {
   referenced_table: string;
   columns: string[];
   referenced_columns: string[];
+  on_delete: string;
 }
 
 export async function introspectPostgres(db: PostgresQueryable): Promise<IntrospectedTable[]> {
@@ -91,6 +99,7 @@ export async function introspectPostgres(db: PostgresQueryable): Promise<Introsp
             columns: f.columns,
             referencedTable: f.referenced_table,
             referencedColumns: f.referenced_columns,
+            ...(onDeleteOf(f.on_delete) ? { onDelete: onDeleteOf(f.on_delete)! } : {}),
           }),
         ),
     }));

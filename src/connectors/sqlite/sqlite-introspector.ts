@@ -4,7 +4,12 @@
  * from a `varchar(N)`-like declaration — SQLite itself does not enforce it, but the application that declared it does.
  */
 import type Database from "better-sqlite3";
-import type { IntrospectedColumn, IntrospectedForeignKey, IntrospectedTable } from "../connector.ts";
+import {
+  type IntrospectedColumn,
+  type IntrospectedForeignKey,
+  type IntrospectedTable,
+  onDeleteOf,
+} from "../connector.ts";
 
 // Ordinary tables of `main`: no views, virtual tables, their shadow tables or SQLite's own `sqlite_*` tables.
 const TABLES = `t.schema = 'main' AND t.type = 'table' AND lower(substr(t.name, 1, 7)) <> 'sqlite_'`;
@@ -29,7 +34,8 @@ GROUP BY t.name, i.name
 HAVING count(*) = 1 AND min(k.name) IS NOT NULL`;
 
 const FOREIGN_KEYS = `
-SELECT t.name AS table_name, f.id, f."table" AS referenced_table, f."from" AS column_name, f."to" AS referenced_column
+SELECT t.name AS table_name, f.id, f."table" AS referenced_table, f."from" AS column_name, f."to" AS referenced_column,
+       f.on_delete
 FROM pragma_table_list AS t JOIN pragma_foreign_key_list(t.name, t.schema) AS f
 WHERE ${TABLES}
 ORDER BY t.name, f.id, f.seq`;
@@ -53,6 +59,7 @@ interface ForeignKeyRow {
   column_name: string;
   /** NULL when the constraint names only the table: it then refers to that table's primary key. */
   referenced_column: string | null;
+  on_delete: string;
 }
 
 const CHARACTER_LIMIT =
@@ -84,6 +91,7 @@ function foreignKeysOf(
         referencedColumns: parts.every((p) => p.referenced_column === null)
           ? [...(primaryKeys.get(referencedTable) ?? [])]
           : parts.map((p) => p.referenced_column ?? ""),
+        ...(onDeleteOf(parts[0]?.on_delete) ? { onDelete: onDeleteOf(parts[0]?.on_delete)! } : {}),
       };
     })
     .sort((a, b) => byName(a.name, b.name));
