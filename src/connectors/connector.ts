@@ -88,6 +88,15 @@ export function onDeleteOf(rule: string | null | undefined): OnDelete | undefine
 
 export interface IntrospectedTable {
   readonly name: string;
+  /** `view`: rows can be read but not written (absent: a table). */
+  readonly kind?: "view";
+  /**
+   * The partitions a partitioned table's rows live in (PostgreSQL declarative partitioning, sub-partitions included;
+   * MariaDB/MySQL `PARTITION BY`). They are not tables of their own here: the table is read and written through.
+   */
+  readonly partitions?: readonly string[];
+  /** PostgreSQL tables that inherit from this one (`INHERITS`): reading or deleting through it covers their rows. */
+  readonly inheritedBy?: readonly string[];
   /** In table order. */
   readonly columns: readonly IntrospectedColumn[];
   /** Empty when the table has none. */

@@ -31,8 +31,23 @@ const ADDRESSABLE = /^[^.\s]+$/;
 
 export function discoverDataset(input: DiscoverInput): Discovery {
   const notes: string[] = [];
+  // A table inheriting from another is folded into it: reading or erasing through the parent covers its rows.
+  const inheritedFrom = new Map(input.tables.flatMap((t) => (t.inheritedBy ?? []).map((c) => [c, t.name] as const)));
   const tables = input.tables.filter((t) => {
+    if (t.kind === "view") {
+      notes.push(`"${t.name}" is a view: it cannot be written, so it was left out (describe the tables it reads)`);
+      return false;
+    }
+    const parent = inheritedFrom.get(t.name);
+    if (parent) {
+      notes.push(`table "${t.name}" inherits from "${parent}": its rows are read and erased through "${parent}"`);
+      return false;
+    }
     if (t.columns.length === 0) notes.push(`table "${t.name}" was left out: it has no columns`);
+    if (t.columns.length > 0 && t.partitions && t.partitions.length > 0)
+      notes.push(
+        `table "${t.name}" is partitioned (${t.partitions.length} partition(s): ${t.partitions.slice(0, 3).join(", ")}${t.partitions.length > 3 ? ", …" : ""}): one collection, read and written through "${t.name}"`,
+      );
     return t.columns.length > 0;
   });
 

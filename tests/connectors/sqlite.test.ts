@@ -181,7 +181,13 @@ describe("sqlite connector specifics", () => {
     const db = await createSqliteConnector(url);
     try {
       const tables = await db.introspect();
-      expect(tables.map((t) => t.name)).toEqual(["loose", "pair", "ref"]);
+      // A view is listed, marked: it can be read, not written.
+      expect(tables.map((t) => [t.name, t.kind ?? "table"])).toEqual([
+        ["loose", "table"],
+        ["pair", "table"],
+        ["ref", "table"],
+        ["v", "view"],
+      ]);
       const [loose, pair, ref] = tables;
       expect(loose?.columns).toEqual([
         // A rowid table's text key may hold NULL; SQLite spells its standard type names (TEXT, INT, …) in capitals.

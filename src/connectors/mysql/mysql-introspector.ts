@@ -12,11 +12,19 @@ import type { MysqlQueryable } from "./mysql-connector.ts";
 
 const COLUMNS = `
 SELECT c.TABLE_NAME AS table_name, c.COLUMN_NAME AS column_name, c.COLUMN_TYPE AS type,
-       c.IS_NULLABLE = 'YES' AS nullable, c.CHARACTER_MAXIMUM_LENGTH AS max_length, c.DATA_TYPE AS data_type
+       c.IS_NULLABLE = 'YES' AS nullable, c.CHARACTER_MAXIMUM_LENGTH AS max_length, c.DATA_TYPE AS data_type,
+       t.TABLE_TYPE = 'VIEW' AS is_view
 FROM information_schema.COLUMNS c
 JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
+WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE IN ('BASE TABLE', 'VIEW')
 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`;
+
+// The partitions (and sub-partitions) of partitioned tables: one table each, read and written through.
+const PARTITIONS = `
+SELECT TABLE_NAME AS table_name, COALESCE(SUBPARTITION_NAME, PARTITION_NAME) AS partition_name
+FROM information_schema.PARTITIONS
+WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL
+ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION`;
 
 // Primary keys and unique indexes (MySQL has no partial indexes), with their columns in index order.
 const KEYS = `
@@ -42,6 +50,7 @@ interface ColumnRow {
   nullable: number;
   max_length: number | string | null;
   data_type: string;
+  is_view: number | string;
 }
 interface KeyRow {
   table_name: string;
@@ -70,6 +79,8 @@ export async function introspectMysql(db: MysqlQueryable): Promise<IntrospectedT
   const [columns] = await db.query(COLUMNS);
   const [keyRows] = await db.query(KEYS);
   const [fkRows] = await db.query(FOREIGN_KEYS);
+  const [partitionRows] = await db.query(PARTITIONS);
+  const partitions = groupBy(partitionRows as { table_name: string; partition_name: string }[], (p) => p.table_name);
 
   const indexes = [...groupBy(keyRows as KeyRow[], (k) => `${k.table_name}\0${k.index_name}`).values()];
   const uniqueColumns = new Set(
@@ -82,6 +93,8 @@ export async function introspectMysql(db: MysqlQueryable): Promise<IntrospectedT
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, cols]) => ({
       name,
+      ...(cols.some((c) => Boolean(Number(c.is_view))) ? { kind: "view" as const } : {}),
+      ...(partitions.has(name) ? { partitions: partitions.get(name)!.map((p) => p.partition_name) } : {}),
       columns: cols.map(
         (c): IntrospectedColumn => ({
           name: c.column_name,

@@ -12,12 +12,12 @@ import {
 } from "../connector.ts";
 
 // Ordinary tables of `main`: no views, virtual tables, their shadow tables or SQLite's own `sqlite_*` tables.
-const TABLES = `t.schema = 'main' AND t.type = 'table' AND lower(substr(t.name, 1, 7)) <> 'sqlite_'`;
+const TABLES = `t.schema = 'main' AND t.type IN ('table', 'view') AND lower(substr(t.name, 1, 7)) <> 'sqlite_'`;
 
 // table_xinfo also lists generated columns (hidden 2 or 3), which can hold personal data; hidden 1 is a virtual
 // table's hidden column.
 const COLUMNS = `
-SELECT t.name AS table_name, t.wr OR t.strict AS strict_key, c.name AS column_name, c.type, c."notnull" AS not_null, c.pk
+SELECT t.name AS table_name, t.type = 'view' AS is_view, t.wr OR t.strict AS strict_key, c.name AS column_name, c.type, c."notnull" AS not_null, c.pk
 FROM pragma_table_list AS t JOIN pragma_table_xinfo(t.name, t.schema) AS c
 WHERE ${TABLES} AND c.hidden <> 1
 ORDER BY t.name, c.cid`;
@@ -42,6 +42,7 @@ ORDER BY t.name, f.id, f.seq`;
 
 interface ColumnRow {
   table_name: string;
+  is_view: number;
   strict_key: number;
   column_name: string;
   type: string;
@@ -120,6 +121,7 @@ export function introspectSqlite(db: Database.Database): IntrospectedTable[] {
       const single = primaryKey.length === 1;
       return {
         name,
+        ...(cols.some((c) => c.is_view === 1) ? { kind: "view" as const } : {}),
         columns: cols.map((c): IntrospectedColumn => {
           // A rowid alias (`INTEGER PRIMARY KEY`), a WITHOUT ROWID or a STRICT table's key cannot hold NULL; any other
           // primary key column of a rowid table can unless declared NOT NULL (a documented SQLite quirk).
