@@ -26,6 +26,7 @@ export function columnShapes(
       unique: column ? column.unique : field.primary_key,
       ...(maxLength !== undefined ? { maxLength } : {}),
       reference,
+      ...(foreign.has(name) ? { foreignKey: true } : {}),
     });
   }
   return shapes;

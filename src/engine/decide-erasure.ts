@@ -52,6 +52,10 @@ export interface CollectionDecision {
   readonly shapes: ReadonlyMap<string, ColumnShape>;
   /** Why fields could not be masked, once per field. */
   readonly retained: Map<string, string>;
+  /** Columns a real foreign key of the store points at (a UNIQUE token, a key): masking one would break it. */
+  readonly named: ReadonlySet<string>;
+  /** Fields the manifest's references name (a key, a UNIQUE handle): what other rows find this row by. */
+  readonly referencedBy: ReadonlySet<string>;
 }
 
 export interface ErasureDecisions {
@@ -85,16 +89,22 @@ export async function decideErasure(
 
   for (const [address, c] of found.collections) {
     if (found.unreached.has(address)) continue;
-    const table = await stores
-      .tablesOf(c.step.dataset)
-      .then((t) => t.get(c.step.name))
-      .catch(() => undefined);
+    const tables = await stores.tablesOf(c.step.dataset).catch(() => undefined);
+    const table = tables?.get(c.step.name);
+    // Columns of this table a real foreign key points at (a UNIQUE token): a mask would break those rows' keys.
+    const named = new Set(
+      [...(tables?.values() ?? [])].flatMap((t) =>
+        t.foreignKeys.filter((k) => k.referencedTable === c.step.name).flatMap((k) => k.referencedColumns),
+      ),
+    );
     const decision: CollectionDecision = {
       found: c,
       direct: direct.has(address),
       fates: [],
       shapes: columnShapes(c.fields, table, (name) => referencing.has(`${address}|${name}`)),
       retained: new Map(),
+      named,
+      referencedBy: new Set(links.filter((l) => l.parent === address).map((l) => l.parentKey)),
     };
     collections.set(address, decision);
     c.rows.forEach((row, i) => {
@@ -307,6 +317,10 @@ function computeMasks(
   for (const spec of specs) {
     const shape = d.shapes.get(spec.field);
     if (!shape || !(spec.field in row)) continue;
+    if (d.named.has(spec.field)) {
+      d.retained.set(spec.field, "a foreign key of other rows points at it: masking it would break their reference");
+      continue;
+    }
     const outcome = maskValue(
       row[spec.field],
       shape,
@@ -335,11 +349,18 @@ function ownMasks(found: FoundCollection, row: number): MaskSpec[] {
   return out;
 }
 
-/** Masks for a row that was to be deleted but must stay: every personal field but the key and those kept on purpose. */
+/**
+ * Masks for a row that was to be deleted but must stay: every personal field but the key, the fields other rows refer
+ * to it by (it stays for them: masking those would cut them off), and those kept on purpose.
+ */
 function downgradeMasks(d: CollectionDecision): MaskSpec[] {
   const out: MaskSpec[] = [];
   for (const [name, f] of d.found.fields) {
     if (f.fields.length > 0 || !isPersonalField(f) || name === d.found.key || f.primary_key) continue;
+    if (d.referencedBy.has(name)) {
+      d.retained.set(name, "other rows refer to this row by it, and the row stays for them");
+      continue;
+    }
     const e = f.erasure;
     if (e?.action === "keep") continue;
     if (e?.action === "mask")

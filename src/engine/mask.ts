@@ -21,6 +21,8 @@ export interface ColumnShape {
   readonly maxLength?: number;
   /** The column references another row's key: it cannot take an invented value. */
   readonly reference: boolean;
+  /** The store enforces that reference (a foreign key): only NULL, where allowed, keeps it valid. */
+  readonly foreignKey?: boolean;
 }
 
 export type ColumnType = "string" | "integer" | "number" | "boolean" | "date" | "json" | "other";
@@ -80,6 +82,11 @@ export function isMasked(current: unknown, column: ColumnShape, mask: MaskReques
  */
 export function maskValue(current: unknown, column: ColumnShape, mask: MaskRequest, rowKey: string): MaskOutcome {
   if (isMasked(current, column, mask)) return { kind: "unchanged" };
+  // A foreign key of any type (a UNIQUE token, a code) accepts no invented value: NULL where allowed, else it stays.
+  if (column.foreignKey)
+    return column.nullable
+      ? { kind: "set", value: null, ...noteIf(mask.strategy !== "null", "foreign key") }
+      : { kind: "retain", why: "NOT NULL reference to another row: it cannot be cleared without breaking it" };
   if (column.type === "string") return maskString(String(current), column, mask, rowKey);
   // Numbers, dates, booleans, JSON: NULL where allowed, else the type's neutral value — unless that would break a
   // reference or a uniqueness rule, in which case the value stays and the reason is reported.

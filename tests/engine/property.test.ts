@@ -35,6 +35,7 @@ import {
   dialectOf,
   EMAIL,
   emailOf,
+  HANDLE,
   ID,
   isPersonal,
   manifestYaml,
@@ -248,7 +249,12 @@ function mayKeep(c: Case): Set<string> {
     grew = false;
     for (const r of mine)
       for (const col of columns.get(r.table) ?? []) {
-        const target = keyOf(col.reference!.table, r.values[col.name]);
+        const column = col.reference!.column;
+        const value = r.values[col.name];
+        const named = column
+          ? mine.find((x) => x.table === col.reference!.table && x.values[column] === value)
+          : undefined;
+        const target = keyOf(col.reference!.table, named ? named.id : value);
         if (!mine.some((x) => keyOf(x.table, x.id) === target)) continue;
         const here = keyOf(r.table, r.id);
         if (kept.has(here) !== kept.has(target)) {
@@ -592,4 +598,56 @@ describe("engine bugs the property found, fixed", () => {
     };
     return noProblems(c);
   });
+  /** people(id, email, name, handle UNIQUE) and t1 naming person1's account by its handle, not its key. */
+  const byHandle = (t1: Partial<Column>, people: Partial<Table> = {}, emailKept = false): Case => ({
+    dialect: "postgres",
+    tables: [
+      {
+        name: "people",
+        columns: [
+          ID,
+          emailKept
+            ? { ...EMAIL, erasure: { action: "keep", reason: "the address stays on the suppression list" } }
+            : EMAIL,
+          column("name", "text"),
+          HANDLE,
+        ],
+        ...people,
+      },
+      {
+        name: "t1",
+        columns: [
+          ID,
+          column("people_handle", "varchar", {
+            length: 12,
+            category: "system.operations",
+            reference: { table: "people", column: "handle", direction: "from", foreignKey: false },
+            ...t1,
+          }),
+        ],
+      },
+    ],
+    rows: [
+      { table: "people", id: 1, owner: 0, values: { id: 1, email: emailOf(0), name: "ada", handle: "handle0" } },
+      { table: "people", id: 2, owner: 1, values: { id: 2, email: emailOf(1), name: "ada", handle: "handle1" } },
+      { table: "t1", id: 1, owner: 1, values: { id: 1, people_handle: "handle1" } },
+    ],
+    people: 2,
+    subject: 1,
+  });
+
+  it("a NOT NULL foreign key to a UNIQUE handle, personal and masked by default: it keeps its value", () =>
+    // The default mask gave people_handle a random string the foreign key refused: the erasure failed every time.
+    noProblems(
+      byHandle({
+        category: "user.account.username",
+        reference: { table: "people", column: "handle", direction: "from", foreignKey: true },
+      }),
+    ));
+
+  it("an account masked instead of deleted keeps the handle other rows find it by", () =>
+    // t1's row stays (only its key is personal), so the account to delete was masked — handle included, which cut
+    // t1 off: the second erasure no longer found t1 and deleted the account.
+    // (The e-mail stays on a suppression list, so the second erasure finds the account again.)
+    noProblems(byHandle({}, { erasure: { action: "delete" } }, true)));
 });

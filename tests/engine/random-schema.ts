@@ -1,7 +1,8 @@
 /**
  * Random cases for the request-engine property test (property.test.ts): a schema (a `people` root and 1–5 tables that
- * reference it or each other, as a tree or a DAG, with or without real foreign keys, NOT NULL or nullable, and now and
- * then a link to any row of an earlier table), random columns (text, varchar(1–12), integer, date, boolean; NULL or
+ * reference it or each other, as a tree or a DAG, with or without real foreign keys, NOT NULL or nullable — now and
+ * then by the account's UNIQUE `handle` instead of its key — and now and then a link to any row of an earlier table,
+ * not followed, or a `to` reference to a row of the same owner, which lookups follow), random columns (text, varchar(1–12), integer, date, boolean; NULL or
  * not; some UNIQUE), the manifest that describes it (categories on every column, the identity, the references, random
  * erasure settings per table and field, sometimes a legal-hold exemption), and data in which every row belongs to one
  * person through its reference chain — or to nobody (a NULL reference). Who owns a row is kept here (`Row.owner`),
@@ -39,8 +40,18 @@ export interface Column {
   readonly primaryKey?: true;
   readonly identity?: "email";
   readonly erasure?: Erasure;
-  /** A reference to `table.id`: `from` = the owner chain (followed by lookups), `to` = a link to any row. */
-  readonly reference?: { readonly table: string; readonly direction: "from" | "to"; readonly foreignKey: boolean };
+  /**
+   * A reference to `table.id` (or `table.<column>`, a UNIQUE column that is not the key): `from` = the owner chain
+   * (followed by lookups); `to` = a link to any row, not followed (`steward: {follow: false}`) — or, `followed`, a
+   * link to a row of the same owner, which a lookup follows to the row it names.
+   */
+  readonly reference?: {
+    readonly table: string;
+    readonly column?: string;
+    readonly direction: "from" | "to";
+    readonly foreignKey: boolean;
+    readonly followed?: true;
+  };
 }
 
 export interface Table {
@@ -112,6 +123,15 @@ export const EMAIL: Column = {
   category: "user.contact.email",
   identity: "email",
 };
+/** The account's UNIQUE handle, which the owner chain may name the account by instead of its key. */
+export const HANDLE: Column = {
+  name: "handle",
+  type: "varchar",
+  length: 12,
+  nullable: false,
+  unique: true,
+  category: "user.account.username",
+};
 export const isPersonal = (c: Column) => c.category.startsWith("user");
 export const emailOf = (person: number) => `person${person}@example.org`;
 
@@ -167,11 +187,18 @@ const rawRow = fc.record({
   link: fc.option(pick),
   cells,
 });
-const rawReference = { parent: pick, nullable: fc.boolean(), foreignKey: fc.boolean(), personal: fc.boolean() };
+const rawReference = {
+  parent: pick,
+  nullable: fc.boolean(),
+  foreignKey: fc.boolean(),
+  personal: fc.boolean(),
+  byHandle: fc.boolean(),
+};
 const rawTable = fc.record({
   ...rawReference,
   second: fc.option(fc.record(rawReference), { freq: 3 }),
   link: fc.option(fc.record({ target: pick, foreignKey: fc.boolean() }), { freq: 3 }),
+  mine: fc.option(fc.record({ target: pick, foreignKey: fc.boolean() }), { freq: 3 }),
   columns: fc.array(rawColumn, { maxLength: 4 }),
   erasure: tableErasure,
   exemption: fc.oneof(
@@ -186,6 +213,7 @@ const rawPeople = fc.record({
   count: fc.integer({ min: 2, max: 6 }),
   nameNullable: fc.boolean(),
   phone: fc.boolean(),
+  handle: fc.boolean(),
   emailKept: rare,
   columns: fc.array(rawColumn, { maxLength: 2 }),
   erasure: tableErasure,
@@ -239,12 +267,19 @@ function resolve(dialect: Dialect, split: Split | null, p: RawPeople, raw: reado
         ]
       : []),
     ...p.columns.map((c, j) => columnOf(c, `c${j + 1}`, j)),
+    // Last: it takes no cell of the drawn row.
+    ...(p.handle ? [HANDLE] : []),
   ] as Column[];
   tables.push({ name: "people", columns: peopleColumns, ...(p.erasure ? { erasure: p.erasure } : {}) });
   for (let i = 0; i < p.count; i++) {
     const values: Record<string, Value> = { id: p.offset + i, email: emailOf(i) };
     peopleColumns.slice(2).forEach((c, j) => {
-      values[c.name] = c.name === "phone" ? phoneOf(i, p.rows[i]![j]!) : cellValue(c, p.rows[i]![j]!, i);
+      values[c.name] =
+        c.name === "phone"
+          ? phoneOf(i, p.rows[i]![j]!)
+          : c.name === HANDLE.name
+            ? `handle${i}`
+            : cellValue(c, p.rows[i]![j]!, i);
     });
     rows.push({ table: "people", id: p.offset + i, owner: i, values });
   }
@@ -259,14 +294,33 @@ function resolve(dialect: Dialect, split: Split | null, p: RawPeople, raw: reado
     // A foreign key only within one database.
     const sameDatabase = (table: string) =>
       split?.sameDatabase === true || elsewhere === (tables.find((x) => x.name === table)?.elsewhere === true);
-    const refColumn = (table: string, r: typeof t | NonNullable<typeof t.second>): Column => ({
-      name: `${table}_id`,
-      type: "integer",
-      nullable: r.nullable,
-      unique: false,
-      category: r.personal ? "user.unique_id" : "system.operations",
-      reference: { table, direction: "from", foreignKey: r.foreignKey && sameDatabase(table) },
-    });
+    // The owner chain names the account by its UNIQUE handle now and then, not by its key.
+    const byHandle = (table: string, r: { byHandle: boolean }) =>
+      table === "people" && r.byHandle && peopleColumns.includes(HANDLE);
+    const refColumn = (table: string, r: typeof t | NonNullable<typeof t.second>): Column =>
+      byHandle(table, r)
+        ? {
+            name: `${table}_handle`,
+            type: "varchar",
+            length: HANDLE.length!,
+            nullable: r.nullable,
+            unique: false,
+            category: r.personal ? "user.account.username" : "system.operations",
+            reference: {
+              table,
+              column: HANDLE.name,
+              direction: "from",
+              foreignKey: r.foreignKey && sameDatabase(table),
+            },
+          }
+        : {
+            name: `${table}_id`,
+            type: "integer",
+            nullable: r.nullable,
+            unique: false,
+            category: r.personal ? "user.unique_id" : "system.operations",
+            reference: { table, direction: "from", foreignKey: r.foreignKey && sameDatabase(table) },
+          };
     const main = refColumn(parent, t);
     const extra = second && second !== parent && t.second ? refColumn(second, t.second) : undefined;
     const link: Column | undefined =
@@ -280,9 +334,34 @@ function resolve(dialect: Dialect, split: Split | null, p: RawPeople, raw: reado
             reference: { table: target, direction: "to", foreignKey: t.link.foreignKey && sameDatabase(target) },
           }
         : undefined;
+    const mineTarget = t.mine ? earlier[t.mine.target % earlier.length]! : undefined;
+    const mine: Column | undefined =
+      mineTarget && t.mine && mineTarget !== parent && mineTarget !== second && mineTarget !== target
+        ? {
+            name: `mine_${mineTarget}`,
+            type: "integer",
+            nullable: true,
+            unique: false,
+            category: "system.operations",
+            reference: {
+              table: mineTarget,
+              direction: "to",
+              followed: true,
+              foreignKey: t.mine.foreignKey && sameDatabase(mineTarget),
+            },
+          }
+        : undefined;
     const own = t.columns.map((c, j) => columnOf(c, `c${j + 1}`, j));
     const hold: Column[] = t.exemption === "hold" ? [HOLD] : [];
-    const columns: Column[] = [ID, main, ...(extra ? [extra] : []), ...(link ? [link] : []), ...hold, ...own];
+    const columns: Column[] = [
+      ID,
+      main,
+      ...(extra ? [extra] : []),
+      ...(link ? [link] : []),
+      ...(mine ? [mine] : []),
+      ...hold,
+      ...own,
+    ];
     tables.push({
       name,
       columns,
@@ -291,19 +370,21 @@ function resolve(dialect: Dialect, split: Split | null, p: RawPeople, raw: reado
       ...(elsewhere ? { elsewhere: true as const } : {}),
     });
 
-    const owned = (table: string, owner: number, pick: number): number | undefined => {
+    /** A row of `owner` in `table`, by `pick`: the value of `column` (default its id) the reference holds. */
+    const owned = (table: string, owner: number, pick: number, column = "id"): Value | undefined => {
       const candidates = rows.filter((r) => r.table === table && r.owner === owner);
-      return candidates[pick % Math.max(1, candidates.length)]?.id;
+      const row = candidates[pick % Math.max(1, candidates.length)];
+      return row && (column === "id" ? row.id : row.values[column]);
     };
     t.rows.forEach((r, i) => {
       const owner = r.owner % p.count;
-      const mainRef = main.nullable && r.orphan ? null : (owned(parent, owner, r.pick) ?? null);
+      const mainRef = main.nullable && r.orphan ? null : (owned(parent, owner, r.pick, main.reference!.column) ?? null);
       if (mainRef === null && !main.nullable) return;
       const extraRef = !extra
         ? null
         : extra.nullable && r.secondNull
           ? null
-          : (owned(extra.reference!.table, owner, r.secondPick) ?? null);
+          : (owned(extra.reference!.table, owner, r.secondPick, extra.reference!.column) ?? null);
       if (extra && extraRef === null && !extra.nullable) return;
       const targets = target ? rows.filter((x) => x.table === target) : [];
       const id = t.offset + i;
@@ -311,6 +392,10 @@ function resolve(dialect: Dialect, split: Split | null, p: RawPeople, raw: reado
       if (extra) values[extra.name] = extraRef;
       if (link)
         values[link.name] = r.link === null ? null : (targets[r.link % Math.max(1, targets.length)]?.id ?? null);
+      // The same owner's row (of an owned row only): a followed `to` link adds no one else's data.
+      if (mine)
+        values[mine.name] =
+          mainRef === null && extraRef === null ? null : (owned(mine.reference!.table, owner, r.pick + 1) ?? null);
       if (hold.length > 0) values.hold = r.hold;
       own.forEach((c, j) => {
         values[c.name] = cellValue(c, r.cells[j]!, i);
@@ -380,10 +465,12 @@ export function manifestYaml(c: Case): string {
                 references: [
                   {
                     dataset: datasetOf(tablesByName.get(col.reference.table)!),
-                    field: `${col.reference.table}.id`,
+                    field: `${col.reference.table}.${col.reference.column ?? "id"}`,
                     direction: col.reference.direction,
                     // A link to any row names someone else's row: not followed, only ordering erasure.
-                    ...(col.reference.direction === "to" ? { steward: { follow: false } } : {}),
+                    ...(col.reference.direction === "to" && !col.reference.followed
+                      ? { steward: { follow: false } }
+                      : {}),
                   },
                 ],
               }
@@ -460,7 +547,7 @@ export function ddl(c: Case, place: Place = "main"): string[] {
       });
       const keys = t.columns.flatMap((col) =>
         col.reference?.foreignKey
-          ? [`FOREIGN KEY (${q(col.name)}) REFERENCES ${q(col.reference.table)} (${q("id")})`]
+          ? [`FOREIGN KEY (${q(col.name)}) REFERENCES ${q(col.reference.table)} (${q(col.reference.column ?? "id")})`]
           : [],
       );
       return `CREATE TABLE ${q(t.name)} (${[...columns, ...keys].join(", ")})`;
