@@ -127,4 +127,10 @@ export const CHECK_RULES = {
     "Erasure would delete rows that name one another through NOT NULL foreign keys: no order satisfies the database (`--connection`)",
     "Make one of the keys nullable or ON DELETE CASCADE (or DEFERRABLE INITIALLY DEFERRED on PostgreSQL), or mask one collection's rows instead of deleting them.",
   ),
+  viewErased: rule(
+    "SC019",
+    "warning",
+    "A collection erasure would write is a view in the live schema (`--connection`)",
+    "Describe the tables the view reads instead, or mark the view `erasure: {action: keep, reason: …}` so that only access reads it.",
+  ),
 } as const satisfies Record<string, CheckRule>;

@@ -11,7 +11,8 @@
  * - every ON DELETE CASCADE key into a collection erasure deletes is listed, so that the rows the database removes
  *   with it are counted in the outcome instead of disappearing unseen;
  * - a cycle of NOT NULL foreign keys among collections whose rows erasure deletes can be satisfied by no order: it is
- *   reported before anything is written (SC018), with the fix.
+ *   reported before anything is written (SC018), with the fix;
+ * - a described collection that is a view, which erasure would write, is reported (SC019).
  */
 import type { IntrospectedForeignKey, IntrospectedTable, OnDelete } from "../connectors/connector.ts";
 import type { Manifest } from "../manifest/types.ts";
@@ -23,7 +24,7 @@ import type { CollectionAddress } from "./reference-graph.ts";
 export type LiveTables = ReadonlyMap<string, ReadonlyMap<string, IntrospectedTable>>;
 
 export interface SchemaFinding {
-  readonly code: "SC016" | "SC017" | "SC018";
+  readonly code: "SC016" | "SC017" | "SC018" | "SC019";
   readonly severity: "error" | "warning";
   /** The described collection the finding is about. */
   readonly collection: CollectionAddress;
@@ -68,6 +69,15 @@ export function compareLiveSchema(manifest: Manifest, tables: LiveTables): LiveS
     const live = tables.get(d.fides_key);
     if (!live) continue;
     const described = new Set(d.collections.map((c) => c.name));
+    for (const c of d.collections)
+      if (live.get(c.name)?.kind === "view" && c.erasure?.action !== "keep")
+        findings.push({
+          code: "SC019",
+          severity: "warning",
+          collection: `${d.fides_key}.${c.name}`,
+          message: `collection ${d.fides_key}.${c.name} is a view in the database: an erasure cannot be relied on to write through it`,
+          fix: `Describe the tables the view reads instead, or mark the view \`erasure: {action: keep, reason: "a view of …"}\` so that only access reads it.`,
+        });
     for (const table of live.values()) {
       for (const fk of table.foreignKeys) {
         if (!described.has(fk.referencedTable) || fk.referencedTable === table.name) continue;

@@ -167,4 +167,27 @@ describe("partitioned and inherited tables, and views", () => {
       { customer_id: 2, payment_id: 5 },
     ]);
   });
+  it("`steward check --connection` warns of a described collection that is a view (SC019)", async () => {
+    const dirView = await mkdtemp(join(tmpdir(), "stw-view-"));
+    try {
+      await writeFile(
+        join(dirView, "rental.yml"),
+        `dataset:
+  - fides_key: rental
+    collections:
+      - name: customer_list
+        fields:
+          - { name: customer_id, data_categories: [user.unique_id] }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+`,
+      );
+      const r = steward(["check", dirView, "--json", "--connection", `rental=${PG_URL}`]);
+      const report = JSON.parse(r.stdout) as { warnings: { code: string; message: string }[] };
+      expect(report.warnings.filter((w) => w.code === "SC019")).toMatchObject([
+        { message: expect.stringContaining("rental.customer_list is a view in the database") },
+      ]);
+    } finally {
+      await rm(dirView, { recursive: true, force: true });
+    }
+  });
 });
