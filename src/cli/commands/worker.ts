@@ -18,8 +18,12 @@ export function register(program: Command): void {
     .argument("[dir]", "manifest folder", ".")
     .option("--concurrency <n>", "requests executed at the same time", "1")
     .option("--data-dir <dir>", "folder of the embedded store and the secret (default .steward)")
+    .option(
+      "--no-retention",
+      "leave the retention rules' scheduled sweeps to other workers (or `steward retention run`)",
+    )
     .action(
-      runAction(async (dir: string, o: { concurrency: string; dataDir?: string }) => {
+      runAction(async (dir: string, o: { concurrency: string; dataDir?: string; retention: boolean }) => {
         if (!/^[1-9]\d?$/.test(o.concurrency))
           throw stewardError("STW_CLI_BAD_OPTION", {
             option: "--concurrency",
@@ -29,7 +33,7 @@ export function register(program: Command): void {
         const manifest = await loadManifestDir(dir);
         const store = await openStore(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
         const service = await openRequestService({ store, manifest, dataDir: o.dataDir ?? DEFAULT_DATA_DIR });
-        await service.startWorker({ concurrency: Number(o.concurrency) });
+        await service.startWorker({ concurrency: Number(o.concurrency), retention: o.retention });
         process.stdout.write(`worker ${process.pid} is taking jobs from ${store.target}. Ctrl-C stops it.\n`);
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once("SIGINT", resolve);
