@@ -56,23 +56,26 @@ export function* chunkTuples(
   for (let start = 0; start < tuples.length; start += per) yield tuples.slice(start, start + per);
 }
 
+/** What `tupleStatements` takes: the parameter limit, the chunk size, the dialect's quoting and placeholders. */
+export interface TupleOptions {
+  readonly maxParameters: number;
+  readonly size?: number;
+  readonly quote: (name: string) => string;
+  /** The i-th parameter (1-based): `$i` on PostgreSQL, `?` elsewhere. */
+  readonly placeholder: (i: number) => string;
+  /** Parameters before the condition's (the values an UPDATE sets). */
+  readonly prefix?: readonly unknown[];
+}
+
 /**
- * Runs `statement` once per chunk of the tuples in `keys`, with the WHERE condition that matches them and its
- * parameters (after `prefix`, e.g. the values an UPDATE sets). `placeholder(i)` names the i-th parameter (1-based):
- * `$i` on PostgreSQL, `?` elsewhere.
+ * The WHERE condition and parameters for each chunk of the tuples in `keys`, one statement's worth at a time (a
+ * generator, so that reads stream chunk by chunk).
  */
-export async function forEachTupleChunk(
+export function* tupleStatements(
   columns: readonly string[],
   keys: readonly unknown[],
-  options: {
-    readonly maxParameters: number;
-    readonly size?: number;
-    readonly quote: (name: string) => string;
-    readonly placeholder: (i: number) => string;
-    readonly prefix?: readonly unknown[];
-  },
-  statement: (where: string, params: unknown[]) => Promise<void>,
-): Promise<void> {
+  options: TupleOptions,
+): Generator<{ where: string; params: unknown[] }> {
   const prefix = options.prefix ?? [];
   const tuples = uniqueTuples(keys, columns.length);
   for (const chunk of chunkTuples(tuples, columns.length, options.maxParameters - prefix.length, options.size)) {
@@ -81,6 +84,6 @@ export async function forEachTupleChunk(
       params.push(v);
       return options.placeholder(params.length);
     });
-    await statement(where, params);
+    yield { where, params };
   }
 }

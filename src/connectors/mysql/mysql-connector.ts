@@ -14,7 +14,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
-import { forEachTupleChunk, type KeyColumns } from "../key-match.ts";
+import { type KeyColumns, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
 import { quoteMysql as q } from "./mysql-quote.ts";
@@ -74,15 +74,13 @@ export class MysqlConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     if (typeof keyColumn !== "string") {
-      const batches: Row[][] = [];
-      await this.byTuples(keyColumn, keys, [], opts?.batchSize, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, [], opts?.batchSize)) {
         const [rows] = await this.db.execute(
           `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`,
           params as never[],
         );
-        if ((rows as Row[]).length > 0) batches.push(rows as Row[]);
-      });
-      yield* batches;
+        if ((rows as Row[]).length > 0) yield rows as Row[];
+      }
       return;
     }
     const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
@@ -96,10 +94,10 @@ export class MysqlConnector implements Connector {
   async deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number> {
     if (typeof keyColumn !== "string") {
       let count = 0;
-      await this.byTuples(keyColumn, keys, [], undefined, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, [])) {
         const [result] = await this.db.execute(`DELETE FROM ${q(table)} WHERE ${where}`, params as never[]);
         count += (result as Header).affectedRows;
-      });
+      }
       return count;
     }
     const head = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
@@ -122,13 +120,13 @@ export class MysqlConnector implements Connector {
     const values = names.map((name) => set[name] ?? null);
     if (typeof keyColumn !== "string") {
       let count = 0;
-      await this.byTuples(keyColumn, keys, values, undefined, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, values)) {
         const [result] = await this.db.execute(
           `UPDATE ${q(table)} SET ${assignments} WHERE ${where}`,
           params as never[],
         );
         count += (result as Header).affectedRows;
-      });
+      }
       return count;
     }
     const head = `UPDATE ${q(table)} SET ${assignments} WHERE ${q(keyColumn)} IN `;
@@ -170,26 +168,20 @@ export class MysqlConnector implements Connector {
     return count;
   }
 
-  /** Statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
-  private byTuples(
+  /** The statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
+  private tuples(
     columns: readonly string[],
     keys: readonly unknown[],
     prefix: readonly unknown[],
-    size: number | undefined,
-    statement: (where: string, params: unknown[]) => Promise<void>,
-  ): Promise<void> {
-    return forEachTupleChunk(
-      columns,
-      keys,
-      {
-        maxParameters: this.capabilities.maxParameters,
-        ...(size ? { size } : {}),
-        quote: q,
-        placeholder: () => "?",
-        prefix,
-      },
-      statement,
-    );
+    size?: number,
+  ): Generator<{ where: string; params: unknown[] }> {
+    return tupleStatements(columns, keys, {
+      maxParameters: this.capabilities.maxParameters,
+      ...(size ? { size } : {}),
+      quote: q,
+      placeholder: () => "?",
+      prefix,
+    });
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {

@@ -15,7 +15,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
-import { forEachTupleChunk } from "../key-match.ts";
+import { tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
@@ -68,15 +68,13 @@ export class PostgresConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     if (typeof keyColumn !== "string") {
-      const batches: Row[][] = [];
-      await this.byTuples(keyColumn, keys, [], opts?.batchSize, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, [], opts?.batchSize)) {
         const { rows } = await this.db.query<Row>(
           `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`,
           params,
         );
-        if (rows.length > 0) batches.push(rows);
-      });
-      yield* batches;
+        if (rows.length > 0) yield rows;
+      }
       return;
     }
     const sql = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
@@ -92,9 +90,9 @@ export class PostgresConnector implements Connector {
   async deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number> {
     if (typeof keyColumn !== "string") {
       let count = 0;
-      await this.byTuples(keyColumn, keys, [], undefined, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, [])) {
         count += (await this.db.query(`DELETE FROM ${q(table)} WHERE ${where}`, params)).rowCount ?? 0;
-      });
+      }
       return count;
     }
     const sql = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
@@ -115,9 +113,9 @@ export class PostgresConnector implements Connector {
     if (typeof keyColumn !== "string") {
       let count = 0;
       const prefix = names.map((name) => set[name]);
-      await this.byTuples(keyColumn, keys, prefix, undefined, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, prefix)) {
         count += (await this.db.query(`UPDATE ${q(table)} SET ${assignments} WHERE ${where}`, params)).rowCount ?? 0;
-      });
+      }
       return count;
     }
     const sql = `UPDATE ${q(table)} SET ${assignments} WHERE ${q(keyColumn)} = ANY($${names.length + 1})`;
@@ -150,26 +148,20 @@ export class PostgresConnector implements Connector {
     return count;
   }
 
-  /** Statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
-  private byTuples(
+  /** The statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
+  private tuples(
     columns: readonly string[],
     keys: readonly unknown[],
     prefix: readonly unknown[],
-    size: number | undefined,
-    statement: (where: string, params: unknown[]) => Promise<void>,
-  ): Promise<void> {
-    return forEachTupleChunk(
-      columns,
-      keys,
-      {
-        maxParameters: CAPABILITIES.maxParameters,
-        ...(size ? { size } : {}),
-        quote: q,
-        placeholder: (i) => `$${i}`,
-        prefix,
-      },
-      statement,
-    );
+    size?: number,
+  ): Generator<{ where: string; params: unknown[] }> {
+    return tupleStatements(columns, keys, {
+      maxParameters: CAPABILITIES.maxParameters,
+      ...(size ? { size } : {}),
+      quote: q,
+      placeholder: (i) => `$${i}`,
+      prefix,
+    });
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {

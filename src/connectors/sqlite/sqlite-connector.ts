@@ -23,7 +23,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
-import { forEachTupleChunk, type KeyColumns } from "../key-match.ts";
+import { type KeyColumns, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectSqlite } from "./sqlite-introspector.ts";
 import { quoteSqlite as q } from "./sqlite-quote.ts";
@@ -121,16 +121,14 @@ export class SqliteConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     if (typeof keyColumn !== "string") {
-      const batches: Row[][] = [];
-      const db = await this.connection();
-      await this.byTuples(keyColumn, keys, [], opts?.batchSize, async (where, params) => {
+      for (const { where, params } of this.tuples(keyColumn, keys, [], opts?.batchSize)) {
+        const db = await this.connection();
         const rows = db
           .prepare(`SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`)
           .safeIntegers(true)
           .all(params);
-        if (rows.length > 0) batches.push((rows as Row[]).map(fromSqlite));
-      });
-      yield* batches;
+        if (rows.length > 0) yield (rows as Row[]).map(fromSqlite);
+      }
       return;
     }
     const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
@@ -208,15 +206,14 @@ export class SqliteConnector implements Connector {
     });
   }
 
-  /** Statements over tuple keys (see key-match.ts), chunked under the parameter limit; values bound as SQLite takes them. */
-  private byTuples(
+  /** The statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
+  private tuples(
     columns: readonly string[],
     keys: readonly unknown[],
     prefix: readonly unknown[],
-    size: number | undefined,
-    statement: (where: string, params: unknown[]) => Promise<void>,
-  ): Promise<void> {
-    return forEachTupleChunk(
+    size?: number,
+  ): Generator<{ where: string; params: unknown[] }> {
+    return tupleStatements(
       columns,
       keys.map((k) => (Array.isArray(k) ? k.map(toSqlite) : k)),
       {
@@ -226,7 +223,6 @@ export class SqliteConnector implements Connector {
         placeholder: () => "?",
         prefix: prefix.map(toSqlite),
       },
-      statement,
     );
   }
 
@@ -237,11 +233,12 @@ export class SqliteConnector implements Connector {
     keys: readonly unknown[],
     prefix: readonly unknown[],
   ): Promise<number> {
-    const statements: [string, unknown[]][] = [];
-    await this.byTuples(columns, keys, prefix, undefined, async (where, params) => {
-      statements.push([`${head} WHERE ${where}`, params]);
+    return this.write((db) => {
+      let count = 0;
+      for (const { where, params } of this.tuples(columns, keys, prefix))
+        count += db.prepare(`${head} WHERE ${where}`).run(params).changes;
+      return count;
     });
-    return this.write((db) => statements.reduce((n, [sql, params]) => n + db.prepare(sql).run(params).changes, 0));
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {
