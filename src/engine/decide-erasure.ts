@@ -187,7 +187,8 @@ export async function decideErasure(
       // request is run again); it does not hold back the rest — that would fail the whole request on one outage.
       if (found.unreached.has(link.child)) continue;
       const toDelete = [...deleting].filter(([, i]) => parent.fates[i]!.action === "delete").map(([key]) => key);
-      for (const key of await othersReferencing(link, child, toDelete, stores, checked))
+      const parentShared = parent.found.step.lookups.some((l) => l.toReferenced);
+      for (const key of await othersReferencing(link, child, toDelete, stores, checked, parentShared))
         if (!referencedBy.has(key)) referencedBy.set(key, "other");
       for (const [key, by] of referencedBy)
         if (by === "other" && parent.fates[deleting.get(key)!]!.action !== "delete") referencedBy.delete(key);
@@ -452,14 +453,18 @@ async function othersReferencing(
   keys: readonly string[],
   stores: Stores,
   checked: Map<Link, Map<string, boolean>>,
+  parentShared = true,
 ): Promise<string[]> {
-  const covered = child?.found.step.lookups.some(
-    (l) =>
-      l.field === link.field &&
-      l.source.kind === "field" &&
-      l.source.collection === link.parent &&
-      l.source.field === link.parentKey,
-  );
+  // (Not where the parent has rows found only through references to them: those rows gave no keys downwards.)
+  const covered =
+    !parentShared &&
+    child?.found.step.lookups.some(
+      (l) =>
+        l.field === link.field &&
+        l.source.kind === "field" &&
+        l.source.collection === link.parent &&
+        l.source.field === link.parentKey,
+    );
   if (covered) return [];
   const known = checked.get(link) ?? new Map<string, boolean>();
   checked.set(link, known);
@@ -467,7 +472,13 @@ async function othersReferencing(
   if (fresh.length > 0) {
     for (const k of fresh) known.set(k, false);
     const childKey = child ? addressOf(child.found) : undefined;
-    const mine = new Set(childKey !== undefined ? child!.found.rows.map((r) => rowIdentity(child!.found, r)) : []);
+    // Rows found only through references to them (kept as shared) are not the subject's: they count as others'.
+    const owned = (i: number) => [...child!.found.foundBy[i]!].some((j) => !child!.found.step.lookups[j]!.toReferenced);
+    const mine = new Set(
+      childKey !== undefined
+        ? child!.found.rows.filter((_, i) => owned(i)).map((r) => rowIdentity(child!.found, r))
+        : [],
+    );
     // A collection deleted straight by its lookups was not read: its rows are those a lookup's keys match.
     const direct = child?.direct
       ? child.found.step.lookups.map((l, i) => [l.field, child.found.asked[i]!] as const)

@@ -88,11 +88,11 @@ export async function findRows(
   const named = namedFields(datasets);
   for (const step of readOrder(plan, depths)) {
     const fields = flattenFieldsOf(datasets, step);
-    const table = [...fields].some(([, f]) => f.primary_key) ? undefined : await introspected(stores, step);
-    const key =
-      [...fields].find(([, f]) => f.primary_key)?.[0] ??
-      (table?.primaryKey.length === 1 ? table.primaryKey[0] : undefined);
-    const rowKey = key === undefined && table ? rowKeyOf(table) : undefined;
+    const declared = [...fields].filter(([, f]) => f.primary_key).map(([n]) => n);
+    const table = declared.length > 0 ? undefined : await introspected(stores, step);
+    // A key of several declared fields is a composite key: all of them tell rows apart, never the first alone.
+    const key = declared.length === 1 ? declared[0] : table?.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
+    const rowKey = declared.length > 1 ? declared : key === undefined && table ? rowKeyOf(table) : undefined;
     collections.set(step.collection, {
       step,
       fields,
@@ -111,7 +111,13 @@ export async function findRows(
     if (s.kind === "identity") return identities.get(s.identity) ?? [];
     const from = collections.get(s.collection);
     if (!from) return [];
-    return from.rows.map((r) => r[s.field]).filter((v) => v !== null && v !== undefined && v !== "");
+    // A row found only through other rows' references to it (a shared address) may be someone else's too: its keys
+    // lead further only along references to the rows it names, never back down to other rows that name it.
+    const shared = (i: number) => [...from.foundBy[i]!].every((j) => from.step.lookups[j]!.toReferenced);
+    return from.rows
+      .filter((_, i) => lookup.toReferenced || !shared(i))
+      .map((r) => r[s.field])
+      .filter((v) => v !== null && v !== undefined && v !== "");
   };
 
   // Each store is read by its own sequence of statements, all stores at the same time; a lookup whose keys come from
