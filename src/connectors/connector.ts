@@ -53,6 +53,12 @@ export interface ConnectorCapabilities {
   readonly maxParameters: number;
   /** Rows can be chosen by a condition (`countWhere`, `keysWhere`, `deleteWhere`): what time-based sweeps need. */
   readonly supportsConditions: boolean;
+  /**
+   * Calls from outside an open transaction run while it stays open (a pool of connections). False where one
+   * connection serves every call and outside calls wait for the transaction to end (SQLite): such a store starts
+   * writing only once nothing else will need to read it.
+   */
+  readonly readsBesideWrites: boolean;
 }
 
 export interface IntrospectedColumn {

@@ -72,6 +72,12 @@ export interface FindOptions {
    * rows). Their key values are still gathered into `asked`, and their store's reachability is still checked.
    */
   readonly direct?: ReadonlySet<string>;
+  /**
+   * Called once per collection when its rows (and the key values its lookups asked) can no longer change: early for a
+   * collection whose sources are final (see `settlesEarly`), else when the search ends — so that erasure can start
+   * writing a store whose keys are all known while other stores are still searched.
+   */
+  readonly onSettled?: (collection: string, found: FoundCollection) => void;
 }
 
 export async function findRows(
@@ -83,8 +89,10 @@ export async function findRows(
 ): Promise<FoundRows> {
   const collections = new Map<string, FoundCollection>();
   const unreached = new Map<string, string>();
-  // Read in dependency order within each store, so each lookup's keys arrive in as few waves as possible.
-  const depths = readDepths(plan);
+  // Read in dependency order within each store, so each lookup's keys arrive in as few waves as possible. A search
+  // that is handed the keys to ask (the erasure proof, with every key the erasure used) has them all at once: every
+  // collection is read in the first wave, and a later pass asks only what the rows found then add.
+  const depths = options.extraKeys ? new Map(plan.steps.map((s) => [s.collection, 0])) : readDepths(plan);
   const named = namedFields(datasets);
   for (const step of readOrder(plan, depths)) {
     const fields = flattenFieldsOf(datasets, step);
@@ -106,18 +114,15 @@ export async function findRows(
   }
   const rowIndex = new Map<string, Map<string, number>>();
 
-  const valuesOf = (lookup: Lookup): readonly unknown[] => {
-    const s = lookup.source;
-    if (s.kind === "identity") return identities.get(s.identity) ?? [];
-    const from = collections.get(s.collection);
-    if (!from) return [];
-    // A row found only through other rows' references to it (a shared address) may be someone else's too: its keys
-    // lead further only along references to the rows it names, never back down to other rows that name it.
-    const shared = (i: number) => [...from.foundBy[i]!].every((j) => from.step.lookups[j]!.toReferenced);
-    return from.rows
-      .filter((_, i) => lookup.toReferenced || !shared(i))
-      .map((r) => r[s.field])
-      .filter((v) => v !== null && v !== undefined && v !== "");
+  const valuesOf = (lookup: Lookup) => lookupValues(lookup, identities, collections);
+  // Collections whose rows can no longer grow once they have been read after their sources settled (see
+  // `settlesEarly`); the others settle when the search ends.
+  const early = settlesEarly(plan);
+  const settled = new Set<string>();
+  const settle = (collection: string) => {
+    if (settled.has(collection)) return;
+    settled.add(collection);
+    options.onSettled?.(collection, collections.get(collection)!);
   };
 
   // Each store is read by its own sequence of statements, all stores at the same time; a lookup whose keys come from
@@ -142,6 +147,17 @@ export async function findRows(
   }
 
   async function readCollection(found: FoundCollection, pass: number): Promise<boolean> {
+    const { step } = found;
+    const ready =
+      early.has(step.collection) &&
+      step.lookups.every((l) => l.source.kind === "identity" || settled.has(l.source.collection));
+    const asked = await readFresh(found, pass);
+    if (ready) settle(step.collection);
+    return asked;
+  }
+
+  /** Asks each lookup of the collection for the key values it has not asked yet. */
+  async function readFresh(found: FoundCollection, pass: number): Promise<boolean> {
     let asked = false;
     const { step } = found;
     if (unreached.has(step.collection)) return false;
@@ -213,7 +229,53 @@ export async function findRows(
       options.events?.emit({ kind: "collection_unreached", collection: step.collection, why });
     }
   }
+  for (const step of plan.steps) settle(step.collection);
   return { collections, unreached };
+}
+
+/**
+ * The key values a lookup asks, from the rows found so far (or the request's identity values). A row found only
+ * through other rows' references to it (a shared address) may be someone else's too: its keys lead further only along
+ * references to the rows it names, never back down to other rows that name it.
+ */
+export function lookupValues(
+  lookup: Lookup,
+  identities: IdentityValues,
+  collections: ReadonlyMap<string, FoundCollection>,
+): readonly unknown[] {
+  const s = lookup.source;
+  if (s.kind === "identity") return identities.get(s.identity) ?? [];
+  const from = collections.get(s.collection);
+  if (!from) return [];
+  const shared = (i: number) => [...from.foundBy[i]!].every((j) => from.step.lookups[j]!.toReferenced);
+  return from.rows
+    .filter((_, i) => lookup.toReferenced || !shared(i))
+    .map((r) => r[s.field])
+    .filter((v) => v !== null && v !== undefined && v !== "");
+}
+
+/**
+ * Collections whose rows are final as soon as they have been read once their sources were final: every source
+ * settles early too, and none is the collection itself. Those on a cycle of sources (a collection found through rows
+ * it leads to), and all below them, can still grow until a whole pass asks nothing new.
+ */
+export function settlesEarly(plan: Plan): Set<string> {
+  const out = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const step of plan.steps) {
+      if (out.has(step.collection)) continue;
+      const ok = step.lookups.every(
+        (l) =>
+          l.source.kind === "identity" || (l.source.collection !== step.collection && out.has(l.source.collection)),
+      );
+      if (ok) {
+        out.add(step.collection);
+        grew = true;
+      }
+    }
+  }
+  return out;
 }
 
 /** Collections read at the same time from one store: enough to keep a database's cores busy, few for its pool. */

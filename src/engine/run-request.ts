@@ -18,7 +18,7 @@ import { stewardError } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Field, Manifest } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
-import { compareLiveSchema, keyCycleFindings, type LiveTables } from "../plan/live-schema.ts";
+import { type Cascade, compareLiveSchema, keyCycleFindings, type LiveTables } from "../plan/live-schema.ts";
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
@@ -26,11 +26,14 @@ import { decideErasure, directDeletes, matches } from "./decide-erasure.ts";
 import type { EngineEvents } from "./events.ts";
 import {
   addressOf,
+  type FoundCollection,
   type FoundRows,
   findRows,
   type IdentityValues,
+  lookupValues,
   otherPeoplesFields,
   rowIdentity,
+  settlesEarly,
 } from "./find-rows.ts";
 import { isMasked } from "./mask.ts";
 import type { Stores } from "./stores.ts";
@@ -224,55 +227,71 @@ export async function runErasure(
   // A collection the database cascades from is read first, so that what the cascade removes can be counted.
   const cascadeParents = new Set(schema.cascades.map((c) => c.parent));
   const direct = new Set([...directDeletes(manifest, plan)].filter((c) => !cascadeParents.has(c)));
-  const found = await findRows(plan, identities, stores, manifest.datasets, {
+  // A store whose collections are all deleted by key, with keys from rows that are final early (the analytics
+  // warehouse, keyed by the accounts' ids), starts writing as soon as they are: while other stores are still searched
+  // and decided. It commits only once every decision is made (and not at all if deciding fails).
+  const early = earlyDatasets(plan, direct);
+  const settled = new Map<string, FoundCollection>();
+  const whenSettled = new Map(plan.steps.map((s) => [s.collection, deferred()]));
+  const foundP = findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: toDecide,
     personalFields: false,
     direct,
+    onSettled: (collection, found) => {
+      settled.set(collection, found);
+      whenSettled.get(collection)?.resolve();
+    },
   });
+  // A search that failed settles nothing more: what waits on it goes on, and is rolled back (nothing was decided).
+  const settleAll = () => {
+    for (const d of whenSettled.values()) d.resolve();
+  };
+  foundP.then(settleAll, settleAll);
   // A per-request secret for HMAC masks: never stored, so masked values cannot be linked back afterwards.
-  const decisions = await decideErasure(manifest, found, stores, randomBytes(32), direct);
+  const decidedP = foundP.then(async (found) => {
+    const decisions = await decideErasure(manifest, found, stores, randomBytes(32), direct);
+    return { found, decisions, changes: changesOf(plan, decisions, schema.cascades) };
+  });
+  // Its failure is the request's, thrown once the stores have been rolled back (below).
+  decidedP.catch(() => {});
+  const earlyChanges = async (dataset: string): Promise<CollectionChanges[]> => {
+    const steps = plan.steps.filter((s) => s.dataset === dataset);
+    const sources = steps.flatMap((s) =>
+      s.lookups.flatMap((l) => (l.source.kind === "identity" ? [] : [l.source.collection])),
+    );
+    await Promise.all(sources.map((c) => whenSettled.get(c)!.promise));
+    // A store that does not answer is reported as unreached by the search, and written by nobody.
+    if (
+      stores.downReason(dataset) ||
+      !(await stores.get(dataset).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return [];
+    return steps.map((step) => directChanges(step, (i) => lookupValues(step.lookups[i]!, identities, settled)));
+  };
+  const written = await writeChanges(
+    plan,
+    (dataset) =>
+      early.has(dataset)
+        ? earlyChanges(dataset)
+        : decidedP.then(({ changes }) => changes.filter((c) => c.dataset === dataset && !early.has(c.dataset))),
+    stores,
+    options.events,
+    { decided: decidedP },
+  );
+  // Deciding failed: every store was rolled back (or never started); the failure is the request's.
+  const { found, decisions } = await decidedP;
 
   const counts = emptyCounts(plan);
-  const changes: CollectionChanges[] = [];
   for (const step of plan.steps) {
     const d = decisions.collections.get(step.collection);
     if (!d) continue;
     counts[step.collection]!.read = d.found.rows.length;
-    if (d.direct) {
-      const byField = new Map<string, Set<string>>();
-      for (const [i, l] of step.lookups.entries())
-        byField.set(l.field, new Set([...(byField.get(l.field) ?? []), ...d.found.asked[i]!]));
-      changes.push({
-        collection: step.collection,
-        dataset: step.dataset,
-        table: step.name,
-        rows: [],
-        changes: [],
-        direct: true,
-        byLookup: new Map([...byField].map(([f, v]) => [f, [...v]])),
-      });
-      continue;
-    }
-    const list: (RowChange | undefined)[] = d.fates.map((fate) => {
-      if (fate.action === "delete") return { kind: "delete" };
-      if (fate.action === "keep") counts[step.collection]!.kept++;
-      if ((fate.action === "mask" || fate.action === "keep") && Object.keys(fate.set).length > 0)
-        return { kind: "set", set: { ...fate.set }, kept: fate.action === "keep" };
-      return undefined;
-    });
-    changes.push({
-      collection: step.collection,
-      dataset: step.dataset,
-      table: step.name,
-      ...(addressOf(d.found) !== undefined ? { key: addressOf(d.found)! } : {}),
-      rows: d.found.rows,
-      changes: list,
-      byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
-      cascades: schema.cascades.filter((c) => c.parent === step.collection),
-    });
+    counts[step.collection]!.kept = d.fates.filter((f) => f.action === "keep").length;
   }
-  const written = await writeChanges(plan, changes, stores, options.events);
   for (const [collection, n] of written.counts) {
     counts[collection]!.deleted = n.deleted;
     counts[collection]!.masked = n.masked;
@@ -336,6 +355,85 @@ export async function runErasure(
     proof,
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
+}
+
+/** A deferred promise: settled from outside. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/**
+ * Datasets that can be written before the erasure is decided: every planned collection of the dataset is deleted
+ * straight by its lookups' keys (`direct`), and every key comes from the request's identities or from collections
+ * whose rows are final early in the search (see `settlesEarly`).
+ */
+function earlyDatasets(plan: Plan, direct: ReadonlySet<string>): Set<string> {
+  const early = settlesEarly(plan);
+  const datasets = new Set(plan.steps.map((s) => s.dataset));
+  for (const step of plan.steps) {
+    const ok =
+      direct.has(step.collection) &&
+      step.lookups.every((l) => l.source.kind === "identity" || early.has(l.source.collection));
+    if (!ok) datasets.delete(step.dataset);
+  }
+  return datasets;
+}
+
+/** A collection deleted straight by key: every row its lookups' values match (`valuesOf(i)` for lookup i). */
+function directChanges(step: CollectionStep, valuesOf: (lookup: number) => Iterable<unknown>): CollectionChanges {
+  const byField = new Map<string, Set<string>>();
+  for (const [i, l] of step.lookups.entries()) {
+    const set = byField.get(l.field) ?? new Set<string>();
+    for (const v of valuesOf(i)) set.add(String(v));
+    byField.set(l.field, set);
+  }
+  return {
+    collection: step.collection,
+    dataset: step.dataset,
+    table: step.name,
+    rows: [],
+    changes: [],
+    direct: true,
+    byLookup: new Map([...byField].map(([f, v]) => [f, [...v]])),
+  };
+}
+
+/** The changes the decisions make, collection by collection in the plan's order. */
+function changesOf(
+  plan: Plan,
+  decisions: Awaited<ReturnType<typeof decideErasure>>,
+  cascades: readonly Cascade[],
+): CollectionChanges[] {
+  const changes: CollectionChanges[] = [];
+  for (const step of plan.steps) {
+    const d = decisions.collections.get(step.collection);
+    if (!d) continue;
+    if (d.direct) {
+      changes.push(directChanges(step, (i) => d.found.asked[i]!));
+      continue;
+    }
+    const list: (RowChange | undefined)[] = d.fates.map((fate) => {
+      if (fate.action === "delete") return { kind: "delete" };
+      if ((fate.action === "mask" || fate.action === "keep") && Object.keys(fate.set).length > 0)
+        return { kind: "set", set: { ...fate.set }, kept: fate.action === "keep" };
+      return undefined;
+    });
+    changes.push({
+      collection: step.collection,
+      dataset: step.dataset,
+      table: step.name,
+      ...(addressOf(d.found) !== undefined ? { key: addressOf(d.found)! } : {}),
+      rows: d.found.rows,
+      changes: list,
+      byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
+      cascades: cascades.filter((c) => c.parent === step.collection),
+    });
+  }
+  return changes;
 }
 
 function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: FoundRows): ErasureProof {

@@ -68,44 +68,67 @@ export interface WriteOutcome {
   readonly skipped: readonly string[];
 }
 
+/** A dataset's changes, as soon as they are known (a store whose keys are final can be written before others are decided). */
+export type ChangesOf = (dataset: string) => Promise<readonly CollectionChanges[]>;
+
+export interface WriteOptions {
+  /**
+   * Settles when every change is decided: a store whose changes were known earlier writes meanwhile, but commits only
+   * once it has settled — and rolls back if it rejects (nothing is committed when deciding failed).
+   */
+  readonly decided?: Promise<unknown>;
+}
+
 export async function writeChanges(
   plan: Plan,
-  changes: readonly CollectionChanges[],
+  changes: readonly CollectionChanges[] | ChangesOf,
   stores: Stores,
   events?: EngineEvents,
+  options: WriteOptions = {},
 ): Promise<WriteOutcome> {
-  const units = storeOrder(plan, changes, (dataset) => stores.connectionOf(dataset)).map((unit) => ({
+  const changesOf: ChangesOf =
+    typeof changes === "function" ? changes : async (dataset) => changes.filter((c) => c.dataset === dataset);
+  const units = storeOrder(plan, typeof changes === "function" ? [] : changes, (dataset) =>
+    stores.connectionOf(dataset),
+  ).map((unit) => ({
     ...unit,
-    changes: changes.filter((c) => unit.datasets.includes(c.dataset) && (c.direct || c.changes.some((x) => x))),
+    changes: Promise.all(unit.datasets.map(changesOf)).then((lists) =>
+      lists.flat().filter((c) => c.direct || c.changes.some((x) => x)),
+    ),
   }));
   // Per unit, in order: whether it committed (a unit with nothing to write counts as committed), known once settled;
   // and whether its store has transactions (a store that cannot be opened fails when it is written).
   const committed: Promise<boolean>[] = [];
   const settled: (boolean | undefined)[] = [];
   const transactional = units.map((u) =>
-    u.changes.length === 0
-      ? Promise.resolve(true)
-      : stores.get(u.datasets[0]!).then(
+    u.changes.then(
+      (list) =>
+        list.length === 0 ||
+        stores.get(u.datasets[0]!).then(
           (c) => c.capabilities.supportsTransactions,
           () => true,
         ),
+      () => true,
+    ),
   );
   // The last unit written in each database: a unit waits for it before it starts (shared locks, see above).
   const lanes = new Map<string, Promise<unknown>>();
   const runs = units.map((unit, i): Promise<StoreOutcome> => {
-    if (unit.changes.length === 0) {
-      settled[i] = true;
-      committed.push(Promise.resolve(true));
-      return Promise.resolve({ kind: "committed", counts: new Map() });
-    }
     const place = stores.placeOf(unit.datasets[0]!);
-    const run = (lanes.get(place) ?? Promise.resolve()).then(() => writeUnit(unit));
+    const run = (lanes.get(place) ?? Promise.resolve()).then(() =>
+      unit.changes.then(
+        (list): Promise<StoreOutcome> | StoreOutcome =>
+          list.length === 0 ? { kind: "committed", counts: new Map(), empty: true } : writeUnit(unit, list),
+        // Deciding failed: nothing of this unit is written (the caller reports why).
+        (): StoreOutcome => ({ kind: "rolled_back" }),
+      ),
+    );
     lanes.set(place, run);
     committed.push(
       run.then((outcome) => {
         settled[i] = outcome.kind === "committed";
         try {
-          report(unit.datasets, outcome);
+          if (!(outcome.kind === "committed" && outcome.empty)) report(unit.datasets, outcome);
         } catch {
           // A listener that fails changes nothing of what was written, nor when the next store commits.
         }
@@ -141,24 +164,37 @@ export async function writeChanges(
   }
 
   /** One transaction for datasets that share a connection, their collections in the plan's order. */
-  async function writeUnit(unit: (typeof units)[number]): Promise<StoreOutcome> {
-    // Whether every store that must commit before this one did.
-    const cleared = () => Promise.all(unit.after.map((j) => committed[j]!)).then((all) => all.every(Boolean));
+  async function writeUnit(unit: (typeof units)[number], list: readonly CollectionChanges[]): Promise<StoreOutcome> {
+    // Whether every store that must commit before this one did, and every change was decided.
+    const decided = () =>
+      (options.decided ?? Promise.resolve()).then(
+        () => true,
+        () => false,
+      );
+    const cleared = () =>
+      Promise.all([
+        Promise.all(unit.after.map((j) => committed[j]!)).then((all) => all.every(Boolean)),
+        decided(),
+      ]).then((all) => all.every(Boolean));
     let current: CollectionChanges | undefined;
     try {
       const connector = await stores.get(unit.datasets[0]!);
       if (!connector.capabilities.supportsTransactions) {
         // Every call is final at once.
         if (!(await cleared())) return { kind: "rolled_back" };
-      } else
+      } else {
         await Promise.all(
           unit.after.map(async (j) => {
             if (!(await transactional[j])) await committed[j];
           }),
         );
+        // One connection for every call (SQLite): deciding may still read this store, and would wait for the
+        // transaction, which waits for the decisions — so it opens only once they are made.
+        if (!connector.capabilities.readsBesideWrites && !(await decided())) return { kind: "rolled_back" };
+      }
       return await connector.transaction(async (tx) => {
         const local = new Map<string, WriteCounts>();
-        for (const c of unit.changes) {
+        for (const c of list) {
           // A store this one waits for failed: this one is rolled back anyway, so stop writing.
           if (unit.after.some((j) => settled[j] === false)) throw new RolledBack();
           current = c;
@@ -170,7 +206,7 @@ export async function writeChanges(
     } catch (error) {
       if (error instanceof RolledBack) return { kind: "rolled_back" };
       const dataset = current?.dataset ?? unit.datasets[0]!;
-      const keys = unit.changes.flatMap((c) => [
+      const keys = list.flatMap((c) => [
         ...c.rows.flatMap((r) => Object.values(r)),
         ...[...(c.byLookup?.values() ?? [])].flat(),
       ]);
@@ -187,7 +223,8 @@ export async function writeChanges(
 }
 
 type StoreOutcome =
-  | { readonly kind: "committed"; readonly counts: Map<string, WriteCounts> }
+  /** `empty`: nothing to write, nothing reported. */
+  | { readonly kind: "committed"; readonly counts: Map<string, WriteCounts>; readonly empty?: boolean }
   | { readonly kind: "failed"; readonly dataset: string; readonly why: string }
   | { readonly kind: "rolled_back" };
 

@@ -28,6 +28,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsArrayParameters: false,
   maxParameters: 1,
   supportsConditions: false,
+  readsBesideWrites: true,
 };
 
 export class HttpConnector implements Connector {

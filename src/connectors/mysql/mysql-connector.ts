@@ -29,6 +29,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsArrayParameters: false,
   maxParameters: 65_535,
   supportsConditions: true,
+  readsBesideWrites: true,
 };
 
 /** DATETIME has no zone: the demo and most schemas store UTC, so the cutoff is bound as UTC text. */

@@ -30,6 +30,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsArrayParameters: true,
   maxParameters: 65_535,
   supportsConditions: true,
+  readsBesideWrites: true,
 };
 
 const DIALECT: FilterDialect = {

@@ -88,6 +88,7 @@ export class SqliteConnector implements Connector {
       supportsArrayParameters: false,
       maxParameters: session.maxParameters,
       supportsConditions: true,
+      readsBesideWrites: false,
     };
   }
 

@@ -197,6 +197,7 @@ describe("the HTTP connector's contract", () => {
       supportsTransactionalDdl: false,
       supportsArrayParameters: false,
       supportsConditions: false,
+      readsBesideWrites: true,
       maxParameters: 1,
     });
   });
