@@ -18,7 +18,7 @@ import { stewardError } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Field, Manifest } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
-import { compareLiveSchema, keyCycleFindings, type LiveTables } from "../plan/live-schema.ts";
+import { type LiveOrder, planWithLiveSchema } from "../plan/live-schema.ts";
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
@@ -181,14 +181,13 @@ export async function runErasure(
   options: RunOptions = {},
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
-  let plan = options.plan ?? buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
+  const build = (order: LiveOrder) =>
+    buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order });
+  const first = options.plan ?? build([]);
   // The live schema before anything is read or written: undeclared foreign keys order the erasure too, CASCADE keys
   // are counted, and a cycle of NOT NULL keys no order satisfies stops the request here.
-  const tables = await liveTables(stores, plan);
-  const schema = compareLiveSchema(manifest, tables);
-  if (schema.order.length > 0 && !options.plan)
-    plan = buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order: schema.order });
-  const findings = [...schema.findings, ...keyCycleFindings(plan, tables)];
+  const tables = await stores.liveTables(first.steps.map((s) => s.dataset));
+  const { plan, schema, findings } = planWithLiveSchema(manifest, tables, options.plan ? () => first : build, first);
   const cycle = findings.find((f) => f.cycle);
   if (cycle?.cycle) {
     const coded = stewardError("STW_ENGINE_KEY_CYCLE", {
@@ -460,16 +459,6 @@ export async function runRectification(
     notes: {},
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
-}
-
-/** The introspected tables of every dataset the plan touches; a store that cannot say is left out. */
-async function liveTables(stores: Stores, plan: Plan): Promise<LiveTables> {
-  const out = new Map<string, ReadonlyMap<string, IntrospectedTable>>();
-  for (const dataset of new Set(plan.steps.map((s) => s.dataset))) {
-    const tables = await stores.tablesOf(dataset).catch(() => undefined);
-    if (tables) out.set(dataset, tables);
-  }
-  return out;
 }
 
 const findOptions = (options: RunOptions) => ({

@@ -45,9 +45,11 @@ export interface Cascade {
   readonly collection?: CollectionAddress;
 }
 
+/** Erasure order the foreign keys impose that the manifest's references do not: `first` before `next`. */
+export type LiveOrder = readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[];
+
 export interface LiveSchema {
-  /** Erasure order the foreign keys impose that the manifest's references do not: `first` before `next`. */
-  readonly order: readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[];
+  readonly order: LiveOrder;
   readonly cascades: readonly Cascade[];
   readonly findings: readonly SchemaFinding[];
 }
@@ -117,6 +119,36 @@ export function compareLiveSchema(manifest: Manifest, tables: LiveTables): LiveS
     }
   }
   return { order, cascades, findings };
+}
+
+/** A plan as the live schema leaves it, and what the live schema says that the manifest does not. */
+export interface LivePlan {
+  readonly plan: Plan;
+  readonly schema: LiveSchema;
+  /** The schema's findings and, for an erasure, the cycles of NOT NULL keys no order satisfies (SC018). */
+  readonly findings: readonly SchemaFinding[];
+}
+
+/**
+ * The live-schema step of `steward plan|check --connection` and of every erasure: the manifest compared with the
+ * tables; an erasure plan built again (`build`) with the order the undeclared foreign keys add, when they add any; its
+ * cycles of NOT NULL keys. `build` is how the caller builds its plan (a whole request's, or a retention rule's
+ * restricted one), given an order; `plan` is what it built with none.
+ *
+ * @example
+ *   const build = (order: LiveOrder) => buildPlan(manifest, { action: "erasure", identities: ["email"], order });
+ *   const { plan, schema, findings } = planWithLiveSchema(manifest, tables, build);
+ */
+export function planWithLiveSchema(
+  manifest: Manifest,
+  tables: LiveTables,
+  build: (order: LiveOrder) => Plan,
+  plan: Plan = build([]),
+): LivePlan {
+  const schema = compareLiveSchema(manifest, tables);
+  if (plan.action !== "erasure") return { plan, schema, findings: schema.findings };
+  const ordered = schema.order.length > 0 ? build(schema.order) : plan;
+  return { plan: ordered, schema, findings: [...schema.findings, ...keyCycleFindings(ordered, tables)] };
 }
 
 /**
