@@ -89,8 +89,12 @@ export interface RunOptions {
   readonly categories?: readonly string[];
   readonly batchSize?: number;
   readonly events?: EngineEvents;
-  /** Erasure: run this plan instead of the full one (a retention rule's restricted erasure, `ruleErasurePlan`). */
-  readonly plan?: Plan;
+  /**
+   * Erasure: how to build the plan to run instead of the full one (a retention rule's restricted erasure,
+   * `ruleErasurePlan`), given the order the live schema adds — called as runErasure builds its own plan, so that the
+   * database's undeclared foreign keys order it too.
+   */
+  readonly plan?: (order: LiveOrder) => Plan;
 }
 
 /** Identity types of the request, in a stable order. */
@@ -181,13 +185,14 @@ export async function runErasure(
   options: RunOptions = {},
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
-  const build = (order: LiveOrder) =>
-    buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order });
-  const first = options.plan ?? build([]);
+  const build =
+    options.plan ??
+    ((order: LiveOrder) => buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order }));
+  const first = build([]);
   // The live schema before anything is read or written: undeclared foreign keys order the erasure too, CASCADE keys
   // are counted, and a cycle of NOT NULL keys no order satisfies stops the request here.
   const tables = await stores.liveTables(first.steps.map((s) => s.dataset));
-  const { plan, schema, findings } = planWithLiveSchema(manifest, tables, options.plan ? () => first : build, first);
+  const { plan, schema, findings } = planWithLiveSchema(manifest, tables, build, first);
   const cycle = findings.find((f) => f.cycle);
   if (cycle?.cycle) {
     const coded = stewardError("STW_ENGINE_KEY_CYCLE", {
