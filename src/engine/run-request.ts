@@ -227,7 +227,9 @@ export async function runErasure(
   ];
   // A collection the database cascades from is read first, so that what the cascade removes can be counted.
   const cascadeParents = new Set(schema.cascades.map((c) => c.parent));
-  const direct = new Set([...directDeletes(manifest, plan)].filter((c) => !cascadeParents.has(c)));
+  // A view is read like any collection but never written (SC019): what it shows goes with the tables it reads.
+  const views = new Set(schema.views);
+  const direct = new Set([...directDeletes(manifest, plan)].filter((c) => !cascadeParents.has(c) && !views.has(c)));
   const found = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: toDecide,
@@ -265,6 +267,16 @@ export async function runErasure(
         return { kind: "set", set: { ...fate.set }, kept: fate.action === "keep" };
       return undefined;
     });
+    if (views.has(step.collection)) {
+      if (list.some((c) => c !== undefined))
+        decisions.notes.set(
+          step.collection,
+          (decisions.notes.get(step.collection) ?? new Set<string>()).add(
+            `${step.collection} is a view in the database: nothing was written through it (SC019); its rows go or change with the tables it reads`,
+          ),
+        );
+      continue;
+    }
     changes.push({
       collection: step.collection,
       dataset: step.dataset,

@@ -12,7 +12,8 @@
  *   with it are counted in the outcome instead of disappearing unseen;
  * - a cycle of NOT NULL foreign keys among collections whose rows erasure deletes can be satisfied by no order: it is
  *   reported before anything is written (SC018), with the fix;
- * - a described collection that is a view, which erasure would write, is reported (SC019).
+ * - a described collection that is a view, which erasure would write, is reported (SC019); erasure reads it but
+ *   writes nothing through it.
  */
 import type { IntrospectedForeignKey, IntrospectedTable, OnDelete } from "../connectors/connector.ts";
 import type { Manifest } from "../manifest/types.ts";
@@ -51,6 +52,8 @@ export type LiveOrder = readonly { readonly first: CollectionAddress; readonly n
 export interface LiveSchema {
   readonly order: LiveOrder;
   readonly cascades: readonly Cascade[];
+  /** Described collections that are views in the database: read, never written (SC019 where erasure would). */
+  readonly views: readonly CollectionAddress[];
   readonly findings: readonly SchemaFinding[];
 }
 
@@ -66,20 +69,24 @@ export function compareLiveSchema(manifest: Manifest, tables: LiveTables): LiveS
   const order: { first: CollectionAddress; next: CollectionAddress }[] = [];
   const cascades: Cascade[] = [];
   const findings: SchemaFinding[] = [];
+  const views: CollectionAddress[] = [];
   const declared = declaredPairs(manifest);
   for (const d of manifest.datasets) {
     const live = tables.get(d.fides_key);
     if (!live) continue;
     const described = new Set(d.collections.map((c) => c.name));
-    for (const c of d.collections)
-      if (live.get(c.name)?.kind === "view" && c.erasure?.action !== "keep")
+    for (const c of d.collections) {
+      if (live.get(c.name)?.kind !== "view") continue;
+      views.push(`${d.fides_key}.${c.name}`);
+      if (c.erasure?.action !== "keep")
         findings.push({
           code: "SC019",
           severity: "warning",
           collection: `${d.fides_key}.${c.name}`,
-          message: `collection ${d.fides_key}.${c.name} is a view in the database: an erasure cannot be relied on to write through it`,
+          message: `collection ${d.fides_key}.${c.name} is a view in the database: erasure reads it but writes nothing through it, so what it shows goes only with the tables it reads`,
           fix: `Describe the tables the view reads instead, or mark the view \`erasure: {action: keep, reason: "a view of …"}\` so that only access reads it.`,
         });
+    }
     for (const table of live.values()) {
       for (const fk of table.foreignKeys) {
         if (!described.has(fk.referencedTable) || fk.referencedTable === table.name) continue;
@@ -118,7 +125,7 @@ export function compareLiveSchema(manifest: Manifest, tables: LiveTables): LiveS
       }
     }
   }
-  return { order, cascades, findings };
+  return { order, cascades, views, findings };
 }
 
 /** A plan as the live schema leaves it, and what the live schema says that the manifest does not. */
