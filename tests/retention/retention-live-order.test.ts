@@ -18,6 +18,16 @@ const scratch = scratchDatabases("retention_order");
 let dir: string;
 let manifest: Manifest;
 
+/** A collection of rows that hang off a ticket (a declared reference), deleted with it, and its other fields. */
+const ofTicket = (name: string, fields: readonly string[]) => `      - name: ${name}
+        erasure: { action: delete }
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - name: ticket_id
+            data_categories: [system.operations]
+            fides_meta: { references: [{ dataset: support, field: tickets.id, direction: from }] }
+${fields.map((f) => `          - ${f}\n`).join("")}`;
+
 const MANIFEST = `dataset:
   - fides_key: support
     collections:
@@ -27,24 +37,10 @@ const MANIFEST = `dataset:
           - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
           - { name: opened_at, data_categories: [system.operations] }
           - { name: subject, data_categories: [user.content] }
-      - name: replies
-        erasure: { action: delete }
-        fields:
-          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
-          - name: ticket_id
-            data_categories: [system.operations]
-            fides_meta: { references: [{ dataset: support, field: tickets.id, direction: from }] }
-          - { name: body, data_categories: [user.content] }
-      - name: attachments
-        erasure: { action: delete }
-        fields:
-          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
-          - name: ticket_id
-            data_categories: [system.operations]
-            fides_meta: { references: [{ dataset: support, field: tickets.id, direction: from }] }
-          - { name: reply_id, data_categories: [system.operations] }
-          - { name: file_name, data_categories: [user.content] }
-retention:
+${ofTicket("replies", ["{ name: body, data_categories: [user.content] }"])}${ofTicket("attachments", [
+  "{ name: reply_id, data_categories: [system.operations] }",
+  "{ name: file_name, data_categories: [user.content] }",
+])}retention:
   - key: old_tickets
     description: Support tickets are deleted a year after they were opened.
     reason: Follow-up questions come within a year.
