@@ -8,22 +8,20 @@ import { knownIdentityTypes } from "../engine/identities.ts";
 import type { SourceLocation } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
-import { compareLiveSchema, keyCycleFindings, type LiveTables } from "../plan/live-schema.ts";
+import { type LiveTables, planWithLiveSchema } from "../plan/live-schema.ts";
 import { CHECK_RULES } from "./rules.ts";
 import type { CheckReport, Finding } from "./run-checks.ts";
 
 export function withLiveSchema(manifest: Manifest, report: CheckReport, tables: LiveTables): CheckReport {
-  const schema = compareLiveSchema(manifest, tables);
-  const plan = buildPlan(manifest, {
-    action: "erasure",
-    identities: knownIdentityTypes(manifest),
-    order: schema.order,
-  });
+  const identities = knownIdentityTypes(manifest);
+  const live = planWithLiveSchema(manifest, tables, (order) =>
+    buildPlan(manifest, { action: "erasure", identities, order }),
+  );
   const rules = new Map(Object.values(CHECK_RULES).map((r) => [r.code, r]));
   const locations = new Map<string, SourceLocation>(
     manifest.datasets.flatMap((d) => d.collections.map((c) => [`${d.fides_key}.${c.name}`, c.at] as const)),
   );
-  const findings: Finding[] = [...schema.findings, ...keyCycleFindings(plan, tables)].map((f) => ({
+  const findings: Finding[] = live.findings.map((f) => ({
     code: f.code,
     severity: rules.get(f.code)?.severity ?? f.severity,
     message: f.message,

@@ -12,9 +12,7 @@ export async function liveTablesOf(manifest: Manifest, pairs: readonly string[])
   const connections = connectionsOf(pairs, manifest);
   const stores = new Stores(manifest, { connections });
   try {
-    const out = new Map<string, Awaited<ReturnType<Stores["tablesOf"]>>>();
-    for (const dataset of Object.keys(connections)) out.set(dataset, await stores.tablesOf(dataset));
-    return out;
+    return await stores.liveTables(Object.keys(connections), { required: true });
   } finally {
     await stores.closeAll();
   }

@@ -56,33 +56,38 @@ export function* chunkTuples(
   for (let start = 0; start < tuples.length; start += per) yield tuples.slice(start, start + per);
 }
 
-/** What `tupleStatements` takes: the parameter limit, the chunk size, the dialect's quoting and placeholders. */
-export interface TupleOptions {
+/** A dialect's side of tuple keys: its parameter limit, its quoting and placeholders, and how it binds a value. */
+export interface TupleDialect {
   readonly maxParameters: number;
-  readonly size?: number;
   readonly quote: (name: string) => string;
   /** The i-th parameter (1-based): `$i` on PostgreSQL, `?` elsewhere. */
   readonly placeholder: (i: number) => string;
-  /** Parameters before the condition's (the values an UPDATE sets). */
-  readonly prefix?: readonly unknown[];
+  /** A key value as the driver binds it (SQLite has no boolean or date type); as it is when absent. */
+  readonly bind?: (value: unknown) => unknown;
 }
 
 /**
  * The WHERE condition and parameters for each chunk of the tuples in `keys`, one statement's worth at a time (a
- * generator, so that reads stream chunk by chunk).
+ * generator, so that reads stream chunk by chunk) — how every SQL connector reads, deletes and updates rows by tuple
+ * keys. `prefix` holds the parameters before the condition's (the values an UPDATE sets); `size` caps the tuples per
+ * statement (500 when not given).
  */
 export function* tupleStatements(
+  dialect: TupleDialect,
   columns: readonly string[],
   keys: readonly unknown[],
-  options: TupleOptions,
+  prefix: readonly unknown[] = [],
+  size?: number,
 ): Generator<{ where: string; params: unknown[] }> {
-  const prefix = options.prefix ?? [];
-  const tuples = uniqueTuples(keys, columns.length);
-  for (const chunk of chunkTuples(tuples, columns.length, options.maxParameters - prefix.length, options.size)) {
-    const params: unknown[] = [...prefix];
-    const where = tupleCondition(columns, chunk, options.quote, (v) => {
+  const bind = dialect.bind;
+  const bound = bind ? keys.map((k) => (Array.isArray(k) ? k.map(bind) : k)) : keys;
+  const head = bind ? prefix.map(bind) : prefix;
+  const tuples = uniqueTuples(bound, columns.length);
+  for (const chunk of chunkTuples(tuples, columns.length, dialect.maxParameters - head.length, size || undefined)) {
+    const params: unknown[] = [...head];
+    const where = tupleCondition(columns, chunk, dialect.quote, (v) => {
       params.push(v);
-      return options.placeholder(params.length);
+      return dialect.placeholder(params.length);
     });
     yield { where, params };
   }

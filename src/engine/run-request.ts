@@ -18,7 +18,7 @@ import { stewardError } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Field, Manifest } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
-import { type Cascade, compareLiveSchema, keyCycleFindings, type LiveTables } from "../plan/live-schema.ts";
+import { type Cascade, type LiveOrder, planWithLiveSchema } from "../plan/live-schema.ts";
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
@@ -92,8 +92,12 @@ export interface RunOptions {
   readonly categories?: readonly string[];
   readonly batchSize?: number;
   readonly events?: EngineEvents;
-  /** Erasure: run this plan instead of the full one (a retention rule's restricted erasure, `ruleErasurePlan`). */
-  readonly plan?: Plan;
+  /**
+   * Erasure: how to build the plan to run instead of the full one (a retention rule's restricted erasure,
+   * `ruleErasurePlan`), given the order the live schema adds — called as runErasure builds its own plan, so that the
+   * database's undeclared foreign keys order it too.
+   */
+  readonly plan?: (order: LiveOrder) => Plan;
 }
 
 /** Identity types of the request, in a stable order. */
@@ -184,14 +188,14 @@ export async function runErasure(
   options: RunOptions = {},
 ): Promise<RequestOutcome> {
   const request = options.request ?? randomUUID();
-  let plan = options.plan ?? buildPlan(manifest, { action: "erasure", identities: typesOf(identities) });
+  const build =
+    options.plan ??
+    ((order: LiveOrder) => buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order }));
+  const first = build([]);
   // The live schema before anything is read or written: undeclared foreign keys order the erasure too, CASCADE keys
   // are counted, and a cycle of NOT NULL keys no order satisfies stops the request here.
-  const tables = await liveTables(stores, plan);
-  const schema = compareLiveSchema(manifest, tables);
-  if (schema.order.length > 0 && !options.plan)
-    plan = buildPlan(manifest, { action: "erasure", identities: typesOf(identities), order: schema.order });
-  const findings = [...schema.findings, ...keyCycleFindings(plan, tables)];
+  const tables = await stores.liveTables(first.steps.map((s) => s.dataset));
+  const { plan, schema, findings } = planWithLiveSchema(manifest, tables, build, first);
   const cycle = findings.find((f) => f.cycle);
   if (cycle?.cycle) {
     const coded = stewardError("STW_ENGINE_KEY_CYCLE", {
@@ -226,7 +230,9 @@ export async function runErasure(
   ];
   // A collection the database cascades from is read first, so that what the cascade removes can be counted.
   const cascadeParents = new Set(schema.cascades.map((c) => c.parent));
-  const direct = new Set([...directDeletes(manifest, plan)].filter((c) => !cascadeParents.has(c)));
+  // A view is read like any collection but never written (SC019): what it shows goes with the tables it reads.
+  const views = new Set(schema.views);
+  const direct = new Set([...directDeletes(manifest, plan)].filter((c) => !cascadeParents.has(c) && !views.has(c)));
   // A store whose collections are all deleted by key, with keys from rows that are final early (the analytics
   // warehouse, keyed by the accounts' ids), starts writing as soon as they are: while other stores are still searched
   // and decided. It commits only once every decision is made (and not at all if deciding fails).
@@ -251,7 +257,7 @@ export async function runErasure(
   // A per-request secret for HMAC masks: never stored, so masked values cannot be linked back afterwards.
   const decidedP = foundP.then(async (found) => {
     const decisions = await decideErasure(manifest, found, stores, randomBytes(32), direct);
-    return { found, decisions, changes: changesOf(plan, decisions, schema.cascades) };
+    return { found, decisions, changes: changesOf(plan, decisions, schema.cascades, views) };
   });
   // Its failure is the request's, thrown once the stores have been rolled back (below).
   decidedP.catch(() => {});
@@ -407,6 +413,7 @@ function changesOf(
   plan: Plan,
   decisions: Awaited<ReturnType<typeof decideErasure>>,
   cascades: readonly Cascade[],
+  views: ReadonlySet<string>,
 ): CollectionChanges[] {
   const changes: CollectionChanges[] = [];
   for (const step of plan.steps) {
@@ -422,6 +429,16 @@ function changesOf(
         return { kind: "set", set: { ...fate.set }, kept: fate.action === "keep" };
       return undefined;
     });
+    if (views.has(step.collection)) {
+      if (list.some((c) => c !== undefined))
+        decisions.notes.set(
+          step.collection,
+          (decisions.notes.get(step.collection) ?? new Set<string>()).add(
+            `${step.collection} is a view in the database: nothing was written through it (SC019); its rows go or change with the tables it reads`,
+          ),
+        );
+      continue;
+    }
     changes.push({
       collection: step.collection,
       dataset: step.dataset,
@@ -558,16 +575,6 @@ export async function runRectification(
     notes: {},
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
-}
-
-/** The introspected tables of every dataset the plan touches; a store that cannot say is left out. */
-async function liveTables(stores: Stores, plan: Plan): Promise<LiveTables> {
-  const out = new Map<string, ReadonlyMap<string, IntrospectedTable>>();
-  for (const dataset of new Set(plan.steps.map((s) => s.dataset))) {
-    const tables = await stores.tablesOf(dataset).catch(() => undefined);
-    if (tables) out.set(dataset, tables);
-  }
-  return out;
 }
 
 const findOptions = (options: RunOptions) => ({

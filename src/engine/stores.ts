@@ -11,6 +11,7 @@ import type { Connector, IntrospectedTable } from "../connectors/connector.ts";
 import { openConnector } from "../connectors/open-connector.ts";
 import { stewardError } from "../errors.ts";
 import type { Dataset, Manifest } from "../manifest/types.ts";
+import type { LiveTables } from "../plan/live-schema.ts";
 
 export interface StoreOptions {
   /** DATASET → URL, overriding the manifest. */
@@ -91,6 +92,22 @@ export class Stores {
       this.tables.set(dataset, tables);
     }
     return tables;
+  }
+
+  /**
+   * The live tables of each of `datasets` (`tablesOf`), for the live-schema step (src/plan/live-schema.ts). A store
+   * that cannot say is left out — a request goes on without it and reports it — unless `required`, when its coded
+   * error is thrown (`steward plan|check --connection` were asked about that store).
+   */
+  async liveTables(datasets: Iterable<string>, options: { readonly required?: boolean } = {}): Promise<LiveTables> {
+    const out = new Map<string, ReadonlyMap<string, IntrospectedTable>>();
+    for (const dataset of new Set(datasets)) {
+      const tables = options.required
+        ? await this.tablesOf(dataset)
+        : await this.tablesOf(dataset).catch(() => undefined);
+      if (tables) out.set(dataset, tables);
+    }
+    return out;
   }
 
   /**

@@ -12,7 +12,8 @@
  *   with it are counted in the outcome instead of disappearing unseen;
  * - a cycle of NOT NULL foreign keys among collections whose rows erasure deletes can be satisfied by no order: it is
  *   reported before anything is written (SC018), with the fix;
- * - a described collection that is a view, which erasure would write, is reported (SC019).
+ * - a described collection that is a view, which erasure would write, is reported (SC019); erasure reads it but
+ *   writes nothing through it.
  */
 import type { IntrospectedForeignKey, IntrospectedTable, OnDelete } from "../connectors/connector.ts";
 import type { Manifest } from "../manifest/types.ts";
@@ -45,10 +46,14 @@ export interface Cascade {
   readonly collection?: CollectionAddress;
 }
 
+/** Erasure order the foreign keys impose that the manifest's references do not: `first` before `next`. */
+export type LiveOrder = readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[];
+
 export interface LiveSchema {
-  /** Erasure order the foreign keys impose that the manifest's references do not: `first` before `next`. */
-  readonly order: readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[];
+  readonly order: LiveOrder;
   readonly cascades: readonly Cascade[];
+  /** Described collections that are views in the database: read, never written (SC019 where erasure would). */
+  readonly views: readonly CollectionAddress[];
   readonly findings: readonly SchemaFinding[];
 }
 
@@ -64,20 +69,24 @@ export function compareLiveSchema(manifest: Manifest, tables: LiveTables): LiveS
   const order: { first: CollectionAddress; next: CollectionAddress }[] = [];
   const cascades: Cascade[] = [];
   const findings: SchemaFinding[] = [];
+  const views: CollectionAddress[] = [];
   const declared = declaredPairs(manifest);
   for (const d of manifest.datasets) {
     const live = tables.get(d.fides_key);
     if (!live) continue;
     const described = new Set(d.collections.map((c) => c.name));
-    for (const c of d.collections)
-      if (live.get(c.name)?.kind === "view" && c.erasure?.action !== "keep")
+    for (const c of d.collections) {
+      if (live.get(c.name)?.kind !== "view") continue;
+      views.push(`${d.fides_key}.${c.name}`);
+      if (c.erasure?.action !== "keep")
         findings.push({
           code: "SC019",
           severity: "warning",
           collection: `${d.fides_key}.${c.name}`,
-          message: `collection ${d.fides_key}.${c.name} is a view in the database: an erasure cannot be relied on to write through it`,
+          message: `collection ${d.fides_key}.${c.name} is a view in the database: erasure reads it but writes nothing through it, so what it shows goes only with the tables it reads`,
           fix: `Describe the tables the view reads instead, or mark the view \`erasure: {action: keep, reason: "a view of …"}\` so that only access reads it.`,
         });
+    }
     for (const table of live.values()) {
       for (const fk of table.foreignKeys) {
         if (!described.has(fk.referencedTable) || fk.referencedTable === table.name) continue;
@@ -116,7 +125,37 @@ export function compareLiveSchema(manifest: Manifest, tables: LiveTables): LiveS
       }
     }
   }
-  return { order, cascades, findings };
+  return { order, cascades, views, findings };
+}
+
+/** A plan as the live schema leaves it, and what the live schema says that the manifest does not. */
+export interface LivePlan {
+  readonly plan: Plan;
+  readonly schema: LiveSchema;
+  /** The schema's findings and, for an erasure, the cycles of NOT NULL keys no order satisfies (SC018). */
+  readonly findings: readonly SchemaFinding[];
+}
+
+/**
+ * The live-schema step of `steward plan|check --connection` and of every erasure: the manifest compared with the
+ * tables; an erasure plan built again (`build`) with the order the undeclared foreign keys add, when they add any; its
+ * cycles of NOT NULL keys. `build` is how the caller builds its plan (a whole request's, or a retention rule's
+ * restricted one), given an order; `plan` is what it built with none.
+ *
+ * @example
+ *   const build = (order: LiveOrder) => buildPlan(manifest, { action: "erasure", identities: ["email"], order });
+ *   const { plan, schema, findings } = planWithLiveSchema(manifest, tables, build);
+ */
+export function planWithLiveSchema(
+  manifest: Manifest,
+  tables: LiveTables,
+  build: (order: LiveOrder) => Plan,
+  plan: Plan = build([]),
+): LivePlan {
+  const schema = compareLiveSchema(manifest, tables);
+  if (plan.action !== "erasure") return { plan, schema, findings: schema.findings };
+  const ordered = schema.order.length > 0 ? build(schema.order) : plan;
+  return { plan: ordered, schema, findings: [...schema.findings, ...keyCycleFindings(ordered, tables)] };
 }
 
 /**

@@ -25,6 +25,7 @@ import type { Manifest, RetentionRule, RetentionTrigger } from "../manifest/type
 import { flattenFields } from "../manifest/validate-references.ts";
 import { buildPlan, fieldTreatments } from "./build-plan.ts";
 import { keyLinks } from "./key-links.ts";
+import type { LiveOrder } from "./live-schema.ts";
 import type { CollectionStep, CollectionTreatment, ExemptionNode, FieldTreatment, Plan } from "./plan.ts";
 import { type CollectionAddress, type IdentitySeed, isPersonalField } from "./reference-graph.ts";
 
@@ -175,14 +176,16 @@ export const rowIdentity = (collection: CollectionAddress): string => `row:${col
 /**
  * The erasure plan of one rule: the ordinary erasure plan from `identities` (and `seeds`), with each step treated as
  * the rule says — its targets get the rule's action, their followers erasure's own, every other collection is kept.
+ * `order` is what the live schema adds to the erasure order (`planWithLiveSchema`), as for any erasure.
  */
 export function ruleErasurePlan(
   manifest: Manifest,
   rule: RetentionRulePlan,
   identities: readonly string[],
   seeds: readonly IdentitySeed[] = [],
+  order: LiveOrder = [],
 ): Plan {
-  const base = buildPlan(manifest, { action: "erasure", identities, seeds });
+  const base = buildPlan(manifest, { action: "erasure", identities, seeds, order });
   const targets = new Map(rule.targets.map((t) => [t.collection, t]));
   const followers = new Set(rule.targets.flatMap((t) => t.followers));
   const steps = base.steps.map((step): CollectionStep => {

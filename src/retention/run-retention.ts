@@ -19,6 +19,8 @@ import type { Stores } from "../engine/stores.ts";
 import { isStewardError, type StewardError, stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
+import type { LiveOrder } from "../plan/live-schema.ts";
+import type { Plan } from "../plan/plan.ts";
 import {
   cutoffOf,
   type RetentionRulePlan,
@@ -323,11 +325,9 @@ async function sweepPeriod(
     } else {
       // Read the due keys in order and erase each batch through the engine, seeded with those keys.
       const identity = rowIdentity(target.collection);
-      const plan = ruleErasurePlan(
-        manifest,
-        { ...rule, targets: [target] },
-        [identity],
-        [{ collection: target.collection, field: target.key, identity }],
+      const seed = { collection: target.collection, field: target.key, identity };
+      const plan = builtOnce((order) =>
+        ruleErasurePlan(manifest, { ...rule, targets: [target] }, [identity], [seed], order),
       );
       const size = options.batchSize ?? 1000;
       let after: unknown;
@@ -382,7 +382,7 @@ async function sweepAccounts(
   const db = await connectorOf(stores, dataset, manifest.account!.collection);
   const total = await db.countWhere(a.table, a.filter);
   const identity = accountIdentity(manifest);
-  const plan = ruleErasurePlan(manifest, rule, [identity]);
+  const plan = builtOnce((order) => ruleErasurePlan(manifest, rule, [identity], [], order));
   const size = options.batchSize ?? 1000;
   const collections: Record<string, CollectionTally> = {};
   let residual = 0;
@@ -497,6 +497,20 @@ export async function runEvent(
   return outcomes;
 }
 
+/**
+ * A rule's restricted plan for runErasure, built once per live-schema order: a sweep erases batch after batch with
+ * the same rule and the same live schema.
+ */
+function builtOnce(build: (order: LiveOrder) => Plan): (order: LiveOrder) => Plan {
+  const built = new Map<string, Plan>();
+  return (order) => {
+    const key = JSON.stringify(order);
+    const plan = built.get(key) ?? build(order);
+    built.set(key, plan);
+    return plan;
+  };
+}
+
 /** A rule that could not be carried out: its coded error, and a proof that says so. */
 function failedOutcome(rule: RetentionRulePlan, e: unknown): RuleOutcome {
   const error = codedOf(e, {
@@ -521,7 +535,7 @@ async function erasePerson(
   identity: IdentityValues,
   options: Pick<RetentionOptions, "batchSize">,
 ): Promise<RuleOutcome> {
-  const plan = ruleErasurePlan(manifest, rule, [...identity.keys()].sort());
+  const plan = (order: LiveOrder) => ruleErasurePlan(manifest, rule, [...identity.keys()].sort(), [], order);
   try {
     const outcome = await runErasure(manifest, identity, stores, {
       plan,

@@ -13,7 +13,7 @@ import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { PG_SERVER, pgAdmin } from "../demo/demo-databases.ts";
+import { PG_SERVER, pgAdmin } from "../scratch-databases.ts";
 import { EXAMPLE } from "./consent-fixture.ts";
 import {
   type FakeMailchimp,

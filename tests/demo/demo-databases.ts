@@ -1,55 +1,14 @@
 /** Uniquely named throwaway databases for the demo tests, and ways to read back what was loaded. */
 import { createHash } from "node:crypto";
-import mysql from "mysql2/promise";
-import pg from "pg";
+import type mysql from "mysql2/promise";
+import type pg from "pg";
+import { type ScratchDatabases, scratchDatabases } from "../scratch-databases.ts";
 
-export const PG_SERVER = "postgres://postgres@127.0.0.1:5432";
+export type DemoDatabases = ScratchDatabases;
 
-/** Runs one statement as the server's admin (CREATE / DROP DATABASE for a test's own store). */
-export async function pgAdmin(statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
-export const MY_SERVER = "mysql://root@127.0.0.1:3306";
-
-export interface DemoDatabases {
-  readonly name: string;
-  readonly pgUrl: string;
-  readonly myUrl: string;
-  readonly pg: () => Promise<pg.Client>;
-  readonly my: () => Promise<mysql.Connection>;
-  readonly drop: () => Promise<void>;
-}
-
+/** The reference deployment's databases for one test, named `stw_demo_<label>_…`; `drop` them after. */
 export function demoDatabases(label: string): DemoDatabases {
-  const name = `stw_demo_${label}_${process.pid}_${Date.now().toString(36)}`;
-  return {
-    name,
-    pgUrl: `${PG_SERVER}/${name}`,
-    myUrl: `${MY_SERVER}/${name}`,
-    async pg() {
-      const client = new pg.Client({ connectionString: `${PG_SERVER}/${name}` });
-      await client.connect();
-      return client;
-    },
-    async my() {
-      return mysql.createConnection({ uri: `${MY_SERVER}/${name}`, dateStrings: true, supportBigNumbers: true });
-    },
-    async drop() {
-      const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-      const my = await mysql.createConnection({ uri: MY_SERVER });
-      await my.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await my.end();
-    },
-  };
+  return scratchDatabases(`demo_${label}`);
 }
 
 /** Row count of every table. */

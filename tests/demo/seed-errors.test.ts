@@ -2,7 +2,8 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { steward } from "../cli/run-cli.ts";
-import { demoDatabases, PG_SERVER } from "./demo-databases.ts";
+import { PG_SERVER } from "../scratch-databases.ts";
+import { demoDatabases } from "./demo-databases.ts";
 
 // Valid URLs for the other side of each case; nothing may ever be created under this name.
 const never = demoDatabases("never");

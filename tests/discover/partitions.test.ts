@@ -8,20 +8,17 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import mysql from "mysql2/promise";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openConnector } from "../../src/connectors/open-connector.ts";
 import { runErasure } from "../../src/engine/run-request.ts";
-import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { steward } from "../cli/run-cli.ts";
+import { scratchDatabases } from "../scratch-databases.ts";
+import { withStores } from "../with-stores.ts";
 
-const NAME = `stw_partitions_${process.pid}_${Date.now().toString(36)}`;
-const PG_SERVER = "postgres://postgres@127.0.0.1:5432";
-const MY_SERVER = "mysql://root@127.0.0.1:3306";
-const PG_URL = `${PG_SERVER}/${NAME}`;
-const MY_URL = `${MY_SERVER}/${NAME}`;
+const scratch = scratchDatabases("partitions");
+const PG_URL = scratch.pgUrl;
+const MY_URL = scratch.myUrl;
 const MONTHS = Array.from({ length: 24 }, (_, i) => {
   const from = new Date(Date.UTC(2024, i, 1)).toISOString().slice(0, 10);
   const to = new Date(Date.UTC(2024, i + 1, 1)).toISOString().slice(0, 10);
@@ -31,13 +28,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stw-partitions-"));
-  const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${NAME}"`);
-  await admin.end();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`
+  await scratch.createPg([
+    `
     CREATE TABLE customer (customer_id int PRIMARY KEY, email text NOT NULL UNIQUE);
     CREATE TABLE payment (payment_id int NOT NULL, customer_id int NOT NULL REFERENCES customer ON DELETE RESTRICT,
       amount numeric(5, 2) NOT NULL, payment_date timestamptz NOT NULL, PRIMARY KEY (payment_date, payment_id))
@@ -48,27 +40,18 @@ beforeAll(async () => {
     CREATE VIEW customer_list AS SELECT customer_id, email FROM customer;
     INSERT INTO customer VALUES (1, 'mary@example.com'), (2, 'pat@example.com');
     INSERT INTO payment VALUES (1, 1, 2.99, '2024-02-14'), (2, 1, 4.99, '2024-07-01'), (3, 1, 0.99, '2025-11-30'),
-      (1, 2, 3.99, '2024-07-01'), (5, 2, 1.99, '2025-01-05');`);
-  await c.end();
-
-  const my = await mysql.createConnection(MY_SERVER);
-  await my.query(`CREATE DATABASE \`${NAME}\``);
-  await my.query(`USE \`${NAME}\``);
-  await my.query(`CREATE TABLE events (id int NOT NULL, at date NOT NULL, email varchar(60), PRIMARY KEY (id, at))
+      (1, 2, 3.99, '2024-07-01'), (5, 2, 1.99, '2025-01-05');`,
+  ]);
+  await scratch.createMy([
+    `CREATE TABLE events (id int NOT NULL, at date NOT NULL, email varchar(60), PRIMARY KEY (id, at))
     PARTITION BY RANGE (YEAR(at)) (PARTITION p2024 VALUES LESS THAN (2025), PARTITION p2025 VALUES LESS THAN (2026),
-    PARTITION pmax VALUES LESS THAN MAXVALUE)`);
-  await my.query("CREATE VIEW recent_events AS SELECT id, email FROM events");
-  await my.end();
+    PARTITION pmax VALUES LESS THAN MAXVALUE)`,
+    "CREATE VIEW recent_events AS SELECT id, email FROM events",
+  ]);
 });
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${NAME}" WITH (FORCE)`);
-  await admin.end();
-  const my = await mysql.createConnection(MY_SERVER);
-  await my.query(`DROP DATABASE IF EXISTS \`${NAME}\``);
-  await my.end();
+  await scratch.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -147,19 +130,14 @@ describe("partitioned and inherited tables, and views", () => {
 `,
     );
     const manifest = await loadManifestDir(dir);
-    const stores = new Stores(manifest, { connections: { rental: PG_URL } });
-    let outcome: Awaited<ReturnType<typeof runErasure>>;
-    try {
-      outcome = await runErasure(manifest, new Map([["email", ["mary@example.com"]]]), stores);
-    } finally {
-      await stores.closeAll();
-    }
+    const outcome = await withStores(manifest, { rental: PG_URL }, (stores) =>
+      runErasure(manifest, new Map([["email", ["mary@example.com"]]]), stores),
+    );
     expect(outcome.failed).toBeUndefined();
     expect(outcome.collections["rental.payment"]).toMatchObject({ deleted: 3 });
     expect(outcome.collections["rental.customer"]).toMatchObject({ deleted: 1 });
     expect(outcome.proof).toMatchObject({ complete: true });
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
+    const c = await scratch.pg();
     const left = (await c.query("SELECT customer_id, payment_id FROM payment ORDER BY payment_id")).rows;
     await c.end();
     expect(left).toEqual([

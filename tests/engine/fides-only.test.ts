@@ -6,13 +6,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { steward } from "../cli/run-cli.ts";
+import { scratchDatabases } from "../scratch-databases.ts";
 
-const SERVER = "postgres://postgres@127.0.0.1:5432";
-const DATABASE = `stw_fides_only_${process.pid}_${Date.now().toString(36)}`;
-const URL = `${SERVER}/${DATABASE}`;
+const scratch = scratchDatabases("fides_only");
+const URL = scratch.pgUrl;
 let dir: string;
 let client: pg.Client;
 
@@ -61,21 +61,13 @@ INSERT INTO orders VALUES (10, 1, '1 Bay Road', 1200), (11, 1, '1 Bay Road', 800
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stw-fides-only-"));
   await writeFile(join(dir, "shop.yml"), DATASET);
-  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${DATABASE}"`);
-  await admin.end();
-  client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  await client.query(DDL);
+  await scratch.createPg([DDL]);
+  client = await scratch.pg();
 });
 
 afterAll(async () => {
   await client?.end();
-  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
   await rm(dir, { recursive: true, force: true });
 });
 

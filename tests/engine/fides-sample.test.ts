@@ -11,20 +11,21 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonSafe } from "../../src/engine/find-rows.ts";
 import { runAccess, runErasure } from "../../src/engine/run-request.ts";
-import { Stores } from "../../src/engine/stores.ts";
+import type { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import { buildPlan } from "../../src/plan/build-plan.ts";
 import { steward } from "../cli/run-cli.ts";
+import { scratchDatabases } from "../scratch-databases.ts";
+import { withStores } from "../with-stores.ts";
 
 const FIXTURE = join(import.meta.dirname, "../fixtures/fides/sample-project");
-const SERVER = "postgres://postgres@127.0.0.1:5432";
-const DATABASE = `stw_fides_sample_${process.pid}_${Date.now().toString(36)}`;
-const URL = `${SERVER}/${DATABASE}`;
+const scratch = scratchDatabases("fides_sample");
+const URL = scratch.pgUrl;
 const DATASET = "postgres_example_test_dataset";
 const C = (name: string) => `${DATASET}.${name}`;
 let dir: string;
@@ -34,13 +35,8 @@ let manifest: Manifest;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stw-fides-sample-"));
   await writeFile(join(dir, "dataset.yml"), await readFile(join(FIXTURE, "postgres_example_test_dataset.yml")));
-  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${DATABASE}"`);
-  await admin.end();
-  client = new pg.Client({ connectionString: URL });
-  await client.connect();
-  await client.query(await readFile(join(FIXTURE, "postgres_sample.sql"), "utf8"));
+  await scratch.createPg([await readFile(join(FIXTURE, "postgres_sample.sql"), "utf8")]);
+  client = await scratch.pg();
   // A fourth customer of our own, whose addresses nobody else's rows name: erasure may mask them.
   await client.query(`INSERT INTO address VALUES (20, 7, 'Lone Road', 'Solitude', 'VT', '05001'),
       (21, 9, 'Quiet Lane', 'Solitude', 'VT', '05002');
@@ -51,21 +47,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.end();
-  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
-const withStores = async <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => {
-  const stores = new Stores(manifest, { connections: { [DATASET]: URL } });
-  try {
-    return await fn(stores);
-  } finally {
-    await stores.closeAll();
-  }
-};
+const run = <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => withStores(manifest, { [DATASET]: URL }, fn);
 
 /** Rows as comparable strings, order-free. */
 const asSet = (rows: readonly Record<string, unknown>[]) =>
@@ -138,7 +124,7 @@ describe("Fides' sample project, with Fides' own dataset file", () => {
 
   it("access for customer-1@example.com returns, per collection, the rows Fides' traversal reaches", async () => {
     const want = await expected("customer-1@example.com");
-    const outcome = await withStores((stores) =>
+    const outcome = await run((stores) =>
       runAccess(manifest, new Map([["email", ["customer-1@example.com"]]]), stores),
     );
     expect(outcome.unreached).toEqual([]);
@@ -181,7 +167,7 @@ describe("Fides' sample project, with Fides' own dataset file", () => {
 
   it("erasure keeps an address other people's rows also name, whole, and masks one only the subject's rows name", async () => {
     const before = (await client.query("SELECT * FROM address ORDER BY id")).rows;
-    const outcome = await withStores((stores) =>
+    const outcome = await run((stores) =>
       runErasure(manifest, new Map([["email", ["customer-1@example.com"]]]), stores),
     );
     expect(outcome.failed).toBeUndefined();
@@ -196,9 +182,7 @@ describe("Fides' sample project, with Fides' own dataset file", () => {
     expect(customers[1]).toEqual({ id: 2, email: "customer-2@example.com", name: "Jill Customer" });
     expect(outcome.proof, JSON.stringify(outcome, null, 1)).toMatchObject({ complete: true });
 
-    const lone = await withStores((stores) =>
-      runErasure(manifest, new Map([["email", ["customer-4@example.com"]]]), stores),
-    );
+    const lone = await run((stores) => runErasure(manifest, new Map([["email", ["customer-4@example.com"]]]), stores));
     expect(lone.collections[C("address")]).toMatchObject({ read: 2, deleted: 0, masked: 2, kept: 0 });
     const masked = (await client.query("SELECT * FROM address WHERE id IN (20, 21) ORDER BY id")).rows;
     expect(masked).toEqual([

@@ -14,27 +14,25 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import mysql from "mysql2/promise";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runErasure } from "../../src/engine/run-request.ts";
-import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import { steward } from "../cli/run-cli.ts";
+import { scratchDatabases, sqliteRun } from "../scratch-databases.ts";
+import { withStores } from "../with-stores.ts";
 
-const NAME = `stw_fks_${process.pid}_${Date.now().toString(36)}`;
-const PG_SERVER = "postgres://postgres@127.0.0.1:5432";
-const MY_SERVER = "mysql://root@127.0.0.1:3306";
+const scratch = scratchDatabases("fks");
+const cycle = scratchDatabases("fks_cycle");
 const KINDS = ["postgres", "mariadb", "sqlite"] as const;
 type Kind = (typeof KINDS)[number];
 let dir: string;
 let manifest: Manifest;
 const urls: Record<Kind | "cycle", string> = {
-  postgres: `${PG_SERVER}/${NAME}`,
-  mariadb: `${MY_SERVER}/${NAME}`,
+  postgres: scratch.pgUrl,
+  mariadb: scratch.myUrl,
   sqlite: "",
-  cycle: `${PG_SERVER}/${NAME}_cycle`,
+  cycle: cycle.pgUrl,
 };
 
 const DDL = [
@@ -104,24 +102,16 @@ const CYCLE = `  - fides_key: cycle
             fides_meta: { references: [{ dataset: cycle, field: a.id, direction: from }] }
 `;
 
-async function pgRun(url: string, statements: readonly string[]): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  for (const sql of statements) await c.query(sql);
-  await c.end();
-}
-
 async function count(kind: Kind, table: string): Promise<number> {
   const sql = `SELECT count(*) AS n FROM ${table}`;
   if (kind === "postgres") {
-    const c = new pg.Client({ connectionString: urls.postgres });
-    await c.connect();
+    const c = await scratch.pg();
     const n = Number((await c.query(sql)).rows[0].n);
     await c.end();
     return n;
   }
   if (kind === "mariadb") {
-    const c = await mysql.createConnection(urls.mariadb);
+    const c = await scratch.my();
     const [rows] = await c.query(sql);
     await c.end();
     return Number((rows as { n: number }[])[0]!.n);
@@ -137,10 +127,9 @@ beforeAll(async () => {
   urls.sqlite = `sqlite://${join(dir, "app.db")}`;
   await writeFile(join(dir, "datasets.yml"), `dataset:\n${KINDS.map(dataset).join("")}${CYCLE}`);
   manifest = await loadManifestDir(dir);
-  await pgRun(`${PG_SERVER}/postgres`, [`CREATE DATABASE "${NAME}"`, `CREATE DATABASE "${NAME}_cycle"`]);
-  await pgRun(urls.postgres, DDL);
+  await scratch.createPg(DDL);
   // Rows first, keys after: with both keys NOT NULL, no order of inserts (or deletes) satisfies them.
-  await pgRun(urls.cycle, [
+  await cycle.createPg([
     "CREATE TABLE a (id int PRIMARY KEY, email text NOT NULL, b_id int NOT NULL)",
     "CREATE TABLE b (id int PRIMARY KEY, a_id int NOT NULL)",
     "INSERT INTO a VALUES (1, 'ada@example.com', 1)",
@@ -148,24 +137,13 @@ beforeAll(async () => {
     "ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b (id)",
     "ALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a (id)",
   ]);
-  const my = await mysql.createConnection(MY_SERVER);
-  await my.query(`CREATE DATABASE \`${NAME}\``);
-  await my.query(`USE \`${NAME}\``);
-  for (const sql of DDL) await my.query(sql);
-  await my.end();
-  const lite = new Database(join(dir, "app.db"));
-  for (const sql of DDL) lite.exec(sql);
-  lite.close();
+  await scratch.createMy(DDL);
+  sqliteRun(join(dir, "app.db"), DDL);
 });
 
 afterAll(async () => {
-  await pgRun(`${PG_SERVER}/postgres`, [
-    `DROP DATABASE IF EXISTS "${NAME}" WITH (FORCE)`,
-    `DROP DATABASE IF EXISTS "${NAME}_cycle" WITH (FORCE)`,
-  ]);
-  const my = await mysql.createConnection(MY_SERVER);
-  await my.query(`DROP DATABASE IF EXISTS \`${NAME}\``);
-  await my.end();
+  await scratch.drop();
+  await cycle.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -222,29 +200,16 @@ describe("foreign keys the erasure must honour", () => {
   });
 
   it("erases in an order every store accepts, counts what ON DELETE CASCADE removed, and stops before a cycle", async () => {
-    const stores = new Stores(manifest, {
-      connections: { postgres: urls.postgres, mariadb: urls.mariadb, sqlite: urls.sqlite, cycle: urls.cycle },
-    });
-    let outcome: Awaited<ReturnType<typeof runErasure>>;
-    try {
-      outcome = await runErasure(manifest, new Map([["email", ["ada@example.com"]]]), stores);
-    } finally {
-      await stores.closeAll();
-    }
+    const ada = new Map([["email", ["ada@example.com"]]]);
+    let outcome = await withStores(manifest, urls, (stores) => runErasure(manifest, ada, stores));
     // The cycle's dataset is refused as a whole before anything is written, with the fix; nothing anywhere is written.
     expect(outcome.failed?.why).toMatch(/^STW_ENGINE_KEY_CYCLE: erasure deletes rows of cycle\.(a|b), cycle\.(a|b)/);
     expect(await count("postgres", "users")).toBe(2);
 
     // Without the cycle, the same request goes through on every store.
     const clean: Manifest = { ...manifest, datasets: manifest.datasets.filter((d) => d.fides_key !== "cycle") };
-    const again = new Stores(clean, {
-      connections: { postgres: urls.postgres, mariadb: urls.mariadb, sqlite: urls.sqlite },
-    });
-    try {
-      outcome = await runErasure(clean, new Map([["email", ["ada@example.com"]]]), again);
-    } finally {
-      await again.closeAll();
-    }
+    const { cycle: _, ...rest } = urls;
+    outcome = await withStores(clean, rest, (stores) => runErasure(clean, ada, stores));
     expect(outcome.failed, outcome.failed?.why).toBeUndefined();
     expect(outcome.proof).toMatchObject({ complete: true });
     for (const kind of KINDS) {

@@ -9,17 +9,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import mysql from "mysql2/promise";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAccess, runErasure } from "../../src/engine/run-request.ts";
-import { Stores } from "../../src/engine/stores.ts";
+import type { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
+import { scratchDatabases, sqliteRun } from "../scratch-databases.ts";
+import { withStores } from "../with-stores.ts";
 
-const NAME = `stw_keyless_${process.pid}_${Date.now().toString(36)}`;
-const PG_SERVER = "postgres://postgres@127.0.0.1:5432";
-const MY_SERVER = "mysql://root@127.0.0.1:3306";
+const scratch = scratchDatabases("keyless");
 let dir: string;
 
 const DDL = [
@@ -46,8 +44,8 @@ const dataset = (key: string) => `  - fides_key: ${key}
 
 const KINDS = ["postgres", "mariadb", "sqlite"] as const;
 const urls: Record<(typeof KINDS)[number], string> = {
-  postgres: `${PG_SERVER}/${NAME}`,
-  mariadb: `${MY_SERVER}/${NAME}`,
+  postgres: scratch.pgUrl,
+  mariadb: scratch.myUrl,
   sqlite: "",
 };
 let manifest: Manifest;
@@ -58,57 +56,28 @@ beforeAll(async () => {
   await writeFile(join(dir, "datasets.yml"), `dataset:\n${KINDS.map(dataset).join("")}`);
   manifest = await loadManifestDir(dir);
 
-  const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${NAME}"`);
-  await admin.end();
-  const client = new pg.Client({ connectionString: urls.postgres });
-  await client.connect();
-  for (const sql of DDL) await client.query(sql);
-  await client.end();
-
-  const my = await mysql.createConnection(MY_SERVER);
-  await my.query(`CREATE DATABASE \`${NAME}\``);
-  await my.query(`USE \`${NAME}\``);
-  for (const sql of DDL) await my.query(sql);
-  await my.end();
-
-  const lite = new Database(join(dir, "app.db"));
-  for (const sql of DDL) lite.exec(sql);
-  lite.close();
+  await scratch.createPg(DDL);
+  await scratch.createMy(DDL);
+  sqliteRun(join(dir, "app.db"), DDL);
 });
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${NAME}" WITH (FORCE)`);
-  await admin.end();
-  const my = await mysql.createConnection(MY_SERVER);
-  await my.query(`DROP DATABASE IF EXISTS \`${NAME}\``);
-  await my.end();
+  await scratch.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
-const run = async <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => {
-  const stores = new Stores(manifest, { connections: urls });
-  try {
-    return await fn(stores);
-  } finally {
-    await stores.closeAll();
-  }
-};
+const run = <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => withStores(manifest, urls, fn);
 
 /** Every row of a table, as plain sorted tuples, read straight from the store. */
 async function rowsOf(kind: (typeof KINDS)[number], table: string): Promise<unknown[][]> {
   const sql = `SELECT * FROM ${table}`;
   let rows: Record<string, unknown>[];
   if (kind === "postgres") {
-    const c = new pg.Client({ connectionString: urls.postgres });
-    await c.connect();
+    const c = await scratch.pg();
     rows = (await c.query(sql)).rows;
     await c.end();
   } else if (kind === "mariadb") {
-    const c = await mysql.createConnection(`${MY_SERVER}/${NAME}`);
+    const c = await scratch.my();
     rows = (await c.query(sql))[0] as Record<string, unknown>[];
     await c.end();
   } else {

@@ -10,9 +10,11 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAccess, runErasure } from "../../src/engine/run-request.ts";
-import { Stores } from "../../src/engine/stores.ts";
+import type { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
+import { sqliteRun } from "../scratch-databases.ts";
+import { withStores } from "../with-stores.ts";
 
 let dir: string;
 let manifest: Manifest;
@@ -37,26 +39,19 @@ beforeAll(async () => {
           - { name: address_id, data_categories: [system.operations], fides_meta: { references: [{ dataset: shop, field: address.id }] } }
 `,
   );
-  const db = new Database(join(dir, "s.db"));
-  db.exec(`CREATE TABLE address (id int PRIMARY KEY, street text);
+  sqliteRun(join(dir, "s.db"), [
+    `CREATE TABLE address (id int PRIMARY KEY, street text);
     CREATE TABLE customer (id int PRIMARY KEY, email text, name text, address_id int);
     INSERT INTO address VALUES (10, 'Main St');
-    INSERT INTO customer VALUES (1, 'alice@example.org', 'Alice', 10), (2, 'bob@example.org', 'Bob', 10);`);
-  db.close();
+    INSERT INTO customer VALUES (1, 'alice@example.org', 'Alice', 10), (2, 'bob@example.org', 'Bob', 10);`,
+  ]);
   url = `sqlite://${join(dir, "s.db")}`;
   manifest = await loadManifestDir(dir);
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const run = async <T>(fn: (stores: Stores) => Promise<T>) => {
-  const stores = new Stores(manifest, { connections: { shop: url } });
-  try {
-    return await fn(stores);
-  } finally {
-    await stores.closeAll();
-  }
-};
+const run = <T>(fn: (stores: Stores) => Promise<T>): Promise<T> => withStores(manifest, { shop: url }, fn);
 
 describe("a row two people share", () => {
   it("access reaches the shared address but not the other person living there", async () => {

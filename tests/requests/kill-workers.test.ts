@@ -15,8 +15,8 @@ import { createHostTokens } from "../../src/requests/host-token.ts";
 import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { PG_SERVER, pgAdmin } from "../demo/demo-databases.ts";
 import { keysOf, owned, snapshot } from "../engine/reference-rows.ts";
+import { PG_SERVER, pgAdmin } from "../scratch-databases.ts";
 import { type Databases, EXAMPLE, referenceDatabases } from "./service-fixture.ts";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
 

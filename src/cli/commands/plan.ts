@@ -3,7 +3,7 @@ import { knownIdentityTypes, parseIdentityPairs } from "../../engine/identities.
 import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
 import { buildPlan } from "../../plan/build-plan.ts";
 import { explainPlan, planToDot } from "../../plan/explain-plan.ts";
-import { compareLiveSchema, keyCycleFindings, type SchemaFinding } from "../../plan/live-schema.ts";
+import { type LiveOrder, planWithLiveSchema } from "../../plan/live-schema.ts";
 import { PLAN_ACTIONS } from "../../plan/plan.ts";
 import { dotToSvg } from "../../render/dot-to-svg.ts";
 import { liveTablesOf } from "../live-schema-of.ts";
@@ -43,15 +43,12 @@ export function register(program: Command): void {
           const manifest = await loadManifestDir(dir);
           // The same parsing as `steward request`; the plan keeps the types only.
           const types = [...parseIdentityPairs(o.identity, knownIdentityTypes(manifest)).keys()];
-          let plan = buildPlan(manifest, { action, identities: types, categories: o.category });
-          const findings: SchemaFinding[] = [];
-          if (o.connection.length > 0) {
-            const tables = await liveTablesOf(manifest, o.connection);
-            const schema = compareLiveSchema(manifest, tables);
-            if (action === "erasure" && schema.order.length > 0)
-              plan = buildPlan(manifest, { action, identities: types, categories: o.category, order: schema.order });
-            findings.push(...schema.findings, ...(action === "erasure" ? keyCycleFindings(plan, tables) : []));
-          }
+          const build = (order: LiveOrder) =>
+            buildPlan(manifest, { action, identities: types, categories: o.category, order });
+          const { plan, findings } =
+            o.connection.length > 0
+              ? planWithLiveSchema(manifest, await liveTablesOf(manifest, o.connection), build)
+              : { plan: build([]), findings: [] };
           const found =
             findings.length === 0
               ? ""

@@ -14,7 +14,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
-import { type KeyColumns, tupleStatements } from "../key-match.ts";
+import { type KeyColumns, type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
 import { quoteMysql as q } from "./mysql-quote.ts";
@@ -34,6 +34,8 @@ const CAPABILITIES: ConnectorCapabilities = {
 
 /** DATETIME has no zone: the demo and most schemas store UTC, so the cutoff is bound as UTC text. */
 const utcText = (at: Date): string => at.toISOString().replace("T", " ").replace("Z", "");
+
+const TUPLES: TupleDialect = { maxParameters: CAPABILITIES.maxParameters, quote: q, placeholder: () => "?" };
 
 const DIALECT: FilterDialect = {
   quote: q,
@@ -75,7 +77,7 @@ export class MysqlConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     if (typeof keyColumn !== "string") {
-      for (const { where, params } of this.tuples(keyColumn, keys, [], opts?.batchSize)) {
+      for (const { where, params } of tupleStatements(TUPLES, keyColumn, keys, [], opts?.batchSize)) {
         const [rows] = await this.db.execute(
           `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`,
           params as never[],
@@ -95,7 +97,7 @@ export class MysqlConnector implements Connector {
   async deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number> {
     if (typeof keyColumn !== "string") {
       let count = 0;
-      for (const { where, params } of this.tuples(keyColumn, keys, [])) {
+      for (const { where, params } of tupleStatements(TUPLES, keyColumn, keys)) {
         const [result] = await this.db.execute(`DELETE FROM ${q(table)} WHERE ${where}`, params as never[]);
         count += (result as Header).affectedRows;
       }
@@ -121,7 +123,7 @@ export class MysqlConnector implements Connector {
     const values = names.map((name) => set[name] ?? null);
     if (typeof keyColumn !== "string") {
       let count = 0;
-      for (const { where, params } of this.tuples(keyColumn, keys, values)) {
+      for (const { where, params } of tupleStatements(TUPLES, keyColumn, keys, values)) {
         const [result] = await this.db.execute(
           `UPDATE ${q(table)} SET ${assignments} WHERE ${where}`,
           params as never[],
@@ -167,22 +169,6 @@ export class MysqlConnector implements Connector {
       count += (result as Header).affectedRows;
     }
     return count;
-  }
-
-  /** The statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
-  private tuples(
-    columns: readonly string[],
-    keys: readonly unknown[],
-    prefix: readonly unknown[],
-    size?: number,
-  ): Generator<{ where: string; params: unknown[] }> {
-    return tupleStatements(columns, keys, {
-      maxParameters: this.capabilities.maxParameters,
-      ...(size ? { size } : {}),
-      quote: q,
-      placeholder: () => "?",
-      prefix,
-    });
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {

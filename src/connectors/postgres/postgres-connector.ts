@@ -15,7 +15,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
-import { tupleStatements } from "../key-match.ts";
+import { type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
@@ -32,6 +32,8 @@ const CAPABILITIES: ConnectorCapabilities = {
   supportsConditions: true,
   readsBesideWrites: true,
 };
+
+const TUPLES: TupleDialect = { maxParameters: CAPABILITIES.maxParameters, quote: q, placeholder: (i) => `$${i}` };
 
 const DIALECT: FilterDialect = {
   quote: q,
@@ -69,7 +71,7 @@ export class PostgresConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     if (typeof keyColumn !== "string") {
-      for (const { where, params } of this.tuples(keyColumn, keys, [], opts?.batchSize)) {
+      for (const { where, params } of tupleStatements(TUPLES, keyColumn, keys, [], opts?.batchSize)) {
         const { rows } = await this.db.query<Row>(
           `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`,
           params,
@@ -91,7 +93,7 @@ export class PostgresConnector implements Connector {
   async deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number> {
     if (typeof keyColumn !== "string") {
       let count = 0;
-      for (const { where, params } of this.tuples(keyColumn, keys, [])) {
+      for (const { where, params } of tupleStatements(TUPLES, keyColumn, keys)) {
         count += (await this.db.query(`DELETE FROM ${q(table)} WHERE ${where}`, params)).rowCount ?? 0;
       }
       return count;
@@ -114,7 +116,7 @@ export class PostgresConnector implements Connector {
     if (typeof keyColumn !== "string") {
       let count = 0;
       const prefix = names.map((name) => set[name]);
-      for (const { where, params } of this.tuples(keyColumn, keys, prefix)) {
+      for (const { where, params } of tupleStatements(TUPLES, keyColumn, keys, prefix)) {
         count += (await this.db.query(`UPDATE ${q(table)} SET ${assignments} WHERE ${where}`, params)).rowCount ?? 0;
       }
       return count;
@@ -147,22 +149,6 @@ export class PostgresConnector implements Connector {
       count += (await this.db.query(sql, [json])).rowCount ?? 0;
     }
     return count;
-  }
-
-  /** The statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
-  private tuples(
-    columns: readonly string[],
-    keys: readonly unknown[],
-    prefix: readonly unknown[],
-    size?: number,
-  ): Generator<{ where: string; params: unknown[] }> {
-    return tupleStatements(columns, keys, {
-      maxParameters: CAPABILITIES.maxParameters,
-      ...(size ? { size } : {}),
-      quote: q,
-      placeholder: (i) => `$${i}`,
-      prefix,
-    });
   }
 
   async countWhere(table: string, filter: RowFilter): Promise<number> {

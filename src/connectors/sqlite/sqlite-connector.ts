@@ -23,7 +23,7 @@ import type {
   RowFilter,
   RowUpdate,
 } from "../connector.ts";
-import { type KeyColumns, tupleStatements } from "../key-match.ts";
+import { type KeyColumns, type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectSqlite } from "./sqlite-introspector.ts";
 import { quoteSqlite as q } from "./sqlite-quote.ts";
@@ -75,6 +75,8 @@ function fromSqlite(row: Row): Row {
 export class SqliteConnector implements Connector {
   readonly kind = "sqlite" as const;
   readonly capabilities: ConnectorCapabilities;
+  /** Tuple keys in SQLite: `?` placeholders under this build's limit, values bound as SQLite stores them. */
+  private readonly tupleDialect: TupleDialect;
 
   /** `owner` is set on the `tx` handed to a transaction's `fn`: the transaction it belongs to. */
   constructor(
@@ -90,6 +92,7 @@ export class SqliteConnector implements Connector {
       supportsConditions: true,
       readsBesideWrites: false,
     };
+    this.tupleDialect = { maxParameters: session.maxParameters, quote: q, placeholder: () => "?", bind: toSqlite };
   }
 
   /** Whether this call belongs to the open transaction: made through its `tx`, or from within its `fn`. */
@@ -122,7 +125,7 @@ export class SqliteConnector implements Connector {
     opts?: ReadOptions,
   ): AsyncIterable<Row[]> {
     if (typeof keyColumn !== "string") {
-      for (const { where, params } of this.tuples(keyColumn, keys, [], opts?.batchSize)) {
+      for (const { where, params } of tupleStatements(this.tupleDialect, keyColumn, keys, [], opts?.batchSize)) {
         const db = await this.connection();
         const rows = db
           .prepare(`SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${where}`)
@@ -207,26 +210,6 @@ export class SqliteConnector implements Connector {
     });
   }
 
-  /** The statements over tuple keys (see key-match.ts), chunked under the parameter limit. */
-  private tuples(
-    columns: readonly string[],
-    keys: readonly unknown[],
-    prefix: readonly unknown[],
-    size?: number,
-  ): Generator<{ where: string; params: unknown[] }> {
-    return tupleStatements(
-      columns,
-      keys.map((k) => (Array.isArray(k) ? k.map(toSqlite) : k)),
-      {
-        maxParameters: this.session.maxParameters,
-        ...(size ? { size } : {}),
-        quote: q,
-        placeholder: () => "?",
-        prefix: prefix.map(toSqlite),
-      },
-    );
-  }
-
   /** `head WHERE <tuples>` per chunk, in one transaction; returns the rows changed. */
   private async writeByTuples(
     head: string,
@@ -236,7 +219,7 @@ export class SqliteConnector implements Connector {
   ): Promise<number> {
     return this.write((db) => {
       let count = 0;
-      for (const { where, params } of this.tuples(columns, keys, prefix))
+      for (const { where, params } of tupleStatements(this.tupleDialect, columns, keys, prefix))
         count += db.prepare(`${head} WHERE ${where}`).run(params).changes;
       return count;
     });
