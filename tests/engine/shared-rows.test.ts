@@ -1,8 +1,9 @@
 /**
- * A row two people share, reached through a reference without a direction (Fides: followed both ways): Alice's
- * request reaches the shared address, but never walks from it back down to Bob, who lives there too — access does
- * not show him, erasure does not touch him, and the address is kept whole. (Found in review: the walk back down
- * leaked and erased Bob's row.)
+ * Rows two people share. A reference without a direction (Fides: followed both ways) takes Alice's request to the
+ * shared address, but never from it back down to Bob, who lives there too — access does not show him, erasure does
+ * not touch him, and the address is kept whole. The same holds further along: a delivery found from a shared address
+ * (a `from` reference) is not Alice's, and a row the shared address names (a `to` reference) stays whole. (Found in
+ * review: the walk back down leaked and erased Bob's rows.)
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,18 +15,51 @@ import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 
-let dir: string;
-let manifest: Manifest;
-let url: string;
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "stw-shared-"));
-  await writeFile(
-    join(dir, "d.yml"),
-    `dataset:
-  - fides_key: shop
-    collections:
-      - name: address
+/** A manifest of one dataset `shop` (its collections as YAML) over a new SQLite database made by `sql`. */
+async function shop(collections: string, sql: string) {
+  const dir = await mkdtemp(join(tmpdir(), "stw-shared-"));
+  dirs.push(dir);
+  await writeFile(join(dir, "d.yml"), `dataset:\n  - fides_key: shop\n    collections:\n${collections}`);
+  const file = join(dir, "s.db");
+  const db = new Database(file);
+  db.exec(sql);
+  db.close();
+  const manifest: Manifest = await loadManifestDir(dir);
+  const url = `sqlite://${file}`;
+  return {
+    manifest,
+    /** Runs `fn` with the dataset's store open, and closes it. */
+    async run<T>(fn: (stores: Stores, manifest: Manifest) => Promise<T>): Promise<T> {
+      const stores = new Stores(manifest, { connections: { shop: url } });
+      try {
+        return await fn(stores, manifest);
+      } finally {
+        await stores.closeAll();
+      }
+    },
+    /** Every row of `table`, read straight from the database, in the order `orderBy` gives. */
+    rows(table: string, orderBy = "rowid"): unknown[] {
+      const c = new Database(file, { readonly: true });
+      try {
+        return c.prepare(`SELECT * FROM ${table} ORDER BY ${orderBy}`).all();
+      } finally {
+        c.close();
+      }
+    },
+  };
+}
+
+const erase = (s: Awaited<ReturnType<typeof shop>>, email: string) =>
+  s.run((stores, manifest) => runErasure(manifest, new Map([["email", [email]]]), stores));
+
+describe("a row two people share", () => {
+  let s: Awaited<ReturnType<typeof shop>>;
+  beforeAll(async () => {
+    s = await shop(
+      `      - name: address
         fields:
           - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
           - { name: street, data_categories: [user.contact.address.street] }
@@ -36,47 +70,77 @@ beforeAll(async () => {
           - { name: name, data_categories: [user.name] }
           - { name: address_id, data_categories: [system.operations], fides_meta: { references: [{ dataset: shop, field: address.id }] } }
 `,
-  );
-  const db = new Database(join(dir, "s.db"));
-  db.exec(`CREATE TABLE address (id int PRIMARY KEY, street text);
-    CREATE TABLE customer (id int PRIMARY KEY, email text, name text, address_id int);
-    INSERT INTO address VALUES (10, 'Main St');
-    INSERT INTO customer VALUES (1, 'alice@example.org', 'Alice', 10), (2, 'bob@example.org', 'Bob', 10);`);
-  db.close();
-  url = `sqlite://${join(dir, "s.db")}`;
-  manifest = await loadManifestDir(dir);
-});
+      `CREATE TABLE address (id int PRIMARY KEY, street text);
+      CREATE TABLE customer (id int PRIMARY KEY, email text, name text, address_id int);
+      INSERT INTO address VALUES (10, 'Main St');
+      INSERT INTO customer VALUES (1, 'alice@example.org', 'Alice', 10), (2, 'bob@example.org', 'Bob', 10);`,
+    );
+  });
 
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-const run = async <T>(fn: (stores: Stores) => Promise<T>) => {
-  const stores = new Stores(manifest, { connections: { shop: url } });
-  try {
-    return await fn(stores);
-  } finally {
-    await stores.closeAll();
-  }
-};
-
-describe("a row two people share", () => {
   it("access reaches the shared address but not the other person living there", async () => {
-    const outcome = await run((s) => runAccess(manifest, new Map([["email", ["alice@example.org"]]]), s));
+    const outcome = await s.run((stores, manifest) =>
+      runAccess(manifest, new Map([["email", ["alice@example.org"]]]), stores),
+    );
     const customers = outcome.access!.collections.find((c) => c.collection === "shop.customer")!;
     expect(customers.rows.map((r) => r["email"])).toEqual(["alice@example.org"]);
     expect(outcome.collections["shop.address"]!.read).toBe(1);
   });
 
   it("erasure masks only Alice, and keeps the address Bob still names whole", async () => {
-    const outcome = await run((s) => runErasure(manifest, new Map([["email", ["alice@example.org"]]]), s));
+    const outcome = await erase(s, "alice@example.org");
     expect(outcome.proof).toMatchObject({ complete: true });
-    const db = new Database(join(dir, "s.db"), { readonly: true });
-    const customers = db.prepare("SELECT * FROM customer ORDER BY id").all();
-    const addresses = db.prepare("SELECT * FROM address").all();
-    db.close();
-    expect(customers).toEqual([
+    expect(s.rows("customer", "id")).toEqual([
       { id: 1, email: null, name: null, address_id: 10 },
       { id: 2, email: "bob@example.org", name: "Bob", address_id: 10 },
     ]);
-    expect(addresses).toEqual([{ id: 10, street: "Main St" }]);
+    expect(s.rows("address")).toEqual([{ id: 10, street: "Main St" }]);
+  });
+});
+
+describe("rows found from a shared row, and rows it names", () => {
+  it("Alice's erasure leaves Bob's delivery to their shared address, and the geo row the address names", async () => {
+    // customer.address_id → address (to), deliveries.address_id ← address (from), address.geo_id → geo (to).
+    const s = await shop(
+      `      - name: geo
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: area, data_categories: [user.location.imprecise] }
+      - name: address
+        erasure: delete
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: street, data_categories: [user.contact.address.street] }
+          - { name: geo_id, data_categories: [system.operations], fides_meta: { references: [{ dataset: shop, field: geo.id, direction: to }] } }
+      - name: customer
+        erasure: delete
+        fields:
+          - { name: id, data_categories: [user.unique_id], fides_meta: { primary_key: true } }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+          - { name: address_id, data_categories: [system.operations], fides_meta: { references: [{ dataset: shop, field: address.id, direction: to }] } }
+      - name: deliveries
+        erasure: delete
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: recipient, data_categories: [user.name] }
+          - { name: address_id, data_categories: [system.operations], fides_meta: { references: [{ dataset: shop, field: address.id, direction: from }] } }
+`,
+      `CREATE TABLE geo (id int PRIMARY KEY, area text);
+      CREATE TABLE address (id int PRIMARY KEY, street text, geo_id int REFERENCES geo (id));
+      CREATE TABLE customer (id int PRIMARY KEY, email text, address_id int REFERENCES address (id));
+      CREATE TABLE deliveries (id int PRIMARY KEY, recipient text, address_id int REFERENCES address (id));
+      INSERT INTO geo VALUES (7, 'North');
+      INSERT INTO address VALUES (10, 'Main St', 7);
+      INSERT INTO customer VALUES (1, 'alice@example.org', 10), (2, 'bob@example.org', 10);
+      INSERT INTO deliveries VALUES (100, 'Bob', 10);`,
+    );
+    const outcome = await erase(s, "alice@example.org");
+    expect(outcome.failed).toBeUndefined();
+    expect(outcome.proof).toMatchObject({ complete: true });
+    expect(s.rows("customer", "id")).toEqual([{ id: 2, email: "bob@example.org", address_id: 10 }]);
+    expect(s.rows("deliveries")).toEqual([{ id: 100, recipient: "Bob", address_id: 10 }]);
+    expect(s.rows("address")).toEqual([{ id: 10, street: "Main St", geo_id: 7 }]);
+    expect(s.rows("geo")).toEqual([{ id: 7, area: "North" }]);
+    expect(outcome.collections["shop.deliveries"]).toMatchObject({ read: 0, deleted: 0 });
+    expect(outcome.collections["shop.geo"]).toMatchObject({ read: 1, deleted: 0, masked: 0, kept: 1 });
   });
 });
