@@ -2,8 +2,9 @@
  * Rows two people share. A reference without a direction (Fides: followed both ways) takes Alice's request to the
  * shared address, but never from it back down to Bob, who lives there too — access does not show him, erasure does
  * not touch him, and the address is kept whole. The same holds further along: a delivery found from a shared address
- * (a `from` reference) is not Alice's, and a row the shared address names (a `to` reference) stays whole. (Found in
- * review: the walk back down leaked and erased Bob's rows.)
+ * (a `from` reference) is not Alice's, and a row the shared address names (a `to` reference) stays whole. A row with
+ * a composite key is addressed by all of its key, never by one part another person's row shares. (Found in review:
+ * the walk back down leaked and erased Bob's rows; a composite key's first field alone addressed Bob's mark.)
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -142,5 +143,39 @@ describe("rows found from a shared row, and rows it names", () => {
     expect(s.rows("geo")).toEqual([{ id: 7, area: "North" }]);
     expect(outcome.collections["shop.deliveries"]).toMatchObject({ read: 0, deleted: 0 });
     expect(outcome.collections["shop.geo"]).toMatchObject({ read: 1, deleted: 0, masked: 0, kept: 1 });
+  });
+});
+
+describe("a row with a composite key", () => {
+  it("erasing one user leaves another user's mark of the same course untouched", async () => {
+    // The key's first field (course_id) alone would name Bob's mark of course 10 too.
+    const s = await shop(
+      `      - name: marks
+        erasure: delete
+        fields:
+          - { name: course_id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: user_email, data_categories: [user.contact.email], fides_meta: { primary_key: true, identity: email } }
+          - { name: grade, data_categories: [user.content] }
+      - name: notes
+        fields:
+          - { name: course_id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: user_email, data_categories: [system.operations], fides_meta: { primary_key: true, identity: email } }
+          - { name: note, data_categories: [user.content] }
+`,
+      `CREATE TABLE marks (course_id int, user_email text, grade text, PRIMARY KEY (course_id, user_email));
+      CREATE TABLE notes (course_id int, user_email text, note text, PRIMARY KEY (course_id, user_email));
+      INSERT INTO marks VALUES (10, 'alice@example.org', 'A'), (11, 'alice@example.org', 'B'), (10, 'bob@example.org', 'C');
+      INSERT INTO notes VALUES (10, 'alice@example.org', 'late'), (10, 'bob@example.org', 'early');`,
+    );
+    const outcome = await erase(s, "alice@example.org");
+    expect(outcome.failed).toBeUndefined();
+    expect(outcome.proof).toMatchObject({ complete: true });
+    expect(outcome.collections["shop.marks"]).toMatchObject({ deleted: 2 });
+    expect(outcome.collections["shop.notes"]).toMatchObject({ read: 1, masked: 1 });
+    expect(s.rows("marks")).toEqual([{ course_id: 10, user_email: "bob@example.org", grade: "C" }]);
+    expect(s.rows("notes")).toEqual([
+      { course_id: 10, user_email: "alice@example.org", note: null },
+      { course_id: 10, user_email: "bob@example.org", note: "early" },
+    ]);
   });
 });
