@@ -6,58 +6,14 @@
  * a composite key is addressed by all of its key, never by one part another person's row shares. (Found in review:
  * the walk back down leaked and erased Bob's rows; a composite key's first field alone addressed Bob's mark.)
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAccess, runErasure } from "../../src/engine/run-request.ts";
-import { Stores } from "../../src/engine/stores.ts";
-import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
-import type { Manifest } from "../../src/manifest/types.ts";
+import { runAccess } from "../../src/engine/run-request.ts";
+import { dropShops, erase, type Shop, shop } from "./sqlite-shop.ts";
 
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-
-/** A manifest of one dataset `shop` (its collections as YAML) over a new SQLite database made by `sql`. */
-async function shop(collections: string, sql: string) {
-  const dir = await mkdtemp(join(tmpdir(), "stw-shared-"));
-  dirs.push(dir);
-  await writeFile(join(dir, "d.yml"), `dataset:\n  - fides_key: shop\n    collections:\n${collections}`);
-  const file = join(dir, "s.db");
-  const db = new Database(file);
-  db.exec(sql);
-  db.close();
-  const manifest: Manifest = await loadManifestDir(dir);
-  const url = `sqlite://${file}`;
-  return {
-    manifest,
-    /** Runs `fn` with the dataset's store open, and closes it. */
-    async run<T>(fn: (stores: Stores, manifest: Manifest) => Promise<T>): Promise<T> {
-      const stores = new Stores(manifest, { connections: { shop: url } });
-      try {
-        return await fn(stores, manifest);
-      } finally {
-        await stores.closeAll();
-      }
-    },
-    /** Every row of `table`, read straight from the database, in the order `orderBy` gives. */
-    rows(table: string, orderBy = "rowid"): unknown[] {
-      const c = new Database(file, { readonly: true });
-      try {
-        return c.prepare(`SELECT * FROM ${table} ORDER BY ${orderBy}`).all();
-      } finally {
-        c.close();
-      }
-    },
-  };
-}
-
-const erase = (s: Awaited<ReturnType<typeof shop>>, email: string) =>
-  s.run((stores, manifest) => runErasure(manifest, new Map([["email", [email]]]), stores));
+afterAll(dropShops);
 
 describe("a row two people share", () => {
-  let s: Awaited<ReturnType<typeof shop>>;
+  let s: Shop;
   beforeAll(async () => {
     s = await shop(
       `      - name: address
