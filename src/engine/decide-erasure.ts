@@ -130,8 +130,10 @@ export async function decideErasure(
 
   for (let changed = true; changed; ) {
     changed = false;
-    // Children of rows kept under an exemption are kept with them.
+    // Children of rows kept under an exemption are kept with them. (Not along a collection's reference to itself: a
+    // customer whose manager is held is not held with them.)
     for (const link of links) {
+      if (link.child === link.parent) continue;
       const parent = collections.get(link.parent);
       const child = collections.get(link.child);
       if (!parent || !child) continue;

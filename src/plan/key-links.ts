@@ -6,6 +6,8 @@
  * A reference declared on a collection's only primary-key field to a field that is not the other collection's only
  * primary-key field (Fides lets either side carry it: `users.id → marks.user_id`) names its child the other way round.
  * A field that is one part of a composite key holds a reference like any other field: its collection is the child.
+ * A collection's reference to itself (`customer.manager_id → customer.id`) is a link too, its child and parent the
+ * same collection: erasure asks who else still names a row through it (another customer's manager).
  */
 import type { Manifest } from "../manifest/types.ts";
 
@@ -43,7 +45,7 @@ export function keyLinks(manifest: Manifest): KeyLink[] {
           const target = `${r.dataset}.${name}`;
           const targetField = rest.join(".");
           const here = `${d.fides_key}.${c.name}`;
-          if (target === here || targetField.includes(".")) continue;
+          if (targetField.includes(".")) continue;
           const reversed = keys.get(here) === f.name && keys.get(target) !== targetField;
           if (reversed)
             push({
