@@ -13,11 +13,14 @@ const dirs: string[] = [];
 /** Removes every fixture `shop` made (call it in the test file's `afterAll`). */
 export const dropShops = () => Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 
-/** A manifest of one dataset `shop` (its collections as YAML) over a new SQLite database made by `sql`. */
-export async function shop(collections: string, sql: string) {
+/**
+ * A manifest of one dataset `shop` (its collections as YAML) over a new SQLite database made by `sql`; `more` is
+ * further top-level YAML of the manifest (an `account:`).
+ */
+export async function shop(collections: string, sql: string, more = "") {
   const dir = await mkdtemp(join(tmpdir(), "stw-shared-"));
   dirs.push(dir);
-  await writeFile(join(dir, "d.yml"), `dataset:\n  - fides_key: shop\n    collections:\n${collections}`);
+  await writeFile(join(dir, "d.yml"), `dataset:\n  - fides_key: shop\n    collections:\n${collections}${more}`);
   const file = join(dir, "s.db");
   const db = new Database(file);
   db.exec(sql);
@@ -26,6 +29,7 @@ export async function shop(collections: string, sql: string) {
   const url = `sqlite://${file}`;
   return {
     manifest,
+    url,
     /** Runs `fn` with the dataset's store open, and closes it. */
     async run<T>(fn: (stores: Stores, manifest: Manifest) => Promise<T>): Promise<T> {
       const stores = new Stores(manifest, { connections: { shop: url } });
