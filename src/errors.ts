@@ -260,7 +260,7 @@ export const ERRORS = {
     summary:
       "A delete or mask by key matched fewer rows than the erasure or rectification addressed; that store's changes were rolled back.",
     message: (p) =>
-      `writing ${p.collection}: the ${p.action} by ${p.columns} matched ${p.matched} of the ${p.expected} row(s) it addressed (expected ${p.expected}), so nothing was changed in dataset "${p.dataset}" (rolled back)`,
+      `writing ${p.collection}: the ${p.action} by ${p.columns} matched ${p.matched} of the ${p.expected} row(s) it addressed, so nothing was changed in dataset "${p.dataset}" (rolled back)`,
     fix: "Either the rows changed between the read and the write (run the same request again), or a column they are addressed by does not compare equal once read (a timestamp to the microsecond, a floating-point number): give the table a primary key, or declare one in the dataset (`fides_meta: {primary_key: true}`), then run the request again.",
   }),
   STW_ENGINE_KEY_CYCLE: define<{ collections: string; keys: string }>({

@@ -133,7 +133,7 @@ describe("rows addressed by values that do not come back exactly", () => {
     const first = await erase(new ChangingStores(() => db.query("UPDATE notes SET tag = 'z' WHERE body = 'again'")));
     expect(first.failed?.dataset).toBe("app");
     expect(first.failed?.why).toMatch(
-      /^STW_ENGINE_WRITE_SHORT: writing app\.notes: the update by \(user_id, body, tag\) matched 1 of the 2 row\(s\) it addressed .*rolled back.*primary key/,
+      /^STW_ENGINE_WRITE_SHORT: writing app\.notes: the update by \(user_id, body, tag\) matched 1 of the 2 row\(s\) it addressed, .*rolled back.*primary key/,
     );
     // Nothing of the store was written: the visits masked before the notes are back as they were.
     expect(await rows("SELECT page FROM visits WHERE user_id = 1 ORDER BY at")).toEqual([
