@@ -248,6 +248,21 @@ export const ERRORS = {
       `writing ${p.collection} failed, so nothing was changed in dataset "${p.dataset}" (rolled back): ${p.detail}`,
     fix: "Fix the cause (a constraint the manifest does not know of, a permission), then run the same request again: it is idempotent and finishes what is left.",
   }),
+  STW_ENGINE_WRITE_SHORT: define<{
+    dataset: string;
+    collection: string;
+    action: "delete" | "update";
+    expected: number;
+    matched: number;
+    columns: string;
+  }>({
+    status: 409,
+    summary:
+      "A delete or mask by key matched fewer rows than the erasure or rectification addressed; that store's changes were rolled back.",
+    message: (p) =>
+      `writing ${p.collection}: the ${p.action} by ${p.columns} matched ${p.matched} of the ${p.expected} row(s) it addressed, so nothing was changed in dataset "${p.dataset}" (rolled back)`,
+    fix: "Either the rows changed between the read and the write (run the same request again), or a column they are addressed by does not compare equal once read (a timestamp to the microsecond, a floating-point number): give the table a primary key, or declare one in the dataset (`fides_meta: {primary_key: true}`), then run the request again.",
+  }),
   STW_ENGINE_KEY_CYCLE: define<{ collections: string; keys: string }>({
     status: 409,
     summary:

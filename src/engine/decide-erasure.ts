@@ -19,7 +19,14 @@ import { keyLinks, type KeyLink as Link } from "../plan/key-links.ts";
 import type { MaskTreatment, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import { columnShapes } from "./column-shapes.ts";
-import { addressOf, type FoundCollection, type FoundRows, otherPeoplesFields, rowIdentity } from "./find-rows.ts";
+import {
+  addressOf,
+  type FoundCollection,
+  type FoundRows,
+  identityColumns,
+  otherPeoplesFields,
+  rowIdentity,
+} from "./find-rows.ts";
 import { type ColumnShape, maskValue } from "./mask.ts";
 import type { Stores } from "./stores.ts";
 
@@ -130,8 +137,10 @@ export async function decideErasure(
 
   for (let changed = true; changed; ) {
     changed = false;
-    // Children of rows kept under an exemption are kept with them.
+    // Children of rows kept under an exemption are kept with them. (Not along a collection's reference to itself: a
+    // customer whose manager is held is not held with them.)
     for (const link of links) {
+      if (link.child === link.parent) continue;
       const parent = collections.get(link.parent);
       const child = collections.get(link.child);
       if (!parent || !child) continue;
@@ -430,12 +439,12 @@ async function loadColumns(
   const key = addressOf(d.found);
   const missing = columns.filter((c) => indices.some((i) => !(c in d.found.rows[i]!)));
   if (key === undefined || missing.length === 0 || indices.length === 0) return;
-  const keyColumns = typeof key === "string" ? [key] : key;
   const keyOf = (row: Row) => (typeof key === "string" ? row[key] : key.map((c) => row[c]));
   const at = new Map(indices.map((i) => [rowIdentity(d.found, d.found.rows[i]!), i]));
   const keys = indices.map((i) => keyOf(d.found.rows[i]!));
   const connector = await stores.get(d.found.step.dataset);
-  for await (const batch of connector.readByKeys(d.found.step.name, key, keys, [...keyColumns, ...missing]))
+  const read = [...new Set([...identityColumns(d.found), ...missing])];
+  for await (const batch of connector.readByKeys(d.found.step.name, key, keys, read))
     for (const row of batch) {
       const i = at.get(rowIdentity(d.found, row));
       if (i !== undefined) Object.assign(d.found.rows[i]!, row);
@@ -489,7 +498,7 @@ async function othersReferencing(
         : childKey !== undefined && mine.has(rowIdentity(child!.found, row));
     try {
       const connector = await stores.get(link.childDataset);
-      const keyColumns = childKey === undefined ? [] : typeof childKey === "string" ? [childKey] : childKey;
+      const keyColumns = childKey === undefined ? [] : identityColumns(child!.found);
       const columns = [...new Set([...keyColumns, link.field, ...direct.map(([f]) => f)])];
       for await (const batch of connector.readByKeys(link.childName, link.field, fresh, columns))
         for (const row of batch) if (!isMine(row)) known.set(String(row[link.field]), true);

@@ -34,6 +34,13 @@ export interface FoundCollection {
    * Absent when the store cannot say (an API), where rows are told apart by the columns read.
    */
   readonly rowKey?: readonly string[];
+  /**
+   * The columns writes find the rows by, where they are not `key`: `rowKey` without the columns whose values do not
+   * come back from the driver exactly (a timestamp to the microsecond, a floating-point number), so that a WHERE on
+   * the values read still finds the row. Rows it does not tell apart are all the subject's (they agree on every other
+   * column, the lookup's included) and are written together.
+   */
+  readonly address?: readonly string[];
   /** The columns read (a subset of the collection's fields). */
   readonly columns: readonly string[];
   /** The subject's rows, each once. */
@@ -97,15 +104,17 @@ export async function findRows(
   for (const step of readOrder(plan, depths)) {
     const fields = flattenFieldsOf(datasets, step);
     const declared = [...fields].filter(([, f]) => f.primary_key).map(([n]) => n);
-    const table = declared.length > 0 ? undefined : await introspected(stores, step);
+    const table = declared.length === 1 ? undefined : await introspected(stores, step);
     // A key of several declared fields is a composite key: all of them tell rows apart, never the first alone.
     const key = declared.length === 1 ? declared[0] : table?.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
     const rowKey = declared.length > 1 ? declared : key === undefined && table ? rowKeyOf(table) : undefined;
+    const address = rowKey && table ? exactColumns(table, rowKey) : undefined;
     collections.set(step.collection, {
       step,
       fields,
       ...(key ? { key } : {}),
       ...(rowKey ? { rowKey } : {}),
+      ...(address ? { address } : {}),
       columns: columnsToRead(plan, step, fields, key ?? rowKey, named, options),
       rows: [],
       foundBy: [],
@@ -371,9 +380,19 @@ export function rowIdentity(found: Pick<FoundCollection, "key" | "rowKey">, row:
   return JSON.stringify(values, jsonSafe);
 }
 
-/** How the engine addresses a collection's rows in writes: its key column, its `rowKey` columns, or neither. */
-export function addressOf(found: Pick<FoundCollection, "key" | "rowKey">): string | readonly string[] | undefined {
-  return found.key ?? found.rowKey;
+/**
+ * How the engine addresses a collection's rows in writes: its key column, its `address` (or `rowKey`) columns, or
+ * neither.
+ */
+export function addressOf(
+  found: Pick<FoundCollection, "key" | "rowKey" | "address">,
+): string | readonly string[] | undefined {
+  return found.key ?? found.address ?? found.rowKey;
+}
+
+/** The columns `rowIdentity` reads: what a read must return for its rows to be matched with the rows found. */
+export function identityColumns(found: Pick<FoundCollection, "key" | "rowKey">): readonly string[] {
+  return found.key !== undefined ? [found.key] : (found.rowKey ?? []);
 }
 
 /**
@@ -381,6 +400,23 @@ export function addressOf(found: Pick<FoundCollection, "key" | "rowKey">): strin
  * identity, where the other columns still tell rows apart.
  */
 const INCOMPARABLE = /^(json|xml|point|line|lseg|box|path|polygon|circle)(\[\])?$/i;
+
+/**
+ * Types whose values the drivers hand back changed: timestamps and times to the millisecond (a JS Date) where the
+ * store keeps microseconds, intervals, and floating-point numbers (MariaDB compares a FLOAT with the double it is
+ * sent, and never finds it equal). A WHERE on the value read need not find the row again.
+ */
+const INEXACT = /^(timestamp|datetime|smalldatetime|time|interval|real|float|double)/i;
+
+/**
+ * `columns` without those of an inexact type (see `INEXACT`), where others remain; all of them where none would (a
+ * write that then misses a row fails, STW_ENGINE_WRITE_SHORT, instead of leaving it unseen).
+ */
+function exactColumns(table: IntrospectedTable, columns: readonly string[]): readonly string[] {
+  const inexact = new Set(table.columns.filter((c) => INEXACT.test(c.type)).map((c) => c.name));
+  const exact = columns.filter((c) => !inexact.has(c));
+  return exact.length > 0 ? exact : columns;
+}
 
 /** The columns that tell a table's rows apart when it has no single-column key (see `FoundCollection.rowKey`). */
 function rowKeyOf(table: IntrospectedTable): readonly string[] | undefined {

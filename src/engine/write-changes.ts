@@ -194,11 +194,14 @@ export async function writeChanges(
       }
       return await connector.transaction(async (tx) => {
         const local = new Map<string, WriteCounts>();
+        // Tables (`dataset.table`) an ON DELETE CASCADE of this transaction may already have taken rows of.
+        const cascaded = new Set<string>();
+        const counted = connector.capabilities.supportsTransactions;
         for (const c of list) {
           // A store this one waits for failed: this one is rolled back anyway, so stop writing.
           if (unit.after.some((j) => settled[j] === false)) throw new RolledBack();
           current = c;
-          local.set(c.collection, await writeCollection(tx, c));
+          local.set(c.collection, await writeCollection(tx, c, counted ? cascaded : undefined));
         }
         if (!(await cleared())) throw new RolledBack();
         return { kind: "committed", counts: local } as const;
@@ -231,8 +234,30 @@ type StoreOutcome =
 /** Thrown inside a store's transaction to roll it back because a store it waits for did not commit. */
 class RolledBack extends Error {}
 
-async function writeCollection(tx: Connector, c: CollectionChanges): Promise<WriteCounts> {
+/**
+ * Writes one collection's changes. With `cascaded` (a store with transactions), a delete or update by key that matches
+ * fewer rows than it addressed fails the store's transaction (STW_ENGINE_WRITE_SHORT) instead of leaving those rows
+ * unseen — unless the table is in `cascaded`: an ON DELETE CASCADE written before in the same transaction may have
+ * taken them already (what it takes is counted, `countCascades`). The tables this collection's deletes cascade into
+ * are added to it. A processor's API (no transactions) is not held to the count: every call is final, and a record
+ * it no longer has is gone.
+ */
+async function writeCollection(tx: Connector, c: CollectionChanges, cascaded?: Set<string>): Promise<WriteCounts> {
   const counts: WriteCounts = { deleted: 0, masked: 0, keptChanged: 0, cascaded: new Map(), uncounted: new Set() };
+  const table = `${c.dataset}.${c.table}`;
+  const check = (action: "delete" | "update", keys: readonly unknown[], matched: number) => {
+    if (!cascaded || cascaded.has(table) || c.key === undefined) return;
+    const expected = new Set(keys.map((k) => JSON.stringify(k, keyText))).size;
+    if (matched < expected)
+      throw stewardError("STW_ENGINE_WRITE_SHORT", {
+        dataset: c.dataset,
+        collection: c.collection,
+        action,
+        expected,
+        matched,
+        columns: typeof c.key === "string" ? c.key : `(${c.key.join(", ")})`,
+      });
+  };
   if (c.direct) {
     for (const [field, values] of c.byLookup ?? []) counts.deleted += await tx.deleteByKeys(c.table, field, values);
     return counts;
@@ -266,12 +291,22 @@ async function writeCollection(tx: Connector, c: CollectionChanges): Promise<Wri
           first,
         )
       : await tx.updateEach(c.table, c.key!, updates);
+    check(
+      "update",
+      updates.map((u) => u.key),
+      n,
+    );
     if (columns.startsWith("kept")) counts.keptChanged += n;
     else counts.masked += n;
   }
   await countCascades(tx, c, counts);
-  if (c.key !== undefined) counts.deleted += await tx.deleteByKeys(c.table, c.key, deletes);
-  else if (c.changes.some((x) => x?.kind === "delete"))
+  // From here on, rows of these tables may go with this collection's (its own rows too, by a key to itself).
+  for (const k of c.cascades ?? []) cascaded?.add(`${k.dataset}.${k.table}`);
+  if (c.key !== undefined) {
+    const n = await tx.deleteByKeys(c.table, c.key, deletes);
+    check("delete", deletes, n);
+    counts.deleted += n;
+  } else if (c.changes.some((x) => x?.kind === "delete"))
     for (const [field, values] of c.byLookup ?? []) counts.deleted += await tx.deleteByKeys(c.table, field, values);
   return counts;
 }
@@ -300,6 +335,9 @@ async function countCascades(tx: Connector, c: CollectionChanges, counts: WriteC
     if (n > 0) counts.cascaded.set(name, (counts.cascaded.get(name) ?? 0) + n);
   }
 }
+
+/** JSON.stringify replacer for key values: bigints as text (a key is compared by value). */
+const keyText = (_key: string, value: unknown) => (typeof value === "bigint" ? `${value}n` : value);
 
 /** Whether two sets of new values are the same: same columns, each the same primitive (masks and rectified values are). */
 function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {

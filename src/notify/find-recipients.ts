@@ -85,7 +85,11 @@ export function affectedCollections(
   return out.sort();
 }
 
-/** The shortest chain of key links from a collection up to the account collection (none when there is none). */
+/**
+ * The shortest chain of key links from a collection up to the account collection (none when there is none). A link
+ * may name its parent by a column that is not its key (a UNIQUE token): the next step reads the parent's rows by that
+ * column, and the accounts are matched by the column the last link names.
+ */
 function pathToAccount(links: readonly KeyLink[], from: string, account: string): KeyLink[] | undefined {
   const queue: { at: string; path: KeyLink[] }[] = [{ at: from, path: [] }];
   const seen = new Set([from]);
@@ -147,8 +151,16 @@ export async function findRecipients(
   const [keyName] = keyField;
   const read: Record<string, string> = {};
   const unread: Record<string, string> = {};
-  /** Account keys with data in an affected category. */
-  const accounts = new Set<string>();
+  /**
+   * Accounts with data in an affected category, by the column of theirs that names them: their key, or the column
+   * the last link of a path names (a UNIQUE handle a profile refers to them by).
+   */
+  const accounts = new Map<string, Set<string>>([[keyName, new Set()]]);
+  const accountsBy = (column: string) => {
+    const set = accounts.get(column) ?? new Set<string>();
+    accounts.set(column, set);
+    return set;
+  };
   /** Keyed subject hashes (type:value) with data or a consent in scope, matched against each account's identities. */
   const subjects = new Set<string>();
   /** People outside the accounts: an affected collection's own e-mail addresses, by their hash. */
@@ -171,7 +183,7 @@ export async function findRecipients(
         if (qualified === accountName) {
           read[qualified] = "the accounts themselves";
           for await (const page of distinctValues(db, c.name, keyName, size))
-            for (const k of page) accounts.add(String(k));
+            for (const k of page) accountsBy(keyName).add(String(k));
           continue;
         }
         const path = pathToAccount(links, qualified, accountName);
@@ -189,7 +201,9 @@ export async function findRecipients(
                 for (const r of rows) if (r[l.field] !== null && r[l.field] !== undefined) next.add(r[l.field]);
               keys = [...next];
             }
-            for (const k of keys) accounts.add(String(k));
+            // The values the last link names: the accounts' key, or another column of theirs.
+            const named = accountsBy(path.at(-1)!.parentKey);
+            for (const k of keys) named.add(String(k));
           }
           continue;
         }
@@ -244,8 +258,18 @@ export async function findRecipients(
     .map(([name, f]) => [name, f.identity!] as const);
   const closedAt = manifest.account?.closed_at;
   const columns = [
-    ...new Set([keyName, emailField, ...identityColumns.map(([n]) => n), ...(closedAt ? [closedAt] : [])]),
+    ...new Set([
+      keyName,
+      emailField,
+      ...identityColumns.map(([n]) => n),
+      ...(closedAt ? [closedAt] : []),
+      ...accounts.keys(),
+    ]),
   ];
+  const named = (r: Record<string, unknown>) =>
+    [...accounts].some(
+      ([column, values]) => r[column] !== null && r[column] !== undefined && values.has(String(r[column])),
+    );
   const db = await stores.get(account.dataset);
   const out = new Map<string, Recipient>();
   let seen = 0;
@@ -265,7 +289,7 @@ export async function findRecipients(
             ? []
             : [hash.subject(type, normaliseIdentity(type, String(v)))];
         });
-        const inScope = scope.everyone || accounts.has(String(r[keyName])) || known.some((k) => subjects.has(k));
+        const inScope = scope.everyone || named(r) || known.some((k) => subjects.has(k));
         if (inScope) out.set(h, { hash: h, address: a, subjects: [...new Set([h, ...known])].sort() });
       }
     }

@@ -7,6 +7,7 @@ import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Collection, Dataset, Field, Manifest } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
 import { eraseOrder } from "./erase-order.ts";
+import { keyLinks } from "./key-links.ts";
 import type {
   CollectionStep,
   CollectionTreatment,
@@ -124,7 +125,7 @@ export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
 
   const { order: stepOrder, cycles } =
     request.action === "erasure"
-      ? eraseOrder(order, byAddress, request.order)
+      ? eraseOrder(order, byAddress, keyLinks(manifest), request.order)
       : { order, cycles: [] as CollectionAddress[][] };
   const steps = stepOrder.map(step);
 

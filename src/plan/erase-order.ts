@@ -1,19 +1,22 @@
 /**
  * Erasure order from the references: a row that references another (child → parent, by the parent's key or by any
- * other column it names) is erased first, so that no database refuses the parent's delete. `erase_after` in the manifest adds constraints by hand; it is an override, not
- * the mechanism. Cycles are reported and their members keep the traversal order, never looped over.
+ * other column it names) is erased first, so that no database refuses the parent's delete. Which side is the child
+ * is decided once, by `keyLinks`; this orders by its links. `erase_after` in the manifest adds constraints by hand; it
+ * is an override, not the mechanism. Cycles are reported and their members keep the traversal order, never looped
+ * over.
  */
-import type { Collection, Field } from "../manifest/types.ts";
+import type { Collection } from "../manifest/types.ts";
+import type { KeyLink } from "./key-links.ts";
 import type { CollectionAddress } from "./reference-graph.ts";
 
 interface Located {
   readonly collection: Collection;
-  readonly fields: Map<string, Field>;
 }
 
 export function eraseOrder(
   reached: readonly CollectionAddress[],
   byAddress: ReadonlyMap<CollectionAddress, Located>,
+  links: readonly KeyLink[],
   extra: readonly { readonly first: CollectionAddress; readonly next: CollectionAddress }[] = [],
 ): { order: CollectionAddress[]; cycles: CollectionAddress[][] } {
   const inPlan = new Set(reached);
@@ -21,23 +24,10 @@ export function eraseOrder(
   const constrain = (first: CollectionAddress, then: CollectionAddress) => {
     if (first !== then && inPlan.has(first) && inPlan.has(then)) before.get(first)!.add(then);
   };
-  for (const address of reached) {
-    const { collection, fields } = byAddress.get(address)!;
-    for (const field of fields.values()) {
-      for (const r of field.references) {
-        const [name = "", ...rest] = r.field.split(".");
-        const target = `${r.dataset}.${name}`;
-        const targetField = byAddress.get(target)?.fields.get(rest.join("."));
-        if (!targetField) continue;
-        // The side holding the reference is the child, whatever column it names (a primary key, a UNIQUE token):
-        // its rows go first. Only a reference declared on a primary key to a field that is not one points the other
-        // way (Fides lets either side carry a reference).
-        if (field.primary_key && !targetField.primary_key) constrain(target, address);
-        else constrain(address, target);
-      }
-    }
-    for (const other of collection.erase_after) constrain(other, address);
-  }
+  // The child's rows go first, whatever column of the parent its reference names (a primary key, a UNIQUE token).
+  for (const link of links) constrain(link.child, link.parent);
+  for (const address of reached)
+    for (const other of byAddress.get(address)!.collection.erase_after) constrain(other, address);
   for (const { first, next } of extra) constrain(first, next);
 
   // Kahn's algorithm, ties broken by traversal order so the plan is stable.

@@ -2,8 +2,12 @@
  * The parent–child links of a manifest: a field that holds a reference to another collection's field makes its rows
  * children of the rows it names (a submission of its enrolment, a view of its lecture, a session of its device by a
  * UNIQUE token that is not the primary key). Erasure keeps a parent while a kept child still names it, and erases
- * children first; retention makes children follow their parent. A reference declared on a primary key to a field
- * that is not one (Fides lets either side carry it) names its child the other way round.
+ * children first (`eraseOrder` orders by these links and nothing else); retention makes children follow their parent.
+ * A reference declared on a collection's only primary-key field to a field that is not the other collection's only
+ * primary-key field (Fides lets either side carry it: `users.id → marks.user_id`) names its child the other way round.
+ * A field that is one part of a composite key holds a reference like any other field: its collection is the child.
+ * A collection's reference to itself (`customer.manager_id → customer.id`) is a link too, its child and parent the
+ * same collection: erasure asks who else still names a row through it (another customer's manager).
  */
 import type { Manifest } from "../manifest/types.ts";
 
@@ -18,10 +22,13 @@ export interface KeyLink {
 }
 
 export function keyLinks(manifest: Manifest): KeyLink[] {
+  // Each collection's only primary-key field; a collection with a composite key (or none) has none here.
   const keys = new Map<string, string>();
   for (const d of manifest.datasets)
-    for (const c of d.collections)
-      for (const f of c.fields) if (f.primary_key) keys.set(`${d.fides_key}.${c.name}`, f.name);
+    for (const c of d.collections) {
+      const primary = c.fields.filter((f) => f.primary_key);
+      if (primary.length === 1) keys.set(`${d.fides_key}.${c.name}`, primary[0]!.name);
+    }
   const links: KeyLink[] = [];
   const seen = new Set<string>();
   const push = (link: KeyLink) => {
@@ -38,7 +45,7 @@ export function keyLinks(manifest: Manifest): KeyLink[] {
           const target = `${r.dataset}.${name}`;
           const targetField = rest.join(".");
           const here = `${d.fides_key}.${c.name}`;
-          if (target === here || targetField.includes(".")) continue;
+          if (targetField.includes(".")) continue;
           const reversed = keys.get(here) === f.name && keys.get(target) !== targetField;
           if (reversed)
             push({

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { buildPlan } from "../../src/plan/build-plan.ts";
 import { explainPlan, planToDot } from "../../src/plan/explain-plan.ts";
+import { keyLinks } from "../../src/plan/key-links.ts";
 import { steward } from "../cli/run-cli.ts";
 import { BASE, load } from "../manifest/helpers.ts";
 
@@ -250,5 +251,42 @@ describe("references as Fides means them", () => {
     goesFirst("devices", "customer");
     expect(plan.cycles).toEqual([]);
     expect(explainPlan(plan)).toMatch(/rows named by other people's rows too are kept whole/);
+  });
+});
+
+describe("erasure order and key links agree", () => {
+  // users.id carries the reference to marks.user_id (Fides lets either side carry it): marks hold the key, so they
+  // go first, though marks.user_id is one part of a composite key. marks.course_code, another part, names a course by
+  // its UNIQUE code: marks hold that reference too and go before the course. (erase-order once decided the side on
+  // its own, from per-field primary-key flags, and put users before marks; key-links took a composite key's last
+  // part for the whole key and made courses the child.)
+  const manifest = load({
+    "d.yml": `dataset:
+  - fides_key: s
+    collections:
+      - name: users
+        fields:
+          - {name: id, data_categories: [user.unique_id], fides_meta: {primary_key: true, references: [{dataset: s, field: marks.user_id, direction: to}]}}
+          - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
+      - name: courses
+        fields:
+          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}
+          - {name: code, data_categories: [system.operations]}
+          - {name: tutor, data_categories: [user.name]}
+      - name: marks
+        fields:
+          - {name: user_id, data_categories: [user.unique_id], fides_meta: {primary_key: true}}
+          - {name: course_code, data_categories: [system.operations], fides_meta: {primary_key: true, references: [{dataset: s, field: courses.code, direction: to}]}}
+          - {name: grade, data_categories: [user.content]}
+`,
+  });
+
+  it("erases the rows that hold a key before the rows it names, as keyLinks says", () => {
+    const plan = buildPlan(manifest, { action: "erasure", identities: ["email"] });
+    expect(at(plan, "s.marks")).toBeLessThan(at(plan, "s.users"));
+    expect(at(plan, "s.marks")).toBeLessThan(at(plan, "s.courses"));
+    expect(plan.cycles).toEqual([]);
+    const links = keyLinks(manifest).map((l) => `${l.child}.${l.field} → ${l.parent}.${l.parentKey}`);
+    expect(links.sort()).toEqual(["s.marks.course_code → s.courses.code", "s.marks.user_id → s.users.id"]);
   });
 });
