@@ -102,6 +102,8 @@ export interface Phase {
 
 export interface BatchRun {
   readonly ms: number;
+  /** Peak resident memory of the process during the run, in MiB. */
+  readonly peak_rss_mb: number;
   readonly complete: boolean;
   readonly phases: Readonly<Record<"connect" | "find" | "decide" | "write" | "prove", Phase>>;
   readonly statements: number;
@@ -122,12 +124,21 @@ export async function stewardBatch(
   const stores = new TimedStores(manifest, connectionsOf(pair));
   const marks: { at: number; event: EngineEvent }[] = [];
   const events = new EventLog((event) => marks.push({ at: performance.now(), event }));
+  // Peak resident memory of this process while the erasure runs (the benchmark's own data is small beside it).
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
   const start = performance.now();
   const outcome = await runErasure(manifest, new Map([["email", [...emails]]]), stores, {
     events,
     ...(batchSize ? { batchSize } : {}),
-  }).finally(() => stores.closeAll());
+  }).finally(() => {
+    clearInterval(sampler);
+    return stores.closeAll();
+  });
   const end = performance.now();
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   if (outcome.failed) throw new Error(`Steward's erasure failed on ${outcome.failed.dataset}: ${outcome.failed.why}`);
 
   const statements = stores.calls.filter((c) => c.method !== "transaction");
@@ -160,6 +171,7 @@ export async function stewardBatch(
   }
   return {
     ms: round(end - start),
+    peak_rss_mb: Math.round(peakRss / 2 ** 20),
     complete: outcome.proof?.complete === true,
     phases: {
       connect: phase(start, firstRead),

@@ -27,7 +27,21 @@ import { accessLatencies, type BatchRun, benchManifest, stewardPerSubject } from
 import type { BenchResult } from "./run.ts";
 
 const SEED = 1;
-const TARGETS = { erasure_ratio_max: 1.25, batch_speedup_min: 20, access_p50_ms_max: 50 } as const;
+const TARGETS = {
+  erasure_ratio_max: 1.25,
+  batch_speedup_min: 20,
+  access_p50_ms_max: 50,
+  peak_rss_mb_max: 1536,
+} as const;
+
+/**
+ * The erasure ratio wanted at this size (issue 8 §5): at 1,000,000 learners a batch of 10,000 at most the script's
+ * time, and a batch of 100,000 at most 1.1 times it; 1.25 below that.
+ */
+function erasureRatioMax(learners: number, erase: number): number {
+  if (learners < 1_000_000) return TARGETS.erasure_ratio_max;
+  return erase >= 100_000 ? 1.1 : 1.0;
+}
 
 /** `--name N` or `--name=N`; `min` 0 lets a part be skipped (`--rounds 0`, `--sample 0`). */
 function option(name: string, fallback: number, min = 1): number {
@@ -122,20 +136,22 @@ export async function run(): Promise<BenchResult> {
         erase_ratio_vs_parallel_hand: r2(steward / handParallel),
         erase_steward_batch10k_ms_p50: tuned,
         erase_ratio_batch10k: r2(tuned / hand),
+        steward_peak_rss_mb: Math.max(...r.steward.map((b) => b.peak_rss_mb), ...r.tuned.map((b) => b.peak_rss_mb)),
       });
-      targets["erase_ratio"] = target(
-        `≤ ${TARGETS.erasure_ratio_max}`,
-        steward / hand,
-        steward / hand <= TARGETS.erasure_ratio_max,
-      );
-      targets["erase_ratio_batch10k"] = target(
-        `≤ ${TARGETS.erasure_ratio_max}`,
-        tuned / hand,
-        tuned / hand <= TARGETS.erasure_ratio_max,
-      );
+      const ratioMax = erasureRatioMax(learners, erase);
+      targets["erase_ratio"] = target(`≤ ${ratioMax}`, steward / hand, steward / hand <= ratioMax);
+      targets["erase_ratio_batch10k"] = target(`≤ ${ratioMax}`, tuned / hand, tuned / hand <= ratioMax);
+      const rss = figures["steward_peak_rss_mb"] as number;
+      targets["steward_peak_rss_mb"] = target(`< ${TARGETS.peak_rss_mb_max} MiB`, rss, rss < TARGETS.peak_rss_mb_max);
       const medianOf = (runs: readonly BatchRun[], ms: number) => {
         const run = runs.find((b) => b.ms === ms)!;
-        return { ms: run.ms, statements: run.statements, phases: run.phases, top_calls: run.top };
+        return {
+          ms: run.ms,
+          peak_rss_mb: run.peak_rss_mb,
+          statements: run.statements,
+          phases: run.phases,
+          top_calls: run.top,
+        };
       };
       details["erasure_rounds"] = {
         hand_sql_ms: r.hand,
