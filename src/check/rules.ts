@@ -133,4 +133,10 @@ export const CHECK_RULES = {
     "A collection erasure would write is a view in the live schema (`--connection`)",
     "Describe the tables the view reads instead, or mark the view `erasure: {action: keep, reason: …}` so that only access reads it.",
   ),
+  referenceToOtherPeople: rule(
+    "SC020",
+    "warning",
+    "A followed reference leads to rows of a collection of people (it has an identity field): a request would take in the rows it names, which may be someone else's (a manager, a reviewee)",
+    "If the row it names can be another person's, add `steward: {follow: false}` to the reference (erasure still orders by it); if it is always the subject's own, give it `direction: from`, or leave it and accept the warning.",
+  ),
 } as const satisfies Record<string, CheckRule>;

@@ -97,6 +97,31 @@ export function runChecks(manifest: Manifest): CheckReport {
     }
   }
 
+  // A followed reference that leads from a collection's rows to the rows they name, in a collection of people (one
+  // with an identity field): a request takes those rows in as the subject's. A collection's reference to itself leads
+  // to other rows of people whichever way it is followed.
+  const people = new Set(
+    manifest.datasets.flatMap((d) =>
+      d.collections
+        .filter((c) => [...flattenFields(c.fields).values()].some((f) => f.identity !== undefined))
+        .map((c) => `${d.fides_key}.${c.name}`),
+    ),
+  );
+  for (const d of manifest.datasets)
+    for (const c of d.collections)
+      for (const [name, f] of flattenFields(c.fields))
+        for (const r of f.references) {
+          if (r.steward?.follow === false) continue;
+          const target = `${r.dataset}.${r.field.split(".")[0]}`;
+          const self = target === `${d.fides_key}.${c.name}`;
+          if (!people.has(target) || !(self || r.direction === "to")) continue;
+          report(
+            R.referenceToOtherPeople,
+            `the reference of "${d.fides_key}.${c.name}.${name}" to "${r.dataset}.${r.field}" takes the ${target} rows it names into the request${self ? " (a reference of a collection to itself)" : ""}`,
+            f.at,
+          );
+        }
+
   // Data may live at a processor only (e.g. purchase details at the payment processor), so it counts as held too.
   const held = new Set([...stored.keys(), ...manifest.systems.flatMap((s) => s.data_categories)]);
   for (const p of manifest.purposes) {

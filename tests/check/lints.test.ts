@@ -164,6 +164,34 @@ describe("steward check lints", () => {
     );
   });
 
+  it("SC020: a followed reference to rows of people — `to` another collection of them, or a collection to itself — unless not followed", () => {
+    const withReference = (field: string, reference: string) =>
+      edit(
+        "datasets/app.yml",
+        "          - name: body\n",
+        `          - name: ${field}\n            data_categories: [user.unique_id]\n            fides_meta: {references: [${reference}]}\n          - name: body\n`,
+      );
+    const selfReference = (reference: string) =>
+      edit(
+        "datasets/app.yml",
+        "            fides_meta: {identity: email}\n",
+        `            fides_meta: {identity: email}\n          - name: manager_id\n            data_categories: [user.unique_id]\n            fides_meta: {references: [${reference}]}\n`,
+      );
+    // A post's reviewer, found by following the reference to the accounts: another person's account.
+    expect(codes(withReference("reviewer_id", "{dataset: app, field: users.id, direction: to}"))).toContain("SC020");
+    expect(
+      codes(withReference("reviewer_id", "{dataset: app, field: users.id, direction: to, steward: {follow: false}}")),
+    ).not.toContain("SC020");
+    // From the accounts to the posts naming them: the subject's own posts.
+    expect(codes(withReference("reviewer_id", "{dataset: app, field: users.id, direction: from}"))).not.toContain(
+      "SC020",
+    );
+    // A manager is another account, whichever way the reference is followed.
+    for (const direction of ["to", "from"])
+      expect(codes(selfReference(`{dataset: app, field: users.id, direction: ${direction}}`))).toContain("SC020");
+    expect(codes(selfReference("{dataset: app, field: users.id, steward: {follow: false}}"))).not.toContain("SC020");
+  });
+
   it("findings carry the location of the offending resource", () => {
     const report = runChecks(load(edit("purposes.yml", "    dpa: DPA-1\n", "")));
     const finding = report.errors.find((f) => f.code === "SC008")!;
