@@ -6,6 +6,8 @@
  * A batch erasure is also timed phase by phase — find rows, decide, write, prove — without touching the engine: the
  * stores handed to it wrap each connector and time every call (database time, round trip included), and the engine's
  * own events mark where finding ends. What is left of a phase once its database time is taken out is Node's own work.
+ * The write phase starts with the first transaction, which may be a store deleted by key only that is written while
+ * the others are still searched: it overlaps the search and the decisions.
  */
 import { performance } from "node:perf_hooks";
 import type { Connector } from "../src/connectors/connector.ts";
@@ -146,25 +148,30 @@ export async function stewardBatch(
   const writeStart = Math.min(...txs.map((c) => c.start));
   const writeEnd = Math.max(...txs.map((c) => c.end));
   const firstRead = Math.min(...statements.filter((c) => c.method === "readByKeys").map((c) => c.start));
+  // A store deleted by key only starts writing while the others are still searched, so the phases overlap: the
+  // search ends with the last read before the proof; deciding ends when the last store opens its transaction.
   const findEnd = Math.max(
-    ...marks.filter((m) => m.event.kind === "collection_read" && m.at < writeStart).map((m) => m.at),
+    ...marks.filter((m) => m.event.kind === "collection_read" && m.at < writeEnd).map((m) => m.at),
   );
+  const decideEnd = Math.max(findEnd, ...txs.map((c) => c.start));
   const phase = (from: number, to: number): Phase => ({
     wall_ms: round(to - from),
     db_ms: round(statements.filter((c) => c.start >= from && c.end <= to).reduce((n, c) => n + (c.end - c.start), 0)),
   });
-  const bounds = [
-    ["connect", start],
-    ["find", firstRead],
-    ["decide", findEnd],
-    ["write", writeStart],
-    ["prove", writeEnd],
-  ] as const;
+  const phaseOf = (c: Call): string =>
+    c.start < firstRead
+      ? "connect"
+      : c.start >= writeEnd
+        ? "prove"
+        : c.method !== "readByKeys"
+          ? "write"
+          : c.start < findEnd
+            ? "find"
+            : "decide";
   const top = new Map<string, { phase: string; call: string; n: number; ms: number }>();
   for (const c of statements) {
-    const phaseOf = [...bounds].reverse().find(([, from]) => c.start >= from)?.[0] ?? "connect";
-    const id = `${phaseOf} ${c.method} ${c.table}`;
-    const entry = top.get(id) ?? { phase: phaseOf, call: `${c.method} ${c.table}`, n: 0, ms: 0 };
+    const id = `${phaseOf(c)} ${c.method} ${c.table}`;
+    const entry = top.get(id) ?? { phase: phaseOf(c), call: `${c.method} ${c.table}`, n: 0, ms: 0 };
     entry.n++;
     entry.ms += c.end - c.start;
     top.set(id, entry);
@@ -176,7 +183,7 @@ export async function stewardBatch(
     phases: {
       connect: phase(start, firstRead),
       find: phase(firstRead, findEnd),
-      decide: phase(findEnd, writeStart),
+      decide: phase(findEnd, decideEnd),
       write: phase(writeStart, writeEnd),
       prove: phase(writeEnd, end),
     },
