@@ -283,7 +283,7 @@ export async function runErasure(
     (dataset) =>
       early.has(dataset)
         ? earlyChanges(dataset)
-        : decidedP.then(({ changes }) => changes.filter((c) => c.dataset === dataset && !early.has(c.dataset))),
+        : decidedP.then(({ changes }) => changes.filter((c) => c.dataset === dataset)),
     stores,
     options.events,
     { decided: decidedP },
