@@ -82,11 +82,11 @@ class TimedStores extends Stores {
       countWhere: timed("countWhere", (t, f) => c.countWhere(t, f)),
       keysWhere: timed("keysWhere", (t, k, f, p) => c.keysWhere(t, k, f, p)),
       deleteWhere: timed("deleteWhere", (t, f, n) => c.deleteWhere(t, f, n)),
-      transaction: (fn) => {
+      transaction: (fn, options) => {
         const start = performance.now();
         // Calls inside are timed one by one; the transaction itself only marks the write phase.
         return c
-          .transaction((tx) => fn(this.wrap(tx)))
+          .transaction((tx) => fn(this.wrap(tx)), options)
           .finally(() => {
             calls.push({ method: "transaction", table: "", start, end: performance.now() });
           });
@@ -109,6 +109,8 @@ export interface BatchRun {
   readonly complete: boolean;
   readonly phases: Readonly<Record<"connect" | "find" | "decide" | "write" | "prove", Phase>>;
   readonly statements: number;
+  /** Per dataset, the transactions it was written in (more than one: a store written by key only, split). */
+  readonly transactions: Readonly<Record<string, number>>;
   /** The costliest kinds of call: phase, connector method and table, how many calls, their database time. */
   readonly top: readonly { readonly phase: string; readonly call: string; readonly n: number; readonly ms: number }[];
 }
@@ -188,6 +190,9 @@ export async function stewardBatch(
       prove: phase(writeEnd, end),
     },
     statements: statements.length,
+    transactions: Object.fromEntries(
+      marks.flatMap(({ event: e }) => (e.kind === "store_committed" ? [[e.dataset, e.transactions ?? 1]] : [])),
+    ),
     top: [...top.values()]
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 12)

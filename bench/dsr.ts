@@ -14,13 +14,24 @@
  *    the same learner. Target: p50 < 50 ms at 1,000,000 learners.
  *
  * `--rounds 0` skips part 1 and `--sample 0` part 2 (e.g. to measure access alone at 1,000,000 learners).
- * Every database it creates is named dsr_<pid>_… and dropped at the end, also on failure or Ctrl-C.
+ * Every database it creates is named dsr_<pid>_… and dropped at the end, also on failure or Ctrl-C — except, with
+ * `--keep-base`, the seeded base pair: named dsr_keep_<learners>, left in place, and reused by the next run with
+ * `--keep-base` at that size (seeding 1,000,000 learners takes most of an hour on a shared machine). Drop it by hand.
  */
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { hashName, Prng } from "../src/demo/prng.ts";
 import { seedDemo } from "../src/demo/seed-demo.ts";
-import { copyPair, type DemoPair, dropPair, pairNamed, rowCounts, withPg } from "./dsr-databases.ts";
+import {
+  copyPair,
+  type DemoPair,
+  dropPair,
+  MY_SERVER,
+  PG_SERVER,
+  pairNamed,
+  rowCounts,
+  withPg,
+} from "./dsr-databases.ts";
 import { erasureRounds } from "./dsr-erasure-rounds.ts";
 import { HandAccess } from "./dsr-hand-access.ts";
 import { accessLatencies, type BatchRun, benchManifest, stewardPerSubject } from "./dsr-steward.ts";
@@ -64,6 +75,23 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 const since = (t: number) => Math.round(performance.now() - t);
 const log = (line: string) => process.stderr.write(`dsr: ${line}\n`);
 
+/** The base pair `--keep-base` leaves in place for the next run at the same size. */
+function keptPair(learners: number): DemoPair {
+  const name = `dsr_keep_${learners}`;
+  return { name, pgUrl: `${PG_SERVER}/${name}`, myUrl: `${MY_SERVER}/${name}` };
+}
+
+/** Whether a kept base pair finished seeding (its database's comment is written last). */
+async function seeded(pair: DemoPair): Promise<boolean> {
+  const { rows } = await withPg(`${PG_SERVER}/postgres`, (c) =>
+    c.query<{ note: string | null }>(
+      "SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1",
+      [pair.name],
+    ),
+  );
+  return rows[0]?.note === "dsr: seeded";
+}
+
 /** A seeded shuffle of the learner ids 1..n: erasure learners first, then access learners. */
 function learnerOrder(n: number, take: number): number[] {
   const ids = Int32Array.from({ length: n }, (_, i) => i + 1);
@@ -101,11 +129,19 @@ export async function run(): Promise<BenchResult> {
   process.once("SIGINT", onSignal);
   try {
     const manifest = await benchManifest();
-    const base = pairNamed("base");
-    created.add(base);
+    const keep = process.argv.includes("--keep-base");
+    const base = keep ? keptPair(learners) : pairNamed("base");
+    if (!keep) created.add(base);
     const t = performance.now();
-    log(`seeding ${learners} learners…`);
-    await seedDemo({ learners, seed: SEED, postgresUrl: base.pgUrl, mysqlUrl: base.myUrl });
+    if (keep && (await seeded(base))) log(`reusing ${base.name}, seeded before`);
+    else {
+      log(`seeding ${learners} learners…`);
+      if (keep) await dropPair(base);
+      await seedDemo({ learners, seed: SEED, postgresUrl: base.pgUrl, mysqlUrl: base.myUrl });
+      // A comment on the database, not a table: copies of the base (CREATE DATABASE … TEMPLATE) do not carry it.
+      if (keep)
+        await withPg(`${PG_SERVER}/postgres`, (c) => c.query(`COMMENT ON DATABASE "${base.name}" IS 'dsr: seeded'`));
+    }
     const seedMs = since(t);
     const tables = await rowCounts(base);
     const rows = Object.values(tables).reduce((a, b) => a + b, 0);
@@ -150,6 +186,7 @@ export async function run(): Promise<BenchResult> {
           peak_rss_mb: run.peak_rss_mb,
           statements: run.statements,
           phases: run.phases,
+          transactions: run.transactions,
           top_calls: run.top,
         };
       };

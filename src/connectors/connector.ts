@@ -59,7 +59,25 @@ export interface ConnectorCapabilities {
    * writing only once nothing else will need to read it.
    */
   readonly readsBesideWrites: boolean;
+  /**
+   * How many transactions of this store can be open at once (the connections of its pool): a store written by key
+   * only may split a large erasure over that many transactions (see write-changes.ts). 1 where one connection serves
+   * every call, or where there are no transactions.
+   */
+  readonly concurrentTransactions: number;
 }
+
+export interface TransactionOptions {
+  /**
+   * Wait at most this long for a row another transaction holds, then fail the statement (MySQL/MariaDB
+   * `innodb_lock_wait_timeout`, PostgreSQL `lock_timeout`); the server's own setting otherwise. Whole seconds, at
+   * least 1. Stores without row locks ignore it.
+   */
+  readonly lockWaitSeconds?: number;
+}
+
+/** The connections a server database's pool holds (PostgreSQL, MySQL/MariaDB). */
+export const POOL_CONNECTIONS = 4;
 
 export interface IntrospectedColumn {
   readonly name: string;
@@ -169,9 +187,10 @@ export interface Connector {
   sample(table: string, columns: readonly string[], limit: number): Promise<Row[]>;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws (the error is rethrown).
-   * Inside, `tx` is the connector to use; a nested call joins the outer transaction.
+   * Inside, `tx` is the connector to use; a nested call joins the outer transaction. `options` must reach the store:
+   * a wrapper around a connector passes them on.
    */
-  transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Connector) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Ends every connection. The connector cannot be used afterwards. */
   close(): Promise<void>;
 }

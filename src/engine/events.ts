@@ -12,7 +12,8 @@ export type EngineEvent =
       readonly masked: number;
       readonly updated: number;
     }
-  | { readonly kind: "store_committed"; readonly dataset: string }
+  /** `transactions`: a store written by key only, split over that many transactions (a large batch). */
+  | { readonly kind: "store_committed"; readonly dataset: string; readonly transactions?: number }
   | { readonly kind: "store_failed"; readonly dataset: string; readonly why: string }
   | { readonly kind: "proof_checked"; readonly complete: boolean; readonly residual: number };
 

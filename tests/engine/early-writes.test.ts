@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Connector } from "../../src/connectors/connector.ts";
+import type { Connector, TransactionOptions } from "../../src/connectors/connector.ts";
 import { runErasure } from "../../src/engine/run-request.ts";
 import { Stores } from "../../src/engine/stores.ts";
 import { writeChanges } from "../../src/engine/write-changes.ts";
@@ -70,10 +70,10 @@ class SlowOrders extends Stores {
             marks.push({ what: `read ${table}`, at: performance.now() });
           };
         if (property === "transaction")
-          return async <T>(fn: (tx: Connector) => Promise<T>) => {
+          return async <T>(fn: (tx: Connector) => Promise<T>, options?: TransactionOptions) => {
             marks.push({ what: `begin ${dataset}`, at: performance.now() });
             try {
-              return await target.transaction(fn);
+              return await target.transaction(fn, options);
             } finally {
               marks.push({ what: `end ${dataset}`, at: performance.now() });
             }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Connector } from "../../src/connectors/connector.ts";
+import type { Connector, TransactionOptions } from "../../src/connectors/connector.ts";
 import { runErasure } from "../../src/engine/run-request.ts";
 import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
@@ -142,9 +142,9 @@ class ChangingStores extends Stores {
     return new Proxy(real, {
       get(target, property, receiver) {
         if (property !== "transaction") return Reflect.get(target, property, receiver);
-        return async <T>(fn: (tx: Connector) => Promise<T>) => {
+        return async <T>(fn: (tx: Connector) => Promise<T>, options?: TransactionOptions) => {
           await take()?.();
-          return target.transaction(fn);
+          return target.transaction(fn, options);
         };
       },
     });

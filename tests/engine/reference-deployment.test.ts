@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import type mysql from "mysql2/promise";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Connector } from "../../src/connectors/connector.ts";
+import type { Connector, TransactionOptions } from "../../src/connectors/connector.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { unite } from "../../src/engine/identities.ts";
 import { portable, runAccess, runErasure, runRectification } from "../../src/engine/run-request.ts";
@@ -378,8 +378,8 @@ class TimelineStores extends Stores {
         get(target, property, receiver) {
           if (property === "deleteByKeys") return noted("deleteByKeys", target.deleteByKeys.bind(target));
           if (property === "transaction")
-            return noted("transaction", <T>(fn: (tx: Connector) => Promise<T>) =>
-              target.transaction((tx) => fn(tx === target ? receiver : wrap(tx))),
+            return noted("transaction", <T>(fn: (tx: Connector) => Promise<T>, options?: TransactionOptions) =>
+              target.transaction((tx) => fn(tx === target ? receiver : wrap(tx)), options),
             );
           return Reflect.get(target, property, receiver);
         },

@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Connector } from "../../src/connectors/connector.ts";
+import type { Connector, TransactionOptions } from "../../src/connectors/connector.ts";
 import { runErasure } from "../../src/engine/run-request.ts";
 import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
@@ -105,11 +105,11 @@ class RecordingStores extends Stores {
     return new Proxy(real, {
       get(target, property, receiver) {
         if (property !== "transaction") return Reflect.get(target, property, receiver);
-        return async <T>(fn: (tx: Connector) => Promise<T>) => {
+        return async <T>(fn: (tx: Connector) => Promise<T>, options?: TransactionOptions) => {
           const start = performance.now();
           let committed = false;
           try {
-            const result = await target.transaction(fn);
+            const result = await target.transaction(fn, options);
             committed = true;
             return result;
           } finally {

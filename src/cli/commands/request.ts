@@ -248,7 +248,10 @@ function report(o: RequestOutcome): string {
 function progressPrinter(): (event: import("../../engine/events.ts").EngineEvent) => void {
   return (event) => {
     if (event.kind === "collection_read") process.stderr.write(`  read ${event.collection}: ${event.rows}\n`);
-    if (event.kind === "store_committed") process.stderr.write(`  committed ${event.dataset}\n`);
+    if (event.kind === "store_committed")
+      process.stderr.write(
+        `  committed ${event.dataset}${event.transactions ? ` (${event.transactions} transactions at once)` : ""}\n`,
+      );
     if (event.kind === "store_failed") process.stderr.write(`  FAILED ${event.dataset}\n`);
   };
 }

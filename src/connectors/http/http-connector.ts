@@ -29,6 +29,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   maxParameters: 1,
   supportsConditions: false,
   readsBesideWrites: true,
+  concurrentTransactions: 1,
 };
 
 export class HttpConnector implements Connector {

@@ -7,7 +7,7 @@
  */
 import mysql from "mysql2/promise";
 import { parseConnectionUrl, unreachableError } from "../connection-url.ts";
-import type { Connector } from "../connector.ts";
+import { type Connector, POOL_CONNECTIONS } from "../connector.ts";
 import { MysqlConnector } from "./mysql-connector.ts";
 
 export { MysqlConnector } from "./mysql-connector.ts";
@@ -21,7 +21,7 @@ export async function createMysqlConnector(url: string): Promise<Connector> {
     user: decodeURIComponent(parsed.username) || "root",
     password: decodeURIComponent(parsed.password),
     ...(parsed.pathname.length > 1 ? { database: decodeURIComponent(parsed.pathname.slice(1)) } : {}),
-    connectionLimit: 4,
+    connectionLimit: POOL_CONNECTIONS,
     connectTimeout: 10_000,
     supportBigNumbers: true,
   });

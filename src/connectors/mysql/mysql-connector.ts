@@ -13,7 +13,9 @@ import type {
   Row,
   RowFilter,
   RowUpdate,
+  TransactionOptions,
 } from "../connector.ts";
+import { POOL_CONNECTIONS } from "../connector.ts";
 import { type KeyColumns, type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
@@ -30,6 +32,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   maxParameters: 65_535,
   supportsConditions: true,
   readsBesideWrites: true,
+  concurrentTransactions: POOL_CONNECTIONS,
 };
 
 /** DATETIME has no zone: the demo and most schemas store UTC, so the cutoff is bound as UTC text. */
@@ -209,10 +212,14 @@ export class MysqlConnector implements Connector {
     return rows as Row[];
   }
 
-  async transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Connector) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.connection) return fn(this);
     const connection = await this.pool.getConnection();
+    const wait = options.lockWaitSeconds;
     try {
+      // A session setting on a pooled connection: set back to the server's default when it is released.
+      if (wait !== undefined)
+        await connection.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(wait))}`);
       await connection.beginTransaction();
       const result = await fn(new MysqlConnector(this.pool, connection));
       await connection.commit();
@@ -221,6 +228,8 @@ export class MysqlConnector implements Connector {
       await connection.rollback().catch(() => {});
       throw error;
     } finally {
+      if (wait !== undefined)
+        await connection.query("SET SESSION innodb_lock_wait_timeout = DEFAULT").catch(() => connection.destroy());
       connection.release();
     }
   }

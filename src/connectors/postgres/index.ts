@@ -7,7 +7,7 @@
  */
 import pg from "pg";
 import { parseConnectionUrl, unreachableError } from "../connection-url.ts";
-import type { Connector } from "../connector.ts";
+import { type Connector, POOL_CONNECTIONS } from "../connector.ts";
 import { PostgresConnector } from "./postgres-connector.ts";
 
 export { PostgresConnector } from "./postgres-connector.ts";
@@ -15,7 +15,7 @@ export { quotePostgres } from "./postgres-quote.ts";
 
 export async function createPostgresConnector(url: string): Promise<Connector> {
   const parsed = parseConnectionUrl(url, ["postgres:", "postgresql:"], "postgres://user@host:5432/database");
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, max: 4 });
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, max: POOL_CONNECTIONS });
   pool.on("error", () => {}); // an idle client that drops surfaces as the next query's error instead
   try {
     const client = await pool.connect();

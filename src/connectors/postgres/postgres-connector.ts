@@ -14,7 +14,9 @@ import type {
   Row,
   RowFilter,
   RowUpdate,
+  TransactionOptions,
 } from "../connector.ts";
+import { POOL_CONNECTIONS } from "../connector.ts";
 import { type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
@@ -31,6 +33,7 @@ const CAPABILITIES: ConnectorCapabilities = {
   maxParameters: 65_535,
   supportsConditions: true,
   readsBesideWrites: true,
+  concurrentTransactions: POOL_CONNECTIONS,
 };
 
 const TUPLES: TupleDialect = { maxParameters: CAPABILITIES.maxParameters, quote: q, placeholder: (i) => `$${i}` };
@@ -189,11 +192,14 @@ export class PostgresConnector implements Connector {
     return rows;
   }
 
-  async transaction<T>(fn: (tx: Connector) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Connector) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.client) return fn(this);
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
+      // Ends with the transaction.
+      if (options.lockWaitSeconds !== undefined)
+        await client.query(`SET LOCAL lock_timeout = '${Math.max(1, Math.ceil(options.lockWaitSeconds))}s'`);
       const result = await fn(new PostgresConnector(this.pool, client));
       await client.query("COMMIT");
       return result;

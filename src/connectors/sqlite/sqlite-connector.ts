@@ -91,6 +91,7 @@ export class SqliteConnector implements Connector {
       maxParameters: session.maxParameters,
       supportsConditions: true,
       readsBesideWrites: false,
+      concurrentTransactions: 1,
     };
     this.tupleDialect = { maxParameters: session.maxParameters, quote: q, placeholder: () => "?", bind: toSqlite };
   }

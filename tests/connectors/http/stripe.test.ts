@@ -198,6 +198,7 @@ describe("the HTTP connector's contract", () => {
       supportsArrayParameters: false,
       supportsConditions: false,
       readsBesideWrites: true,
+      concurrentTransactions: 1,
       maxParameters: 1,
     });
   });
