@@ -265,7 +265,7 @@ async function keepShared(
     const { lookups } = d.found.step;
     if (!lookups.some((l) => l.toReferenced)) continue;
     const shared = d.fates.flatMap((fate, i) => {
-      const by = [...d.found.foundBy[i]!];
+      const by = d.found.foundBy.of(i);
       const onlyReferenced = by.length > 0 && by.every((j) => lookups[j]!.toReferenced);
       return onlyReferenced && (fate.action === "delete" || fate.action === "mask") ? [i] : [];
     });
@@ -291,7 +291,7 @@ async function keepShared(
 }
 
 function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uint8Array): RowFate {
-  const foundBy = d.found.foundBy[index]!;
+  const foundBy = d.found.foundBy.of(index);
   const { step } = d.found;
   const t = step.treatment;
   if (!t || t.kind === "no_personal_data") return { action: "none" };
@@ -306,7 +306,7 @@ function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uin
       set: computeMasks(d, row, ownMasks(d.found, index), secret),
     };
   if (t.kind === "keep_rows") return { action: "keep", why: t.why, set: {} };
-  const lookups = [...foundBy].map((i) => step.lookups[i]!);
+  const lookups = foundBy.map((i) => step.lookups[i]!);
   if (lookups.length > 0 && lookups.every((l) => l.only)) {
     const only = lookups.map((l) => l.only as MaskTreatment);
     return { action: "mask", set: computeMasks(d, row, only, secret), why: only[0]!.why };
@@ -482,7 +482,7 @@ async function othersReferencing(
     for (const k of fresh) known.set(k, false);
     const childKey = child ? addressOf(child.found) : undefined;
     // Rows found only through references to them (kept as shared) are not the subject's: they count as others'.
-    const owned = (i: number) => [...child!.found.foundBy[i]!].some((j) => !child!.found.step.lookups[j]!.toReferenced);
+    const owned = (i: number) => child!.found.foundBy.of(i).some((j) => !child!.found.step.lookups[j]!.toReferenced);
     const mine = new Set(
       childKey !== undefined
         ? child!.found.rows.filter((_, i) => owned(i)).map((r) => rowIdentity(child!.found, r))

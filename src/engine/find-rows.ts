@@ -46,9 +46,48 @@ export interface FoundCollection {
   /** The subject's rows, each once. */
   readonly rows: Row[];
   /** For each row (same index), the indexes of the lookups that found it. */
-  readonly foundBy: Set<number>[];
+  readonly foundBy: FoundBy;
   /** For each lookup (same index as step.lookups), the values asked so far, as strings. */
   readonly asked: Set<string>[];
+}
+
+/**
+ * Which lookups found each row, compactly: a bit per lookup in one number per row (a set per row cost ~300 bytes, and
+ * most rows are found by several lookups: a third of a large batch's memory). A collection with more lookups than a
+ * number has bits keeps a set per row.
+ */
+export class FoundBy {
+  private readonly masks: number[] = [];
+  private readonly sets: Set<number>[] = [];
+  private readonly compact: boolean;
+
+  constructor(lookups: number) {
+    this.compact = lookups <= 31;
+  }
+
+  /** A new row, found by `lookup`. */
+  push(lookup: number): void {
+    if (this.compact) this.masks.push(1 << lookup);
+    else this.sets.push(new Set([lookup]));
+  }
+
+  /** Row `row` is found by `lookup` too. */
+  add(row: number, lookup: number): void {
+    if (this.compact) this.masks[row]! |= 1 << lookup;
+    else this.sets[row]!.add(lookup);
+  }
+
+  /** The lookups that found row `row`, in order (none for a row it does not hold). */
+  of(row: number): number[] {
+    if (!this.compact) return [...(this.sets[row] ?? [])];
+    const out: number[] = [];
+    for (let mask = this.masks[row] ?? 0, i = 0; mask !== 0; mask >>>= 1, i++) if (mask & 1) out.push(i);
+    return out;
+  }
+
+  has(row: number, lookup: number): boolean {
+    return this.compact ? ((this.masks[row] ?? 0) & (1 << lookup)) !== 0 : (this.sets[row]?.has(lookup) ?? false);
+  }
 }
 
 export interface FoundRows {
@@ -117,7 +156,7 @@ export async function findRows(
       ...(address ? { address } : {}),
       columns: columnsToRead(plan, step, fields, key ?? rowKey, named, options),
       rows: [],
-      foundBy: [],
+      foundBy: new FoundBy(step.lookups.length),
       asked: step.lookups.map(() => new Set<string>()),
     });
   }
@@ -211,8 +250,8 @@ export async function findRows(
             if (at === undefined) {
               index.set(id, found.rows.length);
               found.rows.push(row);
-              found.foundBy.push(new Set([i]));
-            } else found.foundBy[at]!.add(i);
+              found.foundBy.push(i);
+            } else found.foundBy.add(at, i);
           }
           read += batch.length;
         }
@@ -256,7 +295,7 @@ export function lookupValues(
   if (s.kind === "identity") return identities.get(s.identity) ?? [];
   const from = collections.get(s.collection);
   if (!from) return [];
-  const shared = (i: number) => [...from.foundBy[i]!].every((j) => from.step.lookups[j]!.toReferenced);
+  const shared = (i: number) => from.foundBy.of(i).every((j) => from.step.lookups[j]!.toReferenced);
   return from.rows
     .filter((_, i) => lookup.toReferenced || !shared(i))
     .map((r) => r[s.field])
@@ -432,13 +471,15 @@ function rowKeyOf(table: IntrospectedTable): readonly string[] | undefined {
  * Access leaves these fields out; erasure does not mask them.
  */
 export function otherPeoplesFields(found: FoundCollection, row: number): Set<string> {
-  const by = found.foundBy[row] ?? new Set<number>();
+  const by = found.foundBy.of(row);
   const origin = (l: Lookup) =>
     l.source.kind === "identity" ? `identity:${l.source.identity}` : `${l.source.collection}.${l.source.field}`;
-  const matched = new Set([...by].map((i) => origin(found.step.lookups[i]!)));
-  const mine = new Set([...by].map((i) => found.step.lookups[i]!.field));
+  const matched = new Set(by.map((i) => origin(found.step.lookups[i]!)));
+  const mine = new Set(by.map((i) => found.step.lookups[i]!.field));
   return new Set(
-    found.step.lookups.filter((l, i) => !by.has(i) && matched.has(origin(l)) && !mine.has(l.field)).map((l) => l.field),
+    found.step.lookups
+      .filter((l, i) => !by.includes(i) && matched.has(origin(l)) && !mine.has(l.field))
+      .map((l) => l.field),
   );
 }
 

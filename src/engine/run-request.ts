@@ -315,11 +315,15 @@ export async function runErasure(
       ),
     ),
   ];
+  const extraKeys = new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])]));
+  // The first search's sets of asked keys are not used any more (the proof builds its own from these lists): at
+  // 100,000 people they are hundreds of megabytes.
+  for (const c of found.collections.values()) for (const set of c.asked) set.clear();
   const again = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: (step, fields) => [...toDecide(step, fields), ...written_(step)],
     personalFields: false,
-    extraKeys: new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])])),
+    extraKeys,
   });
   const proof = proofOf(decisions, again);
   options.events?.emit({
@@ -408,6 +412,9 @@ function directChanges(step: CollectionStep, valuesOf: (lookup: number) => Itera
   };
 }
 
+/** One object for every row that goes (a large batch has millions). */
+const DELETE: RowChange = Object.freeze({ kind: "delete" });
+
 /** The changes the decisions make, collection by collection in the plan's order. */
 function changesOf(
   plan: Plan,
@@ -424,7 +431,7 @@ function changesOf(
       continue;
     }
     const list: (RowChange | undefined)[] = d.fates.map((fate) => {
-      if (fate.action === "delete") return { kind: "delete" };
+      if (fate.action === "delete") return DELETE;
       if ((fate.action === "mask" || fate.action === "keep") && Object.keys(fate.set).length > 0)
         return { kind: "set", set: { ...fate.set }, kept: fate.action === "keep" };
       return undefined;
@@ -446,7 +453,10 @@ function changesOf(
       ...(addressOf(d.found) !== undefined ? { key: addressOf(d.found)! } : {}),
       rows: d.found.rows,
       changes: list,
-      byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]])),
+      // Rows without a key are addressed by the values that found them (deletes only).
+      ...(addressOf(d.found) === undefined
+        ? { byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]] as const)) }
+        : {}),
       cascades: cascades.filter((c) => c.parent === step.collection),
     });
   }
@@ -470,7 +480,14 @@ function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: Fo
         : stable && stable.length > 0
           ? (r: Row) => rowIdentity({ rowKey: stable }, r)
           : undefined;
-    if (d && identify) for (const [i, r] of d.found.rows.entries()) before.set(identify(r), i);
+    // Only the rows found again are looked up (few, after an erasure): no map of every row the erasure found.
+    if (d && identify && c.rows.length > 0) {
+      const now = new Set(c.rows.map(identify));
+      for (const [i, r] of d.found.rows.entries()) {
+        const id = identify(r);
+        if (now.has(id)) before.set(id, i);
+      }
+    }
     let kept = 0;
     let residual = 0;
     for (const row of c.rows) {

@@ -23,6 +23,11 @@ export async function createMysqlConnector(url: string): Promise<Connector> {
     ...(parsed.pathname.length > 1 ? { database: decodeURIComponent(parsed.pathname.slice(1)) } : {}),
     connectionLimit: POOL_CONNECTIONS,
     connectTimeout: 10_000,
+    // Statements are prepared and kept per connection, each with a definition per placeholder (a statement of 5,000
+    // keys holds ~0.9 MB), and a key list of another length is another statement: by default up to 16,000 of them,
+    // so a long-running service would keep growing, and near the server's max_prepared_stmt_count (16,382 by
+    // default, shared by every client). The last 16 are kept, older ones closed; preparing again costs a round trip.
+    maxPreparedStatements: 16,
     supportBigNumbers: true,
   });
   try {
