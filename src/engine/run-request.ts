@@ -18,7 +18,7 @@ import { stewardError } from "../errors.ts";
 import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 import type { Field, Manifest } from "../manifest/types.ts";
 import { buildPlan } from "../plan/build-plan.ts";
-import { type Cascade, type LiveOrder, planWithLiveSchema } from "../plan/live-schema.ts";
+import { type Cascade, compareLiveSchema, type LiveOrder, planWithLiveSchema } from "../plan/live-schema.ts";
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
@@ -555,12 +555,22 @@ export async function runRectification(
   });
   const counts = emptyCounts(plan);
   const changes: CollectionChanges[] = [];
+  const notes: Record<string, string[]> = {};
+  // A view is read like any collection but never written (SC019): it shows what the tables it reads now hold.
+  const views = new Set(compareLiveSchema(manifest, await stores.liveTables(plan.steps.map((s) => s.dataset))).views);
   for (const step of plan.steps) {
     const c = found.collections.get(step.collection);
     if (!c || found.unreached.has(step.collection)) continue;
     counts[step.collection]!.read = c.rows.length;
     const targets = targetsOf(step, c.fields);
     if (targets.length === 0) continue;
+    if (views.has(step.collection)) {
+      if (c.rows.length > 0)
+        notes[step.collection] = [
+          `${step.collection} is a view in the database: nothing was written through it (SC019); it shows what the tables it reads hold`,
+        ];
+      continue;
+    }
     const list = c.rows.map((row): RowChange | undefined => {
       if (step.exemptions.some((x) => matches(row, x.where))) {
         counts[step.collection]!.kept++;
@@ -589,7 +599,7 @@ export async function runRectification(
     action: "rectification",
     collections: counts,
     unreached: unreachedOf(plan, found),
-    notes: {},
+    notes,
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
 }

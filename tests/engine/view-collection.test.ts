@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runErasure } from "../../src/engine/run-request.ts";
+import { runErasure, runRectification } from "../../src/engine/run-request.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
 import { scratchDatabases } from "../scratch-databases.ts";
@@ -66,6 +66,27 @@ describe("a described collection that is a view", () => {
     try {
       expect((await c.query("SELECT id, email FROM customers ORDER BY id")).rows).toEqual([
         { id: 2, email: "alan@example.com" },
+      ]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it("rectification writes the table, not the view, and notes why", async () => {
+    const outcome = await withStores(manifest, { shop: scratch.pgUrl }, (stores) =>
+      runRectification(manifest, new Map([["email", ["alan@example.com"]]]), stores, [
+        { target: "user.name", value: "Alan M." },
+        { target: "user.contact.email", value: "alan.m@example.com" },
+      ]),
+    );
+    expect(outcome.failed, outcome.failed?.why).toBeUndefined();
+    expect(outcome.collections["shop.customers"]).toMatchObject({ read: 1, updated: 1 });
+    expect(outcome.collections["shop.customer_emails"]).toMatchObject({ read: 1, updated: 0 });
+    expect(outcome.notes["shop.customer_emails"]?.join(" ")).toMatch(/is a view in the database: nothing was written/);
+    const c = await scratch.pg();
+    try {
+      expect((await c.query("SELECT * FROM customers ORDER BY id")).rows).toEqual([
+        { id: 2, email: "alan.m@example.com", name: "Alan M." },
       ]);
     } finally {
       await c.end();
