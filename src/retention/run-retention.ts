@@ -340,12 +340,7 @@ async function sweepPeriod(
         if (keys.length === 0) break;
         after = keys[keys.length - 1];
         const outcome = await runErasure(manifest, new Map([[identity, keys]]), stores, { plan, batchSize: size });
-        if (outcome.failed)
-          throw stewardError("STW_ENGINE_WRITE_FAILED", {
-            dataset: outcome.failed.dataset,
-            collection: target.collection,
-            detail: outcome.failed.why,
-          });
+        if (outcome.failed) throw new EngineFailure(outcome.failed.why);
         addCounts(collections, outcome.collections);
         residual += residualOf(outcome);
         done += keys.length;
@@ -398,12 +393,7 @@ async function sweepAccounts(
     if (keys.length === 0) break;
     after = keys[keys.length - 1];
     const outcome = await runErasure(manifest, new Map([[identity, keys]]), stores, { plan, batchSize: size });
-    if (outcome.failed)
-      throw stewardError("STW_ENGINE_WRITE_FAILED", {
-        dataset: outcome.failed.dataset,
-        collection: manifest.account!.collection,
-        detail: outcome.failed.why,
-      });
+    if (outcome.failed) throw new EngineFailure(outcome.failed.why);
     addCounts(collections, outcome.collections, new Set(rule.targets.map((t) => t.collection)));
     residual += residualOf(outcome);
     for (const c of unreachedOf(outcome, rule)) unreached.add(c);
@@ -512,7 +502,29 @@ function builtOnce(build: (order: LiveOrder) => Plan): (order: LiveOrder) => Pla
 }
 
 /** A rule that could not be carried out: its coded error, and a proof that says so. */
+/**
+ * A batch the engine could not write: its outcome's `why` already is the coded error (`CODE: message`, naming the
+ * dataset and collection), passed on as it is rather than wrapped in the same words again.
+ */
+class EngineFailure extends Error {
+  readonly failed: { readonly code: string; readonly message: string };
+  constructor(why: string) {
+    super(why);
+    const coded = /^(STW_[A-Z0-9_]+): ([\s\S]*)$/.exec(why);
+    this.failed = coded ? { code: coded[1]!, message: coded[2]! } : { code: "STW_ENGINE_WRITE_FAILED", message: why };
+  }
+}
+
 function failedOutcome(rule: RetentionRulePlan, e: unknown): RuleOutcome {
+  if (e instanceof EngineFailure)
+    return {
+      rule: rule.rule,
+      sweep: rule.sweep,
+      held: 0,
+      collections: {},
+      proof: { complete: false, residual: 0 },
+      failed: e.failed,
+    };
   const error = codedOf(e, {
     dataset: rule.targets[0]?.dataset ?? "",
     collection: rule.targets[0]?.collection ?? "",
@@ -553,18 +565,7 @@ async function erasePerson(
       collections,
       ...(unreached.length > 0 ? { unreached } : {}),
       proof: { complete: residual === 0 && unreached.length === 0, residual },
-      ...(outcome.failed
-        ? {
-            failed: {
-              code: "STW_ENGINE_WRITE_FAILED",
-              message: stewardError("STW_ENGINE_WRITE_FAILED", {
-                dataset: outcome.failed.dataset,
-                collection: outcome.failed.dataset,
-                detail: outcome.failed.why,
-              }).message,
-            },
-          }
-        : {}),
+      ...(outcome.failed ? { failed: new EngineFailure(outcome.failed.why).failed } : {}),
     };
   } catch (e) {
     return failedOutcome(rule, e);

@@ -86,4 +86,23 @@ describe("a retention sweep on a schema with a foreign key the manifest does not
       await c.end();
     }
   });
+
+  it("reports a batch the database refuses once, in the engine's own words", async () => {
+    await scratch.pg().then(async (c) => {
+      await c.query(`INSERT INTO tickets VALUES (3, '2023-02-01', 'old, locked');
+        INSERT INTO attachments VALUES (300, 3, NULL, 'locked.png');
+        CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+        CREATE TRIGGER refuse BEFORE DELETE ON attachments FOR EACH ROW EXECUTE FUNCTION refuse();`);
+      await c.end();
+    });
+    const [outcome] = await withStores(manifest, { support: scratch.pgUrl }, (stores) =>
+      runRetention(manifest, stores, { now: new Date("2025-06-30T12:00:00Z") }),
+    );
+    expect(outcome?.failed?.code).toBe("STW_ENGINE_WRITE_FAILED");
+    const message = outcome!.failed!.message;
+    expect(message).toMatch(/^writing support\.attachments failed, .*rolled back.*refused by the test/s);
+    // Said once: not the engine's error wrapped in the same words again.
+    expect(message).not.toMatch(/STW_ENGINE_WRITE_FAILED/);
+    expect(message.match(/rolled back/g)).toHaveLength(1);
+  });
 });
