@@ -49,6 +49,7 @@ import { type HostTokens, hostTokensFromEnv } from "./host-token.ts";
 import { lockRequest, type RequestRow } from "./move-request.ts";
 import { openPackage, packageExpiry, readPackage } from "./open-package.ts";
 import { adminView, type ListFilter, listRequests, personView } from "./request-views.ts";
+import { retryPartial } from "./retry-partial.ts";
 import { sendRequestMail } from "./send-request-mail.ts";
 import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
 import { type SubmitInput, submitRequest } from "./submit-request.ts";
@@ -259,13 +260,27 @@ export class RequestService {
     });
     await this.deliverer.start();
     const every = (options.sweepSeconds ?? 60) * 1000;
-    this.sweep = setInterval(() => {
-      this.expireUnverified().catch(() => {});
+    const tick = () => {
+      this.sweepRequests().catch(() => {});
       // A version published meanwhile (`steward notice publish` while this worker runs) gets its run and its banner.
       this.queueNotifications().catch(() => {});
       this.refreshNotices().catch(() => {});
-    }, every);
+    };
+    this.sweep = setInterval(tick, every);
     this.sweep.unref();
+    // A worker that starts late (after a crash, a deploy) does what fell due meanwhile at once.
+    this.sweepRequests().catch(() => {});
+  }
+
+  /**
+   * The request service's own sweep, run by every worker every `sweepSeconds`: unverified requests past
+   * `unverifiedHours` expire (the person is told), and partial answers whose automatic retry is due are tried again.
+   * Each step locks the rows it moves, so any number of workers may sweep at once.
+   */
+  async sweepRequests(): Promise<{ expired: number; retried: number }> {
+    const expired = await this.expireUnverified();
+    const retried = await retryPartial(this.ctx);
+    return { expired, retried };
   }
 
   /** One step of a notice change's notification, in a worker; queues the next step while mails are left. */

@@ -90,6 +90,10 @@ export interface RequestsTable {
   /** The reason of a denial, extension, pause or cancellation, as shown to the person. */
   readonly reason: string | null;
   readonly attempts: Generated<number>;
+  /** When the workers next try a partial answer again by themselves (migration 10); null when none is due. */
+  readonly retry_at: Date | null;
+  /** How many automatic retries were started (migration 10). */
+  readonly auto_retries: Generated<number>;
 }
 
 export interface ClockPause {

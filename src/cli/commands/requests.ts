@@ -38,6 +38,7 @@ function detail(v: AdminView): string {
       .map(([t, x]) => `${t}=${x}`)
       .join(" ")}; verification ${v.verification.level} (${v.verification.method ?? "not yet"})`,
     ...(v.reason ? [`reason: ${v.reason}`] : []),
+    ...(v.retry_at ? [`next automatic retry ${v.retry_at} (${v.auto_retries} made so far)`] : []),
     ...v.holds.map((h) => `LEGAL HOLD ${h.id} since ${h.placed_at.toISOString().slice(0, 10)}: ${h.reason}`),
     "",
     "timeline:",
