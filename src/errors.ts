@@ -168,6 +168,15 @@ export const ERRORS = {
       `the store in "${p.dir}" is in use by process ${p.pid}; an embedded store serves one process at a time`,
     fix: "Stop the other process, give this one its own --data-dir, or share one PostgreSQL store via STEWARD_DATABASE_URL.",
   }),
+  STW_AUDIT_RECORDS_NOT_DELETED: define<{ id: number; kind: string; request: string }>({
+    status: 500,
+    summary:
+      "Request records past their retention were not deleted: an audit event of theirs no longer matches its hash.",
+    message: (p) =>
+      `request ${p.request} was not deleted: its audit event ${p.id} ("${p.kind}") does not match its hash, so ` +
+      "removing its payload would hide that it was changed; allowed: deleting records whose events all verify",
+    fix: "Run `steward audit verify` to find the first broken event and restore the trail from a backup; records are deleted again by the next sweep once the chain holds.",
+  }),
   STW_AUDIT_PERSONAL_DATA: define<{ path: string; kind: string }>({
     status: 500,
     summary: "An audit event carried what looks like personal data; the trail must name requests by id only.",

@@ -44,6 +44,7 @@ import type { Store } from "../store/store.ts";
 import { DEFAULT_DATA_DIR } from "../store/store-options.ts";
 import { type AdminAction, actOnRequest, expireUnverified, liftHold, placeHold } from "./admin-actions.ts";
 import type { MailJob } from "./advance-request.ts";
+import { type DeletedRecords, deleteOldRecords } from "./delete-old-records.ts";
 import { type ExecuteJob, executeRequest } from "./execute-request.ts";
 import { type HostTokens, hostTokensFromEnv } from "./host-token.ts";
 import { lockRequest, type RequestRow } from "./move-request.ts";
@@ -274,13 +275,15 @@ export class RequestService {
 
   /**
    * The request service's own sweep, run by every worker every `sweepSeconds`: unverified requests past
-   * `unverifiedHours` expire (the person is told), and partial answers whose automatic retry is due are tried again.
+   * `unverifiedHours` expire (the person is told), partial answers whose automatic retry is due are tried again, and
+   * records closed longer than `recordMonths` ago are deleted (src/requests/delete-old-records.ts).
    * Each step locks the rows it moves, so any number of workers may sweep at once.
    */
-  async sweepRequests(): Promise<{ expired: number; retried: number }> {
+  async sweepRequests(): Promise<{ expired: number; retried: number; deleted: DeletedRecords }> {
     const expired = await this.expireUnverified();
     const retried = await retryPartial(this.ctx);
-    return { expired, retried };
+    const deleted = await deleteOldRecords(this.ctx);
+    return { expired, retried, deleted };
   }
 
   /** One step of a notice change's notification, in a worker; queues the next step while mails are left. */

@@ -43,6 +43,12 @@ export interface RequestServiceConfig {
    * how long the deployment's stores are typically down; the deadline keeps running meanwhile.
    */
   readonly retrySeconds: number;
+  /**
+   * Months a closed request's record (its row, sealed identities, code and package) is kept before the workers delete
+   * it; its audit events stay, without their payloads. Default 24 (`STEWARD_REQUEST_RECORD_MONTHS`): the CCPA
+   * regulations ask for at least 24 months (11 CCR §7101(a)); 0 keeps records for ever.
+   */
+  readonly recordMonths: number;
 }
 
 export const DEFAULT_CONFIG: RequestServiceConfig = {
@@ -57,6 +63,7 @@ export const DEFAULT_CONFIG: RequestServiceConfig = {
   timeZone: "UTC",
   retryTries: 6,
   retrySeconds: 900,
+  recordMonths: 24,
 };
 
 /** Configuration from the environment, over the defaults. */
@@ -74,6 +81,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RequestServ
     timeZone: env["STEWARD_TIME_ZONE"] || "UTC",
     retryTries: num("STEWARD_RETRY_TRIES", DEFAULT_CONFIG.retryTries),
     retrySeconds: num("STEWARD_RETRY_SECONDS", DEFAULT_CONFIG.retrySeconds),
+    recordMonths: num("STEWARD_REQUEST_RECORD_MONTHS", DEFAULT_CONFIG.recordMonths),
   };
 }
 

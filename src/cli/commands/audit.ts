@@ -13,7 +13,7 @@ export function register(program: Command): void {
   audit
     .command("verify")
     .description(
-      "Check the hash chains of the request trail and the consent ledger. Exit 0 when both hold, 1 when an entry was changed or removed.",
+      "Check the hash chains of the request trail and the consent ledger. Exit 0 when both hold, 1 when an entry was changed or removed. Events whose payloads were removed with their request's record (after the retention period) are checked against the records.deleted event that removed them.",
     )
     .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
     .option("--json", "print JSON")
@@ -36,7 +36,13 @@ export function register(program: Command): void {
 
 function inWords(name: string, unit: string, v: ChainVerdict): string {
   if (v.ok)
-    return `${name} holds: ${v.events} ${unit === "entry" && v.events !== 1 ? "entries" : `${unit}${v.events === 1 ? "" : "s"}`}, head ${v.head ? `${v.head.slice(0, 16)}…` : "(none yet)"}\n`;
+    return (
+      `${name} holds: ${v.events} ${unit === "entry" && v.events !== 1 ? "entries" : `${unit}${v.events === 1 ? "" : "s"}`}, head ${v.head ? `${v.head.slice(0, 16)}…` : "(none yet)"}` +
+      (v.pruned
+        ? `; ${v.pruned} of them without their payloads (their requests' records were deleted after the retention period), checked against the records.deleted events`
+        : "") +
+      "\n"
+    );
   return (
     `${name} BROKEN at ${unit} ${v.brokenAt.id} (${v.brokenAt.kind}): ${v.brokenAt.why}\n` +
     `${v.events - 1} ${unit === "entry" ? "entries" : "events"} before it verified.\n`

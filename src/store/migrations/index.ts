@@ -14,6 +14,7 @@ import { migration0007 } from "./0007_hold_identities.ts";
 import { migration0008 } from "./0008_notice_notifications.ts";
 import { migration0009 } from "./0009_retention_clocks.ts";
 import { migration0010 } from "./0010_request_retries.ts";
+import { migration0011 } from "./0011_request_record_retention.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0008_notice_notifications": migration0008,
   "0009_retention_clocks": migration0009,
   "0010_request_retries": migration0010,
+  "0011_request_record_retention": migration0011,
 };
