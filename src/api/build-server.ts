@@ -51,6 +51,11 @@ export interface ServerOptions {
    * requests from one address raises it.
    */
   readonly rateLimitScale?: number;
+  /**
+   * A token the CLI on this machine may use instead of an API key, as an admin (src/auth/local-admin.ts). Default
+   * none; `startServer` makes one when the store is embedded.
+   */
+  readonly localAdminToken?: string;
 }
 
 /** The docs UI serves its own assets under /docs/…; only its entry page is worth naming in a 404. */
@@ -87,6 +92,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Request ids show up in STW_INTERNAL answers, so a user can quote one and the operator can find the log line.
     logController: new LogController({ requestIdLogLabel: "request_id" }),
   });
+  app.decorate("localAdminToken", options.localAdminToken);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

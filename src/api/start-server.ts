@@ -2,14 +2,17 @@
  * Opens the store (running migrations), publishes the current notice version, builds the server and listens. This is
  * `steward serve` without the command line, so tests can start the real thing on an ephemeral port.
  */
+
+import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdminKey } from "../auth/first-admin-key.ts";
+import { loopbackUrl, newLocalToken, removeServeFile, writeServeFile } from "../auth/local-admin.ts";
 import { stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
-import { DEFAULT_DATA_DIR, type StoreOptions } from "../store/store-options.ts";
+import { DEFAULT_DATA_DIR, resolveStoreTarget, type StoreOptions } from "../store/store-options.ts";
 import { buildServer, type ServerOptions } from "./build-server.ts";
 import { type CurrentNoticeOutcome, recordCurrentNotice } from "./record-current-notice.ts";
 
@@ -71,10 +74,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (options.worker !== false) await requests.startWorker();
       firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
     }
+    // On an embedded store no other process can open it: the CLI's `requests` commands come through this server.
+    const target = resolveStoreTarget(options.store ?? {});
+    const dataDir = target.backend === "pglite" && target.dir ? dirname(target.dir) : undefined;
+    const localAdminToken = dataDir && requests ? newLocalToken() : undefined;
     const app = await buildServer({
       manifest: options.manifest,
       store,
       ...(requests ? { requests } : {}),
+      ...(localAdminToken ? { localAdminToken } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
     if (notice.outcome === "conflict") {
@@ -94,6 +102,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const address = app.server.address();
     const actualPort = typeof address === "object" && address ? address.port : port;
     const urlHost = host.includes(":") ? `[${host}]` : host;
+    if (dataDir && localAdminToken)
+      await writeServeFile(dataDir, { url: loopbackUrl(host, actualPort), token: localAdminToken });
     let closing: Promise<void> | undefined;
     return {
       url: `http://${urlHost}:${actualPort}`,
@@ -103,8 +113,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       requests,
       firstKeyFile,
       close: () => {
-        closing ??= app
-          .close()
+        closing ??= (dataDir && localAdminToken ? removeServeFile(dataDir, localAdminToken) : Promise.resolve())
+          .then(() => app.close())
           .then(() => requests?.close())
           .finally(() => store.close());
         return closing;
