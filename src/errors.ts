@@ -173,8 +173,9 @@ export const ERRORS = {
     summary: "A command that opens the embedded store was run while `steward serve` holds it.",
     message: (p) =>
       `the store in "${p.dir}" is held by steward serve (process ${p.pid}, ${p.url}); this command opens the store ` +
-      "itself, and an embedded store serves one process at a time; allowed while it runs: steward requests " +
-      "list|show|approve|deny|extend|pause|resume|retry|cancel|hold|unhold (they go through the server)",
+      "itself, and an embedded store serves one process at a time; allowed while it runs (through the server): " +
+      "steward requests list|show|approve|deny|extend|pause|resume|retry|cancel|hold|unhold, steward keys " +
+      "create|list|revoke, steward audit verify",
     fix: "Use the admin console (/admin) or the admin API of that server, or stop it (Ctrl-C) and run the command again; to run every command beside a server, keep the store on PostgreSQL (STEWARD_DATABASE_URL).",
   }),
   STW_CLI_SERVER_UNREACHABLE: define<{ pid: number; url: string; detail: string }>({

@@ -25,6 +25,7 @@ import { fastDecision } from "./fast-decision.ts";
 import { loggerOptions } from "./logger-options.ts";
 import { adminConsentRoutes } from "./routes/admin-consent.ts";
 import { adminConsoleRoutes } from "./routes/admin-console.ts";
+import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
 import { consentRoutes } from "./routes/consent.ts";
 import { healthRoute } from "./routes/health.ts";
@@ -135,6 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(requestRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
     await app.register(adminRequestRoutes({ requests: options.requests, store }));
+    await app.register(adminKeyRoutes({ store }));
     await app.register(
       consentRoutes({
         consent: options.requests.ctx.consent,

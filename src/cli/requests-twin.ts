@@ -4,11 +4,10 @@
  * server's admin API on loopback with its local token (src/auth/local-admin.ts). Both give the same answers in the
  * same shapes (dates as ISO strings, as JSON has them), so the commands print the same either way.
  */
-import { runningServer, type ServeFile } from "../auth/local-admin.ts";
-import { stewardError, stewardErrorFromBody } from "../errors.ts";
+import type { ServeFile } from "../auth/local-admin.ts";
 import type { AdminAction } from "../requests/admin-actions.ts";
 import type { AdminView, ListFilter, RequestList } from "../requests/request-views.ts";
-import { DEFAULT_DATA_DIR, resolveStoreTarget } from "../store/store-options.ts";
+import { localApi, servingServer } from "./local-api.ts";
 import { cliActor, type SessionOptions, withService } from "./service-session.ts";
 
 /** An operator's view of a request as JSON carries it: dates are ISO strings. */
@@ -65,38 +64,8 @@ export async function withRequestsTwin<T>(
   );
 }
 
-/** The `steward serve` holding the embedded store this command would open, if one runs. */
-export async function servingServer(dataDir: string | undefined): Promise<ServeFile | undefined> {
-  const target = resolveStoreTarget(dataDir === undefined ? {} : { dataDir });
-  if (target.backend !== "pglite") return undefined;
-  return runningServer(dataDir ?? DEFAULT_DATA_DIR);
-}
-
 function remoteTwin(server: ServeFile): RequestsTwin {
-  const call = async <T>(method: "GET" | "POST" | "DELETE", path: string, body?: object): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(`${server.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${server.token}`,
-          "steward-operator": cliActor(),
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw stewardError("STW_CLI_SERVER_UNREACHABLE", {
-        pid: server.pid,
-        url: server.url,
-        detail: cause?.code ?? cause?.message ?? (error as Error).message,
-      });
-    }
-    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok) throw stewardErrorFromBody(response.status, json);
-    return json as T;
-  };
+  const call = localApi(server);
   const id = (v: string) => encodeURIComponent(v);
   return {
     via: server.url,

@@ -113,12 +113,32 @@ describe("the CLI twins while steward serve holds the embedded store", () => {
     expect(((await forged.json()) as { code: string }).code).toBe("STW_AUTH_REQUIRED");
   });
 
+  it("makes, lists and revokes keys, and verifies the trail, through the server", async () => {
+    const made = await cli("keys", "create", "--role", "viewer", "--name", "auditor", "--json");
+    expect(made.code, made.stderr).toBe(0);
+    const { key } = JSON.parse(made.stdout) as { key: string };
+    const asAuditor = await fetch(`${url}/api/admin/requests`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asAuditor.status).toBe(200);
+    const list = await cli("keys", "list");
+    expect(list.stdout).toMatch(/viewer +auditor +created /);
+    expect((await cli("keys", "revoke", "auditor")).stdout).toMatch(/^revoked auditor \(stw_/);
+    expect((await fetch(`${url}/api/admin/requests`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(
+      401,
+    );
+    const unknown = await cli("keys", "revoke", "auditor");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error STW_KEY_NOT_FOUND: /);
+    const verify = await cli("audit", "verify");
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^audit chain holds: \d+ events/);
+  }, 120_000);
+
   it("tells a command that needs the store itself which server holds it and what to do", async () => {
-    const keys = await cli("keys", "list");
-    expect(keys.code).toBe(2);
-    expect(keys.stderr).toContain(`error STW_STORE_SERVED: the store in "${dataDir}" is held by steward serve`);
-    expect(keys.stderr).toContain(`(process ${server.pid}, ${url})`);
-    expect(keys.stderr).toContain("Use the admin console (/admin)");
+    const report = await cli("report", "ccpa", "--year", "2026");
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain(`error STW_STORE_SERVED: the store in "${dataDir}" is held by steward serve`);
+    expect(report.stderr).toContain(`(process ${server.pid}, ${url})`);
+    expect(report.stderr).toContain("Use the admin console (/admin)");
   });
 
   it("once the server stops, opens the store itself and prints the same", async () => {
@@ -132,5 +152,7 @@ describe("the CLI twins while steward serve holds the embedded store", () => {
     const verify = await cli("audit", "verify");
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toMatch(/^audit chain holds: \d+ events/);
+    const keys = JSON.parse((await cli("keys", "list", "--json")).stdout) as { keys: { name: string }[] };
+    expect(keys.keys.map((k) => k.name)).toEqual(["first-admin"]);
   }, 120_000);
 });

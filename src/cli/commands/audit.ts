@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { type ChainVerdict, verifyAuditChain } from "../../audit/verify-audit-chain.ts";
 import { verifyConsentChain } from "../../consent/verify-consent-chain.ts";
+import { localApi, servingServer } from "../local-api.ts";
 import { EXIT, runAction } from "../run-action.ts";
 import { withStoreOnly } from "../service-session.ts";
 
@@ -18,19 +19,22 @@ export function register(program: Command): void {
     .option("--data-dir <dir>", "folder of the embedded store (default .steward; PostgreSQL: STEWARD_DATABASE_URL)")
     .option("--json", "print JSON")
     .action(
-      runAction(async (o: { dataDir?: string; json?: boolean }) =>
-        withStoreOnly(o, async (store) => {
-          const audit = await verifyAuditChain(store.db);
-          const consent = await verifyConsentChain(store.db);
-          if (o.json)
-            process.stdout.write(`${JSON.stringify({ ok: audit.ok && consent.ok, audit, consent }, null, 2)}\n`);
-          else
-            process.stdout.write(
-              `${inWords("audit chain", "event", audit)}${inWords("consent ledger", "entry", consent)}`,
-            );
-          return audit.ok && consent.ok ? EXIT.ok : EXIT.findings;
-        }),
-      ),
+      runAction(async (o: { dataDir?: string; json?: boolean }) => {
+        const server = await servingServer(o.dataDir);
+        const { audit, consent } = server
+          ? await localApi(server)<{ audit: ChainVerdict; consent: ChainVerdict }>("GET", "/api/admin/audit/verify")
+          : await withStoreOnly(o, async (store) => ({
+              audit: await verifyAuditChain(store.db),
+              consent: await verifyConsentChain(store.db),
+            }));
+        if (o.json)
+          process.stdout.write(`${JSON.stringify({ ok: audit.ok && consent.ok, audit, consent }, null, 2)}\n`);
+        else
+          process.stdout.write(
+            `${inWords("audit chain", "event", audit)}${inWords("consent ledger", "entry", consent)}`,
+          );
+        return audit.ok && consent.ok ? EXIT.ok : EXIT.findings;
+      }),
     );
 }
 
