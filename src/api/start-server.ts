@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdminKey } from "../auth/first-admin-key.ts";
 import { loopbackUrl, newLocalToken, removeServeFile, writeServeFile } from "../auth/local-admin.ts";
-import { stewardError } from "../errors.ts";
+import { isStewardError, stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
 import { openStore } from "../store/open-store.ts";
@@ -62,6 +62,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = await openStore(options.store ?? {});
   let requests: RequestService | undefined;
   let firstKeyFile: string | undefined;
+  // The worker starts before the server (and its logger) exists; it logs through it once it does.
+  let sweepLog: FastifyInstance["log"] | undefined;
   try {
     const notice = await recordCurrentNotice(store, options.manifest);
     if (options.requests !== false) {
@@ -71,20 +73,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         store,
         manifest: options.manifest,
       });
-      if (options.worker !== false) await requests.startWorker();
+      if (options.worker !== false)
+        await requests.startWorker({
+          // Codes, ids and counts only: sweep errors name no person.
+          onSweepError: (error) => {
+            const coded = isStewardError(error) ? error : undefined;
+            sweepLog?.error(
+              { code: coded?.code ?? "STW_INTERNAL" },
+              `request sweep failed: ${coded?.message ?? String(error)}`,
+            );
+          },
+        });
       firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
     }
     // On an embedded store no other process can open it: the CLI's `requests` commands come through this server.
     const target = resolveStoreTarget(options.store ?? {});
     const dataDir = target.backend === "pglite" && target.dir ? dirname(target.dir) : undefined;
     const localAdminToken = dataDir && requests ? newLocalToken() : undefined;
-    const app = await buildServer({
+    const app: FastifyInstance = await buildServer({
       manifest: options.manifest,
       store,
       ...(requests ? { requests } : {}),
       ...(localAdminToken ? { localAdminToken } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
+    sweepLog = app.log;
     if (notice.outcome === "conflict") {
       app.log.warn(
         { version: notice.version, recorded_hash: notice.recorded_hash, current_hash: notice.manifest_hash },

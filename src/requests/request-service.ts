@@ -84,6 +84,11 @@ export interface WorkerOptions {
   readonly retention?: boolean;
   /** How notice-change mails go out (rate, step size). */
   readonly notify?: NotifyOptions;
+  /**
+   * Told when the request sweep fails (a store error, STW_AUDIT_RECORDS_NOT_DELETED) — once per failure, not at every
+   * sweep while it lasts. Default: nothing is told (the next sweep tries again).
+   */
+  readonly onSweepError?: (error: unknown) => void;
 }
 
 export class RequestService {
@@ -261,8 +266,20 @@ export class RequestService {
     });
     await this.deliverer.start();
     const every = (options.sweepSeconds ?? 60) * 1000;
+    let failing = "";
+    const sweep = () =>
+      this.sweepRequests().then(
+        () => {
+          failing = "";
+        },
+        (error: unknown) => {
+          const said = error instanceof Error ? error.message : String(error);
+          if (said !== failing) options.onSweepError?.(error);
+          failing = said;
+        },
+      );
     const tick = () => {
-      this.sweepRequests().catch(() => {});
+      void sweep();
       // A version published meanwhile (`steward notice publish` while this worker runs) gets its run and its banner.
       this.queueNotifications().catch(() => {});
       this.refreshNotices().catch(() => {});
@@ -270,7 +287,7 @@ export class RequestService {
     this.sweep = setInterval(tick, every);
     this.sweep.unref();
     // A worker that starts late (after a crash, a deploy) does what fell due meanwhile at once.
-    this.sweepRequests().catch(() => {});
+    void sweep();
   }
 
   /**

@@ -214,5 +214,8 @@ describe("request records past 24 months", () => {
     });
     expect(await gone(row.id)).toBe(false);
     expect((await eventsOf(row.id)).every((e) => e.pruned_by === null)).toBe(true);
+    // The worker's own sweep met it too, and told whoever runs the worker.
+    await until(async () => s.sweepErrors.length > 0, "the sweep's failure reported");
+    expect(s.sweepErrors[0]).toMatchObject({ code: "STW_AUDIT_RECORDS_NOT_DELETED" });
   });
 });

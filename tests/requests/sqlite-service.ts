@@ -52,6 +52,8 @@ export interface SqliteService {
   readonly store: Store;
   readonly service: RequestService;
   readonly smtp: SmtpSink;
+  /** What the worker's sweep reported as failed (`onSweepError`). */
+  readonly sweepErrors: unknown[];
   /** The service's clock: the real time plus what `advance` added. */
   now(): Date;
   advance(ms: number): void;
@@ -98,14 +100,20 @@ export async function startSqliteService(
     jobs: { pollSeconds: 0.5, maintenanceSeconds: 5, schedule: false },
     now,
   });
+  const sweepErrors: unknown[] = [];
   if (options.worker !== false)
-    await service.startWorker({ sweepSeconds: options.sweepSeconds ?? 3600, retention: false });
+    await service.startWorker({
+      sweepSeconds: options.sweepSeconds ?? 3600,
+      retention: false,
+      onSweepError: (error) => sweepErrors.push(error),
+    });
   const self: SqliteService = {
     dir,
     manifest,
     store,
     service,
     smtp,
+    sweepErrors,
     now,
     advance(ms) {
       offset += ms;
