@@ -1,7 +1,8 @@
 /**
  * The request service's own records are kept 24 months after a request closes (CCPA regs §7101) and then deleted by
  * the workers' sweep — row, sealed identities, code and package — on a clock the test moves. Their audit events stay
- * in the chain without their payloads, the chain still verifies, and tampering with what is left of them is found.
+ * in the chain without their payloads, the chain still verifies, and tampering with what is left of them is found —
+ * on the embedded store and on PostgreSQL.
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,17 +12,6 @@ import { type SqliteService, startSqliteService } from "./sqlite-service.ts";
 
 let s: SqliteService;
 const DAY = 86_400_000;
-
-beforeAll(async () => {
-  s = await startSqliteService({ config: { recordMonths: 24 }, sweepSeconds: 1 });
-  s.addPerson(1, "alice@example.org", "Alice");
-  s.addPerson(2, "bob@example.org", "Bob");
-  s.addPerson(3, "carol@example.org", "Carol");
-}, 60_000);
-
-afterAll(async () => {
-  await s?.close();
-});
 
 const gone = async (id: string) =>
   (await s.store.db.selectFrom("requests").select("id").where("id", "=", id).executeTakeFirst()) === undefined;
@@ -49,7 +39,18 @@ describe("monthsBefore", () => {
   });
 });
 
-describe("request records past 24 months", () => {
+describe.each(["pglite", "postgres"] as const)("request records past 24 months (store on %s)", (backend) => {
+  beforeAll(async () => {
+    s = await startSqliteService({ config: { recordMonths: 24 }, sweepSeconds: 1, backend });
+    s.addPerson(1, "alice@example.org", "Alice");
+    s.addPerson(2, "bob@example.org", "Bob");
+    s.addPerson(3, "carol@example.org", "Carol");
+  }, 60_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
   let access: string;
   let erasure: string;
   let held: string;

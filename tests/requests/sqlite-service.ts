@@ -1,6 +1,6 @@
 /**
  * The request service over a small deployment of two SQLite stores (accounts and tickets, each holding people by
- * e-mail), with an embedded in-memory store, a real SMTP server and a clock the test moves. Light enough to start per
+ * e-mail), with an embedded in-memory store (or a scratch PostgreSQL database), a real SMTP server and a clock the test moves. Light enough to start per
  * test file; a store is "down" while its file is moved away (`takeDown`) and back once it is returned (`bringBack`).
  */
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
@@ -15,6 +15,7 @@ import { openRequestService, type RequestService } from "../../src/requests/requ
 import type { RequestServiceConfig } from "../../src/requests/service-context.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
+import { scratchDatabases } from "../scratch-databases.ts";
 import { codeFor, type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
 
 const DATASETS = `dataset:
@@ -71,7 +72,13 @@ export interface SqliteService {
 }
 
 export async function startSqliteService(
-  options: { config?: Partial<RequestServiceConfig>; sweepSeconds?: number; worker?: boolean } = {},
+  options: {
+    config?: Partial<RequestServiceConfig>;
+    sweepSeconds?: number;
+    worker?: boolean;
+    /** Steward's own store: embedded in memory (default), or a scratch database on the local PostgreSQL. */
+    backend?: "pglite" | "postgres";
+  } = {},
 ): Promise<SqliteService> {
   const dir = await mkdtemp(join(tmpdir(), "stw-svc-"));
   await writeFile(join(dir, "datasets.yml"), DATASETS);
@@ -86,7 +93,9 @@ export async function startSqliteService(
     db.close();
   }
   const manifest = await loadManifestDir(dir);
-  const store = await openStore({ inMemory: true });
+  const scratch = options.backend === "postgres" ? scratchDatabases("svc") : undefined;
+  if (scratch) await scratch.createPg();
+  const store = await openStore(scratch ? { databaseUrl: scratch.pgUrl } : { inMemory: true });
   const smtp = await startSmtpSink();
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
@@ -158,6 +167,7 @@ export async function startSqliteService(
       await service.close();
       await smtp.close();
       await store.close();
+      await scratch?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };
