@@ -5,7 +5,9 @@
  * and the person is told by mail (read from a real SMTP server).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildServer } from "../../src/api/build-server.ts";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.ts";
+import { createApiKey } from "../../src/auth/api-keys.ts";
 import { type SqliteService, startSqliteService } from "./sqlite-service.ts";
 
 let s: SqliteService;
@@ -39,6 +41,24 @@ describe("a partial answer is retried by the workers", () => {
     expect(first.auto_retries).toBe(0);
     expect(first.retry_at!.getTime() - first.closed_at!.getTime()).toBe(10 * MINUTE);
     expect(s.rows("accounts")[0]).toMatchObject({ id: 1, email: null, name: null });
+    // The operator sees when it runs again, in the console and the admin API.
+    const app = await buildServer({ manifest: s.manifest, store: s.store, requests: s.service, logger: false });
+    try {
+      const { key } = await createApiKey(s.store.db, { name: "ops", role: "viewer" });
+      const signIn = await app.inject({
+        method: "POST",
+        url: "/admin/sign-in",
+        payload: new URLSearchParams({ key }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      const cookie = String([signIn.headers["set-cookie"]].flat()[0]).split(";")[0]!;
+      const page = await app.inject({ url: `/admin/requests/${id}`, headers: { cookie } });
+      expect(page.body).toMatch(/<dt>Next automatic run<\/dt><dd>[^<]+ \(0 made so far\)<\/dd>/);
+      const api = await app.inject({ url: `/api/admin/requests/${id}`, headers: { authorization: `Bearer ${key}` } });
+      expect(api.json()).toMatchObject({ retry_at: first.retry_at!.toISOString(), auto_retries: 0 });
+    } finally {
+      await app.close();
+    }
 
     // Not due yet: a sweep a second before the retry leaves it alone.
     s.advance(10 * MINUTE - 1000);
