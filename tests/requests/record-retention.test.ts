@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.ts";
 import { monthsBefore } from "../../src/requests/delete-old-records.ts";
+import { stewardAsync } from "../cli/run-cli.ts";
 import { type SqliteService, startSqliteService } from "./sqlite-service.ts";
 
 let s: SqliteService;
@@ -121,6 +122,13 @@ describe.each(["pglite", "postgres"] as const)("request records past 24 months (
     expect((await eventsOf(held)).every((e) => e.pruned_by === null && Object.keys(e.payload).length > 0)).toBe(true);
 
     expect(await verifyAuditChain(s.store.db)).toMatchObject({ ok: true, pruned: events.length });
+    if (s.storeUrl) {
+      const verify = await stewardAsync(["audit", "verify"], { STEWARD_DATABASE_URL: s.storeUrl });
+      expect(verify.code, verify.stderr).toBe(0);
+      expect(verify.stdout).toContain(
+        `; ${events.length} of them without their payloads (their requests' records were deleted after the retention period), checked against the records.deleted events`,
+      );
+    }
 
     // Once the hold is lifted, the record — closed more than 24 months ago — goes at the next sweep; the lifted hold
     // (with the person's sealed identities) goes 24 months after it was lifted, as does the younger record.
@@ -183,6 +191,11 @@ describe.each(["pglite", "postgres"] as const)("request records past 24 months (
       ok: false,
       brokenAt: { id: deletedBy, kind: "records.deleted", why: expect.stringContaining("not the ones it names") },
     });
+    if (s.storeUrl) {
+      const verify = await stewardAsync(["audit", "verify"], { STEWARD_DATABASE_URL: s.storeUrl });
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toMatch(new RegExp(`^audit chain BROKEN at event ${deletedBy} \\(records\\.deleted\\): `));
+    }
     await asConsole(sql`update audit_events set kind = ${first!.kind} where id = ${first!.id}`);
     expect(await verifyAuditChain(s.store.db)).toMatchObject({ ok: true });
 

@@ -53,6 +53,8 @@ export interface SqliteService {
   readonly store: Store;
   readonly service: RequestService;
   readonly smtp: SmtpSink;
+  /** The scratch PostgreSQL store's URL (backend "postgres"), for a CLI run against it. */
+  readonly storeUrl: string | undefined;
   /** What the worker's sweep reported as failed (`onSweepError`). */
   readonly sweepErrors: unknown[];
   /** The service's clock: the real time plus what `advance` added. */
@@ -122,6 +124,7 @@ export async function startSqliteService(
     store,
     service,
     smtp,
+    storeUrl: scratch?.pgUrl,
     sweepErrors,
     now,
     advance(ms) {
