@@ -56,6 +56,12 @@ function listenError(error: unknown, host: string, port: number): Error {
   return stewardError("STW_SERVE_CANNOT_LISTEN", { host, port, detail });
 }
 
+/** A failed request sweep in the server's log: the code and the registry's message (ids and counts, no person). */
+function logSweepError(log: FastifyInstance["log"], error: unknown): void {
+  const coded = isStewardError(error) ? error : undefined;
+  log.error({ code: coded?.code ?? "STW_INTERNAL" }, `request sweep failed: ${coded?.message ?? String(error)}`);
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 3000;
@@ -64,6 +70,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let firstKeyFile: string | undefined;
   // The worker starts before the server (and its logger) exists; it logs through it once it does.
   let sweepLog: FastifyInstance["log"] | undefined;
+  const early: unknown[] = [];
   try {
     const notice = await recordCurrentNotice(store, options.manifest);
     if (options.requests !== false) {
@@ -76,13 +83,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (options.worker !== false)
         await requests.startWorker({
           // Codes, ids and counts only: sweep errors name no person.
-          onSweepError: (error) => {
-            const coded = isStewardError(error) ? error : undefined;
-            sweepLog?.error(
-              { code: coded?.code ?? "STW_INTERNAL" },
-              `request sweep failed: ${coded?.message ?? String(error)}`,
-            );
-          },
+          onSweepError: (error) => (sweepLog ? logSweepError(sweepLog, error) : early.push(error)),
         });
       firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
     }
@@ -98,6 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
     sweepLog = app.log;
+    for (const error of early.splice(0)) logSweepError(app.log, error);
     if (notice.outcome === "conflict") {
       app.log.warn(
         { version: notice.version, recorded_hash: notice.recorded_hash, current_hash: notice.manifest_hash },
