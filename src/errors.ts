@@ -168,6 +168,31 @@ export const ERRORS = {
       `the store in "${p.dir}" is in use by process ${p.pid}; an embedded store serves one process at a time`,
     fix: "Stop the other process, give this one its own --data-dir, or share one PostgreSQL store via STEWARD_DATABASE_URL.",
   }),
+  STW_STORE_SERVED: define<{ dir: string; pid: number; url: string }>({
+    status: 503,
+    summary: "A command that opens the embedded store was run while `steward serve` holds it.",
+    message: (p) =>
+      `the store in "${p.dir}" is held by steward serve (process ${p.pid}, ${p.url}); this command opens the store ` +
+      "itself, and an embedded store serves one process at a time; allowed while it runs (through the server): " +
+      "steward requests list|show|approve|deny|extend|pause|resume|retry|cancel|hold|unhold, steward keys " +
+      "create|list|revoke, steward audit verify",
+    fix: "Use the admin console (/admin) or the admin API of that server, or stop it (Ctrl-C) and run the command again; to run every command beside a server, keep the store on PostgreSQL (STEWARD_DATABASE_URL).",
+  }),
+  STW_CLI_SERVER_UNREACHABLE: define<{ pid: number; url: string; detail: string }>({
+    status: 503,
+    summary: "The CLI went through the running `steward serve` that holds the embedded store, and it did not answer.",
+    message: (p) => `steward serve (process ${p.pid}) holds the store but did not answer at ${p.url}: ${p.detail}`,
+    fix: "Wait until the server has started (it prints its URL) and try again; if it hangs, stop it (Ctrl-C, or kill the process) — the CLI then opens the store itself.",
+  }),
+  STW_AUDIT_RECORDS_NOT_DELETED: define<{ id: number; kind: string; request: string }>({
+    status: 500,
+    summary:
+      "Request records past their retention were not deleted: an audit event of theirs no longer matches its hash.",
+    message: (p) =>
+      `request ${p.request} was not deleted: its audit event ${p.id} ("${p.kind}") does not match its hash, so ` +
+      "removing its payload would hide that it was changed; allowed: deleting records whose events all verify",
+    fix: "Run `steward audit verify` to find the first broken event and restore the trail from a backup; records are deleted again by the next sweep once the chain holds.",
+  }),
   STW_AUDIT_PERSONAL_DATA: define<{ path: string; kind: string }>({
     status: 500,
     summary: "An audit event carried what looks like personal data; the trail must name requests by id only.",
@@ -767,6 +792,19 @@ export function stewardError<C extends ErrorCode>(
 ): StewardError {
   const definition = ERRORS[code] as ErrorDefinition<ErrorParams<C>>;
   return new StewardError(code, definition.status, definition.message(params), definition.fix, location);
+}
+
+/**
+ * The error an API answer carries (`{code, message}`), as the registry's error again: the CLI going through a server
+ * prints exactly what it would print had it run the service itself.
+ */
+export function stewardErrorFromBody(status: number, body: { code?: unknown; message?: unknown }): StewardError {
+  const code = typeof body.code === "string" && body.code in ERRORS ? (body.code as ErrorCode) : undefined;
+  const message = typeof body.message === "string" ? body.message : `HTTP ${status}`;
+  if (!code) return stewardError("STW_INTERNAL", { detail: message });
+  const fix = ERRORS[code].fix;
+  const detail = message.endsWith(`. ${fix}`) ? message.slice(0, -(fix.length + 2)) : message;
+  return new StewardError(code, status, detail, fix);
 }
 
 export function isStewardError(value: unknown): value is StewardError {

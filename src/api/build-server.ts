@@ -25,6 +25,7 @@ import { fastDecision } from "./fast-decision.ts";
 import { loggerOptions } from "./logger-options.ts";
 import { adminConsentRoutes } from "./routes/admin-consent.ts";
 import { adminConsoleRoutes } from "./routes/admin-console.ts";
+import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
 import { consentRoutes } from "./routes/consent.ts";
 import { healthRoute } from "./routes/health.ts";
@@ -51,6 +52,11 @@ export interface ServerOptions {
    * requests from one address raises it.
    */
   readonly rateLimitScale?: number;
+  /**
+   * A token the CLI on this machine may use instead of an API key, as an admin (src/auth/local-admin.ts). Default
+   * none; `startServer` makes one when the store is embedded.
+   */
+  readonly localAdminToken?: string;
 }
 
 /** The docs UI serves its own assets under /docs/…; only its entry page is worth naming in a 404. */
@@ -87,6 +93,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Request ids show up in STW_INTERNAL answers, so a user can quote one and the operator can find the log line.
     logController: new LogController({ requestIdLogLabel: "request_id" }),
   });
+  app.decorate("localAdminToken", options.localAdminToken);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -129,6 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await app.register(requestRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
     await app.register(adminRequestRoutes({ requests: options.requests, store }));
+    await app.register(adminKeyRoutes({ store }));
     await app.register(
       consentRoutes({
         consent: options.requests.ctx.consent,

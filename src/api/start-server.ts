@@ -2,14 +2,17 @@
  * Opens the store (running migrations), publishes the current notice version, builds the server and listens. This is
  * `steward serve` without the command line, so tests can start the real thing on an ephemeral port.
  */
+
+import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdminKey } from "../auth/first-admin-key.ts";
-import { stewardError } from "../errors.ts";
+import { loopbackUrl, newLocalToken, removeServeFile, writeServeFile } from "../auth/local-admin.ts";
+import { isStewardError, stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
-import { DEFAULT_DATA_DIR, type StoreOptions } from "../store/store-options.ts";
+import { DEFAULT_DATA_DIR, resolveStoreTarget, type StoreOptions } from "../store/store-options.ts";
 import { buildServer, type ServerOptions } from "./build-server.ts";
 import { type CurrentNoticeOutcome, recordCurrentNotice } from "./record-current-notice.ts";
 
@@ -53,12 +56,21 @@ function listenError(error: unknown, host: string, port: number): Error {
   return stewardError("STW_SERVE_CANNOT_LISTEN", { host, port, detail });
 }
 
+/** A failed request sweep in the server's log: the code and the registry's message (ids and counts, no person). */
+function logSweepError(log: FastifyInstance["log"], error: unknown): void {
+  const coded = isStewardError(error) ? error : undefined;
+  log.error({ code: coded?.code ?? "STW_INTERNAL" }, `request sweep failed: ${coded?.message ?? String(error)}`);
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 3000;
   const store = await openStore(options.store ?? {});
   let requests: RequestService | undefined;
   let firstKeyFile: string | undefined;
+  // The worker starts before the server (and its logger) exists; it logs through it once it does.
+  let sweepLog: FastifyInstance["log"] | undefined;
+  const early: unknown[] = [];
   try {
     const notice = await recordCurrentNotice(store, options.manifest);
     if (options.requests !== false) {
@@ -68,15 +80,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         store,
         manifest: options.manifest,
       });
-      if (options.worker !== false) await requests.startWorker();
+      if (options.worker !== false)
+        await requests.startWorker({
+          // Codes, ids and counts only: sweep errors name no person.
+          onSweepError: (error) => (sweepLog ? logSweepError(sweepLog, error) : early.push(error)),
+        });
       firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
     }
-    const app = await buildServer({
+    // On an embedded store no other process can open it: the CLI's `requests` commands come through this server.
+    const target = resolveStoreTarget(options.store ?? {});
+    const dataDir = target.backend === "pglite" && target.dir ? dirname(target.dir) : undefined;
+    const localAdminToken = dataDir && requests ? newLocalToken() : undefined;
+    const app: FastifyInstance = await buildServer({
       manifest: options.manifest,
       store,
       ...(requests ? { requests } : {}),
+      ...(localAdminToken ? { localAdminToken } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
+    sweepLog = app.log;
+    for (const error of early.splice(0)) logSweepError(app.log, error);
     if (notice.outcome === "conflict") {
       app.log.warn(
         { version: notice.version, recorded_hash: notice.recorded_hash, current_hash: notice.manifest_hash },
@@ -94,6 +117,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const address = app.server.address();
     const actualPort = typeof address === "object" && address ? address.port : port;
     const urlHost = host.includes(":") ? `[${host}]` : host;
+    if (dataDir && localAdminToken)
+      await writeServeFile(dataDir, { url: loopbackUrl(host, actualPort), token: localAdminToken });
     let closing: Promise<void> | undefined;
     return {
       url: `http://${urlHost}:${actualPort}`,
@@ -103,8 +128,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       requests,
       firstKeyFile,
       close: () => {
-        closing ??= app
-          .close()
+        closing ??= (dataDir && localAdminToken ? removeServeFile(dataDir, localAdminToken) : Promise.resolve())
+          .then(() => app.close())
           .then(() => requests?.close())
           .finally(() => store.close());
         return closing;

@@ -43,12 +43,17 @@ function findPersonal(value: unknown, path: string): string | undefined {
 /** A fixed key for `pg_advisory_xact_lock`: "steward audit" in ASCII, folded into a bigint. */
 const CHAIN_LOCK = 0x5374657761726441n;
 
+/** Takes the chain's lock for the rest of the transaction `trx` (appends, and the removal of payloads, wait for it). */
+export async function lockAuditChain(trx: Kysely<StoreSchema>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK.toString()}::bigint)`.execute(trx);
+}
+
 /** Appends the event and returns its id. */
 export async function appendAuditEvent(db: Kysely<StoreSchema>, event: AuditEventInput): Promise<number> {
   const personal = findPersonal(event.payload ?? {}, "payload") ?? findPersonal(event.actor, "actor");
   if (personal) throw stewardError("STW_AUDIT_PERSONAL_DATA", { path: personal, kind: event.kind });
   if (!db.isTransaction) return db.transaction().execute((trx) => appendAuditEvent(trx, event));
-  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK.toString()}::bigint)`.execute(db);
+  await lockAuditChain(db);
   const last = await db.selectFrom("audit_events").select("hash").orderBy("id", "desc").limit(1).executeTakeFirst();
   const previous = last?.hash ?? "";
   // Milliseconds, as JavaScript keeps them: what is hashed is exactly what is stored and read back.

@@ -35,3 +35,30 @@ export function chainHash(previous: string, content: ChainedContent): string {
     .update(canonicalJson({ ...content }))
     .digest("hex");
 }
+
+/** What is left of an event whose payload was removed (src/audit/prune-audit-events.ts). */
+export interface PrunedEvent {
+  readonly id: number;
+  readonly at: Date;
+  readonly actor: string;
+  readonly kind: string;
+  readonly request_id: string | null;
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
+/**
+ * The line an event whose payload goes adds to the digest its `records.deleted` event carries: every column that
+ * stays, as canonical JSON. The digest is sha256 over these lines (each ending in a newline) in chain order.
+ */
+export function prunedLine(e: PrunedEvent): string {
+  return `${canonicalJson({
+    id: e.id,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    kind: e.kind,
+    request_id: e.request_id,
+    prev_hash: e.prev_hash,
+    hash: e.hash,
+  })}\n`;
+}

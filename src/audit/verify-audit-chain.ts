@@ -7,12 +7,19 @@
  *   const result = await verifyAuditChain(store.db);
  *   if (!result.ok) console.log(`broken at event ${result.brokenAt.id}: ${result.brokenAt.why}`);
  */
+import { createHash, type Hash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { StoreSchema } from "../store/store-schema.ts";
-import { chainHash } from "./audit-hash.ts";
+import { chainHash, prunedLine } from "./audit-hash.ts";
 
 export type ChainVerdict =
-  | { readonly ok: true; readonly events: number; readonly head: string }
+  | {
+      readonly ok: true;
+      readonly events: number;
+      readonly head: string;
+      /** Events that are there without their payloads (their request's record was deleted); audit chain only. */
+      readonly pruned?: number;
+    }
   | {
       readonly ok: false;
       readonly events: number;
@@ -56,25 +63,85 @@ export async function walkChain<R extends Linked>(
   }
 }
 
-export function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVerdict> {
-  return walkChain(
-    (after, limit) =>
-      db
-        .selectFrom("audit_events")
-        .select(["id", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash"])
-        .where("id", ">", Number(after))
-        .orderBy("id")
-        .limit(limit)
-        .execute(),
-    (row) => String(row.id),
-    (row) => row.kind,
-    (previous, row) =>
-      chainHash(previous, {
-        at: row.at.toISOString(),
-        actor: row.actor,
-        kind: row.kind,
-        request_id: row.request_id,
-        payload: row.payload,
-      }),
-  );
+/**
+ * The request trail's chain. Besides every link and every hash, it checks the events whose payloads were removed
+ * when their request's record was deleted (src/audit/prune-audit-events.ts): such an event's own hash cannot be
+ * recomputed without its payload, so what is left of it is checked against the digest its `records.deleted` event —
+ * whose hash is recomputed like any other's — carries. The verdict counts them (`pruned`).
+ */
+export async function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVerdict> {
+  let previous = "";
+  let after = 0;
+  let count = 0;
+  let pruned = 0;
+  // Per `records.deleted` event still ahead: the events it emptied so far, and the first of them (to name it).
+  const groups = new Map<number, { count: number; digest: Hash; first: { id: number; kind: string } }>();
+  const broken = (id: number, kind: string, why: string): ChainVerdict => ({
+    ok: false,
+    events: count,
+    brokenAt: { id, kind, why },
+  });
+  for (;;) {
+    const rows = await db
+      .selectFrom("audit_events")
+      .select(["id", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash", "pruned_by"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(PAGE)
+      .execute();
+    for (const row of rows) {
+      count += 1;
+      if (row.prev_hash !== previous)
+        return broken(
+          row.id,
+          row.kind,
+          "its link to the entry before it does not match: an entry before it was removed, added or changed",
+        );
+      if (row.pruned_by !== null) {
+        if (row.pruned_by <= row.id)
+          return broken(row.id, row.kind, "its payload was removed by an event that comes before it");
+        const group = groups.get(row.pruned_by) ?? {
+          count: 0,
+          digest: createHash("sha256"),
+          first: { id: row.id, kind: row.kind },
+        };
+        group.count += 1;
+        group.digest.update(prunedLine(row));
+        groups.set(row.pruned_by, group);
+        pruned += 1;
+      } else {
+        const content = {
+          at: row.at.toISOString(),
+          actor: row.actor,
+          kind: row.kind,
+          request_id: row.request_id,
+          payload: row.payload,
+        };
+        if (chainHash(previous, content) !== row.hash)
+          return broken(
+            row.id,
+            row.kind,
+            "its content does not match its hash: the entry was changed after it was written",
+          );
+        if (row.kind === "records.deleted") {
+          const group = groups.get(row.id);
+          groups.delete(row.id);
+          const digest = (group?.digest ?? createHash("sha256")).digest("hex");
+          if (row.payload["events"] !== (group?.count ?? 0) || row.payload["digest"] !== digest)
+            return broken(
+              row.id,
+              row.kind,
+              "the events whose payloads it removed are not the ones it names: one of them was removed, added or changed",
+            );
+        }
+      }
+      previous = row.hash;
+      after = row.id;
+    }
+    if (rows.length < PAGE) break;
+  }
+  const [, left] = [...groups][0] ?? [];
+  if (left)
+    return broken(left.first.id, left.first.kind, "its payload was removed by an event that is not in the trail");
+  return { ok: true, events: count, head: previous, pruned };
 }

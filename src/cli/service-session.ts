@@ -1,8 +1,12 @@
 /**
  * Opens what a command of the request service needs — the store (embedded in `--data-dir`, or PostgreSQL from
  * STEWARD_DATABASE_URL), the manifest and the request service — runs the command, and closes all of it. On the
- * embedded store a running `steward serve` holds the data dir; the command then says so (STW_STORE_LOCKED).
+ * embedded store a running `steward serve` holds the data dir; the command then says so, naming the server and what
+ * works beside it (STW_STORE_SERVED; `steward requests …` go through the server, src/cli/requests-twin.ts).
  */
+import { resolve } from "node:path";
+import { runningServer } from "../auth/local-admin.ts";
+import { isStewardError, stewardError } from "../errors.ts";
 import { loadManifestDir } from "../fs/load-manifest-dir.ts";
 import { openRequestService, type RequestService } from "../requests/request-service.ts";
 import { openStore } from "../store/open-store.ts";
@@ -19,7 +23,17 @@ export interface SessionOptions {
 }
 
 export async function withStoreOnly<T>(options: SessionOptions, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const store = await openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir }).catch(
+    async (error: unknown) => {
+      // Held by `steward serve`: say which server, and what works while it runs.
+      if (isStewardError(error) && error.code === "STW_STORE_LOCKED") {
+        const dir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+        const server = await runningServer(dir);
+        if (server) throw stewardError("STW_STORE_SERVED", { dir, pid: server.pid, url: server.url });
+      }
+      throw error;
+    },
+  );
   try {
     return await run(store);
   } finally {

@@ -143,7 +143,8 @@ export async function actOnRequest(
         );
       }
       case "retry":
-        return startWork(ctx, trx, row, actor, "request.retried");
+        // The operator's retry takes the place of an automatic one that was waiting.
+        return startWork(ctx, trx, row, actor, "request.retried", { retry_at: null });
       case "cancel":
         return moveRequest(trx, row, { to: "cancelled", from: BEFORE_WORK, action, actor, payload: withReason }, now);
     }

@@ -7,7 +7,7 @@
 
 import type { Kysely, Updateable } from "kysely";
 import { inTransaction } from "../jobs/job-queue.ts";
-import type { RequestsTable, StoreSchema } from "../store/store-schema.ts";
+import type { AuditPayload, RequestsTable, StoreSchema } from "../store/store-schema.ts";
 import { carryOutChoice } from "./carry-out-choice.ts";
 import { changesData } from "./lifecycle.ts";
 import { moveRequest, type RequestRow } from "./move-request.ts";
@@ -68,6 +68,7 @@ export async function startWork(
   actor: string,
   kind = "request.in_progress",
   set: Updateable<RequestsTable> = {},
+  payload: AuditPayload = {},
 ): Promise<RequestRow> {
   const now = ctx.now();
   const data = changesData(row.type);
@@ -79,7 +80,7 @@ export async function startWork(
       action: kind === "request.retried" ? "retry" : "start",
       actor,
       kind,
-      payload: { runs: data ? "engine" : "consent ledger" },
+      payload: { runs: data ? "engine" : "consent ledger", ...payload },
       ...(kind === "request.retried" ? { from: ["in_progress", "partially_completed"] as const } : {}),
       set,
     },

@@ -137,8 +137,10 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
         .where("state", "=", "pending")
         .where(sql<boolean>`subject_hashes && ${sql.val(row.subject_hashes)}::text[]`)
         .execute();
-    const summary = outcomeSummary(outcome);
+    // A retry's answer adds to the earlier runs': what they deleted, masked or updated is not found again.
+    const summary = withEarlierRuns(outcomeSummary(outcome), locked.outcome);
     const partial = isPartial(outcome);
+    const retryAt = partial ? nextRetryAt(ctx, locked, now) : null;
     const done = await moveRequest(
       trx,
       locked,
@@ -151,8 +153,13 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
           ...countTotals(outcome),
           ...(outcome.exemptions?.length ? { exemptions: outcome.exemptions } : {}),
           ...(summary["proof"] ? { proof_complete: outcome.proof?.complete ?? false } : {}),
+          ...(partial
+            ? retryAt
+              ? { retry_at: retryAt.toISOString(), retry: locked.auto_retries + 1 }
+              : { retries_left: 0 }
+            : {}),
         },
-        set: { outcome: JSON.stringify(summary) },
+        set: { outcome: JSON.stringify(summary), retry_at: retryAt },
       },
       now,
     );
@@ -161,6 +168,32 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
     if (zip && row.type === "portability" && details.destination && ctx.jobs)
       await ctx.jobs.send("request.transmit", { request_id: row.id } satisfies TransmitJob, inTransaction(trx));
   });
+}
+
+/**
+ * When the workers try a partial answer again by themselves: `retrySeconds` after it, doubling with every automatic
+ * retry already made; null once `retryTries` are used up (the operator's `retry` remains).
+ */
+export function nextRetryAt(ctx: ServiceContext, row: RequestRow, now: Date): Date | null {
+  const { retryTries, retrySeconds } = ctx.config;
+  if (row.auto_retries >= retryTries) return null;
+  return new Date(now.getTime() + retrySeconds * 1000 * 2 ** row.auto_retries);
+}
+
+const ADDED = ["deleted", "masked", "updated", "kept_masked"] as const;
+
+/** The summary of this run, with the changes of the runs before it (a retry of a partial answer) added in. */
+function withEarlierRuns(summary: Record<string, unknown>, earlier: Record<string, unknown> | null) {
+  const before = earlier?.["collections"] as Record<string, Record<string, number>> | undefined;
+  if (!before) return summary;
+  const now = summary["collections"] as Record<string, Record<string, number>>;
+  const collections: Record<string, Record<string, number>> = { ...now };
+  for (const [name, counts] of Object.entries(before)) {
+    const merged = { ...(collections[name] ?? {}) };
+    for (const k of ADDED) if (counts[k]) merged[k] = (merged[k] ?? 0) + counts[k];
+    collections[name] = merged;
+  }
+  return { ...summary, collections };
 }
 
 /** The person's consent history (every identity's, and their linked devices'), as `consent.json` in the package. */

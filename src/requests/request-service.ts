@@ -44,11 +44,13 @@ import type { Store } from "../store/store.ts";
 import { DEFAULT_DATA_DIR } from "../store/store-options.ts";
 import { type AdminAction, actOnRequest, expireUnverified, liftHold, placeHold } from "./admin-actions.ts";
 import type { MailJob } from "./advance-request.ts";
+import { type DeletedRecords, deleteOldRecords } from "./delete-old-records.ts";
 import { type ExecuteJob, executeRequest } from "./execute-request.ts";
 import { type HostTokens, hostTokensFromEnv } from "./host-token.ts";
 import { lockRequest, type RequestRow } from "./move-request.ts";
 import { openPackage, packageExpiry, readPackage } from "./open-package.ts";
 import { adminView, type ListFilter, listRequests, personView } from "./request-views.ts";
+import { retryPartial } from "./retry-partial.ts";
 import { sendRequestMail } from "./send-request-mail.ts";
 import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
 import { type SubmitInput, submitRequest } from "./submit-request.ts";
@@ -82,6 +84,11 @@ export interface WorkerOptions {
   readonly retention?: boolean;
   /** How notice-change mails go out (rate, step size). */
   readonly notify?: NotifyOptions;
+  /**
+   * Told when the request sweep fails (a store error, STW_AUDIT_RECORDS_NOT_DELETED) — once per failure, not at every
+   * sweep while it lasts. Default: nothing is told (the next sweep tries again).
+   */
+  readonly onSweepError?: (error: unknown) => void;
 }
 
 export class RequestService {
@@ -259,13 +266,41 @@ export class RequestService {
     });
     await this.deliverer.start();
     const every = (options.sweepSeconds ?? 60) * 1000;
-    this.sweep = setInterval(() => {
-      this.expireUnverified().catch(() => {});
+    let failing = "";
+    const sweep = () =>
+      this.sweepRequests().then(
+        () => {
+          failing = "";
+        },
+        (error: unknown) => {
+          const said = error instanceof Error ? error.message : String(error);
+          if (said !== failing) options.onSweepError?.(error);
+          failing = said;
+        },
+      );
+    const tick = () => {
+      void sweep();
       // A version published meanwhile (`steward notice publish` while this worker runs) gets its run and its banner.
       this.queueNotifications().catch(() => {});
       this.refreshNotices().catch(() => {});
-    }, every);
+    };
+    this.sweep = setInterval(tick, every);
     this.sweep.unref();
+    // A worker that starts late (after a crash, a deploy) does what fell due meanwhile at once.
+    void sweep();
+  }
+
+  /**
+   * The request service's own sweep, run by every worker every `sweepSeconds`: unverified requests past
+   * `unverifiedHours` expire (the person is told), partial answers whose automatic retry is due are tried again, and
+   * records closed longer than `recordMonths` ago are deleted (src/requests/delete-old-records.ts).
+   * Each step locks the rows it moves, so any number of workers may sweep at once.
+   */
+  async sweepRequests(): Promise<{ expired: number; retried: number; deleted: DeletedRecords }> {
+    const expired = await this.expireUnverified();
+    const retried = await retryPartial(this.ctx);
+    const deleted = await deleteOldRecords(this.ctx);
+    return { expired, retried, deleted };
   }
 
   /** One step of a notice change's notification, in a worker; queues the next step while mails are left. */

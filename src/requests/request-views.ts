@@ -96,6 +96,9 @@ export interface AdminView extends PersonView {
   readonly verification: { readonly level: string; readonly method: string | null; readonly at: string | null };
   readonly requires_approval: boolean;
   readonly attempts: number;
+  /** When the workers try a partial answer again by themselves; null when no retry is waiting. */
+  readonly retry_at: string | null;
+  readonly auto_retries: number;
   readonly outcome: Record<string, unknown> | null;
   readonly holds: readonly LegalHold[];
   readonly plan: string | null;
@@ -130,6 +133,8 @@ export async function adminView(ctx: ServiceContext, row: RequestRow): Promise<A
     verification: { level: row.verification_level, method: row.verification_method, at: iso(row.verified_at) },
     requires_approval: row.requires_approval,
     attempts: row.attempts,
+    retry_at: iso(row.retry_at),
+    auto_retries: row.auto_retries,
     outcome: row.outcome,
     holds: await holdsOf(ctx, row.subject_hashes),
     plan,

@@ -32,6 +32,23 @@ export interface RequestServiceConfig {
   readonly approvalTypes: readonly string[];
   /** The controller's time zone, for due days. Default UTC (`STEWARD_TIME_ZONE`). */
   readonly timeZone: string;
+  /**
+   * Automatic retries of a partial answer (a store unreachable, a write failed, the proof incomplete) before it waits
+   * for an operator's `retry`. Default 6 (`STEWARD_RETRY_TRIES`); 0 turns them off.
+   */
+  readonly retryTries: number;
+  /**
+   * Seconds before the first automatic retry; each next one waits twice as long as the one before. Default 900 (15
+   * minutes: with 6 tries the last starts about 16 hours after the first answer), `STEWARD_RETRY_SECONDS`. Size it to
+   * how long the deployment's stores are typically down; the deadline keeps running meanwhile.
+   */
+  readonly retrySeconds: number;
+  /**
+   * Months a closed request's record (its row, sealed identities, code and package) is kept before the workers delete
+   * it; its audit events stay, without their payloads. Default 24 (`STEWARD_REQUEST_RECORD_MONTHS`): the CCPA
+   * regulations ask for at least 24 months (11 CCR §7101(a)); 0 keeps records for ever.
+   */
+  readonly recordMonths: number;
 }
 
 export const DEFAULT_CONFIG: RequestServiceConfig = {
@@ -44,6 +61,9 @@ export const DEFAULT_CONFIG: RequestServiceConfig = {
   packageDays: 7,
   approvalTypes: [],
   timeZone: "UTC",
+  retryTries: 6,
+  retrySeconds: 900,
+  recordMonths: 24,
 };
 
 /** Configuration from the environment, over the defaults. */
@@ -59,6 +79,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RequestServ
     packageDays: num("STEWARD_PACKAGE_DAYS", DEFAULT_CONFIG.packageDays),
     approvalTypes: (env["STEWARD_APPROVAL_TYPES"] ?? "").split(",").filter(Boolean),
     timeZone: env["STEWARD_TIME_ZONE"] || "UTC",
+    retryTries: num("STEWARD_RETRY_TRIES", DEFAULT_CONFIG.retryTries),
+    retrySeconds: num("STEWARD_RETRY_SECONDS", DEFAULT_CONFIG.retrySeconds),
+    recordMonths: num("STEWARD_REQUEST_RECORD_MONTHS", DEFAULT_CONFIG.recordMonths),
   };
 }
 

@@ -40,11 +40,16 @@ export interface AuditEventsTable {
   readonly kind: Immutable<string>;
   readonly request_id: Immutable<string | null, string | null | undefined>;
   /** Written as a JSON string (so both drivers send the same text), read back parsed. */
-  readonly payload: Immutable<AuditPayload, string | undefined>;
+  readonly payload: ColumnType<AuditPayload, string | undefined, "{}">;
   /** The hash of the event before this one ("" for the first). */
   readonly prev_hash: Immutable<string>;
   /** sha256 over `prev_hash` and this event's content (src/audit/audit-hash.ts). */
   readonly hash: Immutable<string>;
+  /**
+   * The `records.deleted` event that removed this event's payload when its request's record was deleted (migration
+   * 11); null while the payload is there. The only column an UPDATE may set (with `payload` to `{}`), once.
+   */
+  readonly pruned_by: ColumnType<number | null, never, number>;
 }
 
 /** One data-subject request. The identities are kept only as a keyed hash, so the row itself names nobody. */
@@ -90,6 +95,10 @@ export interface RequestsTable {
   /** The reason of a denial, extension, pause or cancellation, as shown to the person. */
   readonly reason: string | null;
   readonly attempts: Generated<number>;
+  /** When the workers next try a partial answer again by themselves (migration 10); null when none is due. */
+  readonly retry_at: Date | null;
+  /** How many automatic retries were started (migration 10). */
+  readonly auto_retries: Generated<number>;
 }
 
 export interface ClockPause {

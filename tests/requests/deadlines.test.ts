@@ -205,6 +205,40 @@ describe("Virginia, Colorado, Connecticut: 45 + 45 days and an appeal clock of t
     expect(d.extendedDueAt && iso(d.extendedDueAt)).toBe(extended && endOf(extended));
   });
 
+  it("Colorado's appeal: 45 days from its receipt, 60 more with notice, each figure and the process cited to C.R.S. §6-1-1306(3)", () => {
+    const appeal = deadlineRulesFor("us_co").appeal!;
+    expect(appeal).toMatchObject({
+      law: "the Colorado Privacy Act (appeal)",
+      clockStarts: { at: "receipt", cite: "C.R.S. §6-1-1306(3): from receipt of the appeal" },
+      acknowledge: null,
+      respond: { amount: 45, unit: "days", cite: "C.R.S. §6-1-1306(3)", source: "law" },
+      extension: { amount: 60, unit: "days", source: "law" },
+      appeal: null,
+    });
+    expect(appeal.extension!.cite).toMatch(/^C\.R\.S\. §6-1-1306\(3\)/);
+    expect(appeal.notes.join(" ")).toMatch(/^C\.R\.S\. §6-1-1306\(3\): .*appeal process.*Attorney General/);
+    // Received on a Monday; day 45 is Thursday 17 April, day 105 Monday 16 June (no roll-over needed).
+    const d = computeDeadlines(appeal, { receivedAt: at("2025-03-03T10:00:00Z") });
+    expect([iso(d.dueAt), iso(d.extendedDueAt)]).toEqual([endOf("2025-04-17"), endOf("2025-06-16")]);
+    // Day 45 of an appeal received on 8 January 2025 is Saturday 22 February: it moves to Monday (C.R.S. §2-4-108(2)).
+    expect(iso(computeDeadlines(appeal, { receivedAt: at("2025-01-08T10:00:00Z") }).dueAt)).toBe(endOf("2025-02-24"));
+  });
+
+  it("every state's appeal rule cites the provision that sets up the appeal process", () => {
+    for (const [jurisdiction, cite] of [
+      ["us_va", "Va. Code §59.1-577(C)"],
+      ["us_co", "C.R.S. §6-1-1306(3)"],
+      ["us_ct", "Conn. Gen. Stat. §42-518(d)"],
+    ] as const) {
+      const appeal = deadlineRulesFor(jurisdiction).appeal!;
+      expect(appeal.respond.cite.startsWith(cite), jurisdiction).toBe(true);
+      expect(
+        appeal.notes.some((n) => n.startsWith(`${cite}: `) && /appeal process/.test(n)),
+        jurisdiction,
+      ).toBe(true);
+    }
+  });
+
   it("Connecticut stops processing within 15 days of a consent revocation", () => {
     const d = deadlines("us_ct", { receivedAt: at("2025-01-06T10:00:00Z") }, "UTC", "withdraw_consent");
     expect(iso(d.dueAt)).toBe(endOf("2025-01-21"));

@@ -93,6 +93,8 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0007_hold_identities",
           "0008_notice_notifications",
           "0009_retention_clocks",
+          "0010_request_retries",
+          "0011_request_record_retention",
         ],
       });
       const tables = await sql<{ table_name: string }>`

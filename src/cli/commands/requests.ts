@@ -1,12 +1,13 @@
 /**
  * `steward requests list|show|approve|deny|extend|pause|resume|retry|cancel|hold|unhold` — the operators' CLI twins of
- * /api/admin, over the same request service. The trail names the operator as `cli:$USER`.
+ * /api/admin, over the same request service. The trail names the operator as `cli:$USER`. While `steward serve` holds
+ * the embedded store, they go through that server (src/cli/requests-twin.ts).
  */
 import type { Command } from "commander";
 import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts";
-import type { AdminView, RequestSummary } from "../../requests/request-views.ts";
+import type { RequestSummary } from "../../requests/request-views.ts";
+import { type AdminViewJson, withRequestsTwin } from "../requests-twin.ts";
 import { EXIT, runAction } from "../run-action.ts";
-import { cliActor, withService } from "../service-session.ts";
 import { collect, storeFlags, textTable } from "../text-table.ts";
 
 interface Common {
@@ -28,7 +29,7 @@ function table(rows: readonly RequestSummary[]): string {
   return textTable(head, body);
 }
 
-function detail(v: AdminView): string {
+function detail(v: AdminViewJson): string {
   const lines = [
     `${v.type} request ${v.id} — ${v.status}${v.paused ? " (clock paused)" : ""}`,
     `jurisdiction ${v.jurisdiction ?? "-"}; received ${v.received_at}; due ${v.due_at ?? "when verified"}` +
@@ -38,7 +39,8 @@ function detail(v: AdminView): string {
       .map(([t, x]) => `${t}=${x}`)
       .join(" ")}; verification ${v.verification.level} (${v.verification.method ?? "not yet"})`,
     ...(v.reason ? [`reason: ${v.reason}`] : []),
-    ...v.holds.map((h) => `LEGAL HOLD ${h.id} since ${h.placed_at.toISOString().slice(0, 10)}: ${h.reason}`),
+    ...(v.retry_at ? [`next automatic retry ${v.retry_at} (${v.auto_retries} made so far)`] : []),
+    ...v.holds.map((h) => `LEGAL HOLD ${h.id} since ${h.placed_at.slice(0, 10)}: ${h.reason}`),
     "",
     "timeline:",
     ...v.timeline.map((t) => `  ${t.at.slice(0, 19).replace("T", " ")}  ${t.text}`),
@@ -70,8 +72,8 @@ export function register(program: Command): void {
         dir: string,
         o: Common & { status: string[]; type: string[]; jurisdiction: string[]; overdue?: boolean; open?: boolean },
       ) =>
-        withService(dir, { ...o, jobs: false }, async (service) => {
-          const list = await service.list({
+        withRequestsTwin(dir, { ...o, jobs: false }, async (twin) => {
+          const list = await twin.list({
             status: o.status,
             type: o.type,
             jurisdiction: o.jurisdiction,
@@ -92,8 +94,8 @@ export function register(program: Command): void {
       .argument("[dir]", "manifest folder", "."),
   ).action(
     runAction(async (id: string, dir: string, o: Common) =>
-      withService(dir, { ...o, jobs: false }, async (service) => {
-        const view = await service.show(id);
+      withRequestsTwin(dir, { ...o, jobs: false }, async (twin) => {
+        const view = await twin.show(id);
         process.stdout.write(o.json ? `${JSON.stringify(view, null, 2)}\n` : detail(view));
         return EXIT.ok;
       }),
@@ -112,12 +114,12 @@ export function register(program: Command): void {
         .option("--reason <text>", "why: shown to the person and kept in the audit trail"),
     ).action(
       runAction(async (id: string, dir: string, o: Common & { reason?: string }) =>
-        withService(dir, o, async (service) => {
-          const row = await service.act(id, action as AdminAction, cliActor(), o.reason);
+        withRequestsTwin(dir, o, async (twin) => {
+          const row = await twin.act(id, action as AdminAction, o.reason);
           process.stdout.write(
             o.json
               ? `${JSON.stringify({ id: row.id, status: row.status, due_at: row.due_at }, null, 2)}\n`
-              : `${id}: ${row.status}${row.due_at ? `, due ${row.due_at.toISOString().slice(0, 10)}` : ""}\n`,
+              : `${id}: ${row.status}${row.due_at ? `, due ${row.due_at.slice(0, 10)}` : ""}\n`,
           );
           return EXIT.ok;
         }),
@@ -134,8 +136,8 @@ export function register(program: Command): void {
       .requiredOption("--reason <text>", "why (kept in the audit trail)"),
   ).action(
     runAction(async (id: string, dir: string, o: Common & { reason: string }) =>
-      withService(dir, { ...o, jobs: false }, async (service) => {
-        const holds = await service.placeHold({ request_id: id }, o.reason, cliActor());
+      withRequestsTwin(dir, { ...o, jobs: false }, async (twin) => {
+        const holds = await twin.hold(id, o.reason);
         process.stdout.write(
           o.json ? `${JSON.stringify({ holds }, null, 2)}\n` : holds.map((h) => `hold ${h.id}\n`).join(""),
         );
@@ -153,8 +155,8 @@ export function register(program: Command): void {
       .option("--reason <text>", "why (kept in the audit trail)"),
   ).action(
     runAction(async (holdId: string, dir: string, o: Common & { reason?: string }) =>
-      withService(dir, { ...o, jobs: false }, async (service) => {
-        await service.liftHold(holdId, cliActor(), o.reason);
+      withRequestsTwin(dir, { ...o, jobs: false }, async (twin) => {
+        await twin.unhold(holdId, o.reason);
         process.stdout.write(o.json ? `${JSON.stringify({ lifted: holdId })}\n` : `lifted ${holdId}\n`);
         return EXIT.ok;
       }),

@@ -9,7 +9,7 @@ import { loadManifestDir } from "../../fs/load-manifest-dir.ts";
 import { openRequestService } from "../../requests/request-service.ts";
 import { openStore } from "../../store/open-store.ts";
 import { DEFAULT_DATA_DIR } from "../../store/store-options.ts";
-import { EXIT, runAction } from "../run-action.ts";
+import { EXIT, printError, runAction } from "../run-action.ts";
 
 export function register(program: Command): void {
   program
@@ -33,7 +33,11 @@ export function register(program: Command): void {
         const manifest = await loadManifestDir(dir);
         const store = await openStore(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
         const service = await openRequestService({ store, manifest, dataDir: o.dataDir ?? DEFAULT_DATA_DIR });
-        await service.startWorker({ concurrency: Number(o.concurrency), retention: o.retention });
+        await service.startWorker({
+          concurrency: Number(o.concurrency),
+          retention: o.retention,
+          onSweepError: printError,
+        });
         process.stdout.write(`worker ${process.pid} is taking jobs from ${store.target}. Ctrl-C stops it.\n`);
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once("SIGINT", resolve);

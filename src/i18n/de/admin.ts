@@ -75,6 +75,8 @@ export const ADMIN_DE: Readonly<Record<keyof typeof ADMIN_EN, string>> = {
   "admin.request.source": "Gestellt über",
   "admin.request.reason": "Grund",
   "admin.request.attempts": "Durchläufe",
+  "admin.request.next_retry": "Nächster automatischer Lauf",
+  "admin.request.next_retry_at": "{date} (bisher {n})",
   "admin.request.actions": "Aktionen",
   "admin.request.approve": "Freigeben und ausführen",
   "admin.request.approve_hint": "Die Anfrage wird ausgeführt, sobald Sie sie freigeben.",

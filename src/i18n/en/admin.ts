@@ -73,6 +73,8 @@ export const ADMIN_EN = {
   "admin.request.source": "Made by",
   "admin.request.reason": "Reason",
   "admin.request.attempts": "Runs",
+  "admin.request.next_retry": "Next automatic run",
+  "admin.request.next_retry_at": "{date} ({n} made so far)",
   "admin.request.actions": "Actions",
   "admin.request.approve": "Approve and carry out",
   "admin.request.approve_hint": "The request is carried out as soon as you approve it.",

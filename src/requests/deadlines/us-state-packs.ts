@@ -8,7 +8,7 @@ import type { DeadlineRule, Period, RulePack } from "./deadline-rule.ts";
 const law = (amount: number, unit: Period["unit"], cite: string): Period => ({ amount, unit, cite, source: "law" });
 
 /** A state's appeal against a refusal: its own clock from the appeal's receipt, counted like the request's. */
-function appealRule(request: DeadlineRule, respond: Period, extension: Period | null): DeadlineRule {
+function appealRule(request: DeadlineRule, respond: Period, extension: Period | null, process: string): DeadlineRule {
   return {
     ...request,
     law: `${request.law} (appeal)`,
@@ -17,7 +17,7 @@ function appealRule(request: DeadlineRule, respond: Period, extension: Period | 
     respond,
     extension,
     appeal: null,
-    notes: [],
+    notes: [process],
   };
 }
 
@@ -101,7 +101,17 @@ const VIRGINIA: DeadlineRule = {
 
 export const US_VA_PACK: RulePack = {
   jurisdiction: "us_va",
-  rule: { ...VIRGINIA, appeal: appealRule(VIRGINIA, law(60, "days", "Va. Code §59.1-577(C)"), null) },
+  rule: {
+    ...VIRGINIA,
+    appeal: appealRule(
+      VIRGINIA,
+      law(60, "days", "Va. Code §59.1-577(C)"),
+      null,
+      "Va. Code §59.1-577(C): the controller runs an appeal process against a refusal, conspicuously available and " +
+        "as easy to use as the request; it answers in writing with its reasons and, when the appeal is denied, says " +
+        "how to complain to the Attorney General.",
+    ),
+  },
   byRequest: [],
 };
 
@@ -134,6 +144,10 @@ export const US_CO_PACK: RulePack = {
       COLORADO,
       law(45, "days", "C.R.S. §6-1-1306(3)"),
       law(60, "days", "C.R.S. §6-1-1306(3): telling the consumer why within the first 45 days"),
+      "C.R.S. §6-1-1306(3): the controller runs an internal appeal process against a refusal, within a reasonable " +
+        "time of the refusal's notice, conspicuously available and as easy to use as the request; it answers within " +
+        "45 days of the appeal's receipt (60 more where reasonably necessary, told with the reasons within the first " +
+        "45) with a written explanation, and says how the consumer can contact the Attorney General about the result.",
     ),
   },
   byRequest: [],
@@ -158,7 +172,14 @@ export const US_CT_PACK: RulePack = {
   jurisdiction: "us_ct",
   rule: {
     ...CONNECTICUT,
-    appeal: appealRule(CONNECTICUT, law(60, "days", "Conn. Gen. Stat. §42-518(d) (PA 22-15 §4(d))"), null),
+    appeal: appealRule(
+      CONNECTICUT,
+      law(60, "days", "Conn. Gen. Stat. §42-518(d) (PA 22-15 §4(d))"),
+      null,
+      "Conn. Gen. Stat. §42-518(d): the controller runs an appeal process against a refusal, conspicuously available " +
+        "and like the process for the request; it answers in writing with its reasons and, when the appeal is " +
+        "denied, gives the online way to complain to the Attorney General.",
+    ),
   },
   byRequest: [
     {

@@ -145,6 +145,7 @@ ${r.acknowledge_by ? html`<dt>${t.t("admin.request.acknowledge")}</dt><dd>${t.da
 <dt>${t.t("admin.request.source")}</dt><dd>${r.source}</dd>
 ${r.reason ? html`<dt>${t.t("admin.request.reason")}</dt><dd>${r.reason}</dd>` : ""}
 <dt>${t.t("admin.request.attempts")}</dt><dd>${t.number(r.attempts)}</dd>
+${r.retry_at ? html`<dt>${t.t("admin.request.next_retry")}</dt><dd>${t.t("admin.request.next_retry_at", { date: t.dateTime(r.retry_at), n: t.number(r.auto_retries) })}</dd>` : ""}
 </dl>
 </section>
 <section aria-labelledby="actions-title">
