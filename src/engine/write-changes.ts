@@ -197,7 +197,7 @@ export async function writeChanges(
         // transaction, which waits for the decisions — so it opens only once they are made.
         if (!connector.capabilities.readsBesideWrites && !(await decided())) return { kind: "rolled_back" };
       }
-      const shares = sharesOf(list, connector.capabilities);
+      const shares = sharesOf(await byOwnKeys(connector, list, stores), connector.capabilities);
       if (shares.length > 1) {
         const split = await writeShares(connector, shares, cleared);
         // A share failed and none committed: the same changes in one transaction, as any store.
@@ -275,15 +275,10 @@ export function sharesOf(
   list: readonly CollectionChanges[],
   capabilities: Pick<ConnectorCapabilities, "supportsTransactions" | "readsBesideWrites" | "concurrentTransactions">,
 ): CollectionChanges[][] {
-  const keys = list.reduce((n, c) => n + [...(c.byLookup?.values() ?? [])].reduce((m, v) => m + v.length, 0), 0);
-  const n = Math.min(capabilities.concurrentTransactions, Math.floor(keys / SHARE_KEYS));
-  if (
-    n < 2 ||
-    !capabilities.supportsTransactions ||
-    !capabilities.readsBesideWrites ||
-    !list.every((c) => c.direct && c.byLookup)
-  )
-    return [[...list]];
+  const n = sharesFor(list, capabilities);
+  // A row two lookups match (a click found by its account and by its device) could fall in two shares, and one would
+  // wait for the other's lock while both wait for all to finish: only collections found by one field are split.
+  if (n < 2 || !list.every((c) => c.byLookup?.size === 1)) return [[...list]];
   const split = list.map((c) => {
     const fields = [...c.byLookup!].map(([field, values]) => {
       const sorted = [...values].sort(compareKeys);
@@ -305,6 +300,52 @@ export function sharesOf(
     );
   });
   return Array.from({ length: n }, (_, k) => split.map((shares) => shares[k]!));
+}
+
+/** How many shares a store's changes would be split into (1: not split), before looking at their fields. */
+function sharesFor(
+  list: readonly CollectionChanges[],
+  capabilities: Pick<ConnectorCapabilities, "supportsTransactions" | "readsBesideWrites" | "concurrentTransactions">,
+): number {
+  if (!capabilities.supportsTransactions || !capabilities.readsBesideWrites) return 1;
+  if (!list.every((c) => c.direct && c.byLookup)) return 1;
+  const keys = list.reduce((n, c) => n + [...c.byLookup!.values()].reduce((m, v) => m + v.length, 0), 0);
+  return Math.max(1, Math.min(capabilities.concurrentTransactions, Math.floor(keys / SHARE_KEYS)));
+}
+
+/**
+ * Before a store is split: a collection found by several fields (clicks by account and by device) is addressed by
+ * its own primary key instead — the keys of the rows its lookups match now, read outside the transactions (an index
+ * read: 0.4 s for the 45,000 clicks of 10,000 learners at 1,000,000) — so that no row is in two shares. A row
+ * written after that read and before the deletes is not among them: the proof searches again and reports it, and
+ * the same request run again takes it. A collection without a one-column primary key keeps its lookups (and the
+ * store is then not split).
+ */
+async function byOwnKeys(
+  connector: Connector,
+  list: readonly CollectionChanges[],
+  stores: Stores,
+): Promise<readonly CollectionChanges[]> {
+  if (sharesFor(list, connector.capabilities) < 2 || list.every((c) => c.byLookup!.size <= 1)) return list;
+  const tables = (await stores.liveTables([list[0]!.dataset])).get(list[0]!.dataset);
+  return Promise.all(
+    list.map(async (c) => {
+      const key = tables?.get(c.table)?.primaryKey;
+      if (c.byLookup!.size <= 1 || key?.length !== 1) return c;
+      const column = key[0]!;
+      const seen = new Set<string>();
+      const ids: unknown[] = [];
+      for (const [field, values] of c.byLookup!)
+        for await (const batch of connector.readByKeys(c.table, field, values, [column]))
+          for (const row of batch) {
+            const id = row[column];
+            if (id === null || id === undefined || seen.has(String(id))) continue;
+            seen.add(String(id));
+            ids.push(id);
+          }
+      return { ...c, byLookup: new Map([[column, ids]]) };
+    }),
+  );
 }
 
 /** Keys in order: whole numbers by value (ids read back as text), anything else as text. */
