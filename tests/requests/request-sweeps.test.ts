@@ -60,13 +60,14 @@ describe("a partial answer is retried by the workers", () => {
       await app.close();
     }
 
-    // Not due yet: a sweep a second before the retry leaves it alone.
-    s.advance(10 * MINUTE - 1000);
+    // Not due yet: a sweep a minute before the retry leaves it alone. (The clock is the real time plus what the test
+    // added, so it is set from the retry's time: on a busy machine seconds pass between these lines.)
+    s.advance(first.retry_at!.getTime() - s.now().getTime() - MINUTE);
     expect(await s.service.sweepRequests()).toMatchObject({ retried: 0 });
     expect((await s.service.get(id)).status).toBe("partially_completed");
 
     // Due: the worker's own sweep retries it; the store is still down, so the next one waits twice as long.
-    s.advance(1000);
+    s.advance(MINUTE);
     const second = await s.waitFor(id, (r) => r.status === "partially_completed" && r.auto_retries === 1);
     expect(second.retry_at!.getTime() - second.closed_at!.getTime()).toBe(20 * MINUTE);
 
