@@ -516,26 +516,15 @@ class EngineFailure extends Error {
 }
 
 function failedOutcome(rule: RetentionRulePlan, e: unknown): RuleOutcome {
-  if (e instanceof EngineFailure)
-    return {
-      rule: rule.rule,
-      sweep: rule.sweep,
-      held: 0,
-      collections: {},
-      proof: { complete: false, residual: 0 },
-      failed: e.failed,
-    };
-  const error = codedOf(e, {
-    dataset: rule.targets[0]?.dataset ?? "",
-    collection: rule.targets[0]?.collection ?? "",
-  });
+  const where = { dataset: rule.targets[0]?.dataset ?? "", collection: rule.targets[0]?.collection ?? "" };
+  const coded = e instanceof EngineFailure ? undefined : codedOf(e, where);
   return {
     rule: rule.rule,
     sweep: rule.sweep,
     held: 0,
     collections: {},
     proof: { complete: false, residual: 0 },
-    failed: { code: error.code, message: error.message },
+    failed: coded ? { code: coded.code, message: coded.message } : (e as EngineFailure).failed,
   };
 }
 
