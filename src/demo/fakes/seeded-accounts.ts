@@ -33,14 +33,23 @@ const LEARNER = `u.id::text AS id, u.email, u.first_name || ' ' || u.last_name A
  * @example
  *   const counts = await addSeededAccounts(fakes, "postgres://postgres@127.0.0.1:5432/learning_app");
  */
-export async function addSeededAccounts(fakes: DemoProcessors, postgresUrl: string): Promise<SeededAccounts> {
+export async function addSeededAccounts(
+  fakes: DemoProcessors,
+  postgresUrl: string,
+  options: {
+    /** Only these learners' accounts (e-mail addresses): a benchmark's fakes then answer without scanning everyone. */
+    readonly only?: readonly string[];
+  } = {},
+): Promise<SeededAccounts> {
+  const only = options.only ? [...options.only] : null;
   const client = await openPostgres(parseDatabaseUrl(postgresUrl, "postgres"));
   try {
     const customers = await client.query<Learner & { customer: string; pc: string; created: string }>(
       `SELECT ${LEARNER}, pc.id::text AS pc, pc.processor_customer_id AS customer,
               extract(epoch FROM pc.created_at)::bigint::text AS created
          FROM payment_customers pc JOIN users u ON u.id = pc.user_id
-        WHERE pc.processor = 'stripe' AND NOT u.deleted ORDER BY pc.id`,
+        WHERE pc.processor = 'stripe' AND NOT u.deleted AND ($1::text[] IS NULL OR u.email = ANY($1)) ORDER BY pc.id`,
+      [only],
     );
     const [customer, charge] = [STRIPE_FIXTURE.customers[0]!, STRIPE_FIXTURE.charges[0]!];
     for (const l of customers.rows) {
@@ -63,7 +72,9 @@ export async function addSeededAccounts(fakes: DemoProcessors, postgresUrl: stri
       });
     }
     const visitors = await client.query<Learner>(
-      `SELECT ${LEARNER} FROM users u WHERE u.web_cookie_id IS NOT NULL AND NOT u.deleted ORDER BY u.id`,
+      `SELECT ${LEARNER} FROM users u WHERE u.web_cookie_id IS NOT NULL AND NOT u.deleted
+          AND ($1::text[] IS NULL OR u.email = ANY($1)) ORDER BY u.id`,
+      [only],
     );
     const user = FULLSTORY_FIXTURE.users[0]!;
     for (const l of visitors.rows) {
@@ -79,7 +90,9 @@ export async function addSeededAccounts(fakes: DemoProcessors, postgresUrl: stri
     }
     const subscribers = await client.query<Learner & { since: string }>(
       `SELECT ${LEARNER}, s.subscribed_at::text AS since FROM email_subscriptions s JOIN users u ON u.id = s.user_id
-        WHERE s.list_key = 'newsletter' AND s.subscribed AND NOT u.deleted ORDER BY u.id`,
+        WHERE s.list_key = 'newsletter' AND s.subscribed AND NOT u.deleted AND ($1::text[] IS NULL OR u.email = ANY($1))
+        ORDER BY u.id`,
+      [only],
     );
     const member = MAILCHIMP.members[0]!;
     for (const l of subscribers.rows) {
