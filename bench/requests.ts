@@ -232,6 +232,41 @@ function cpuReading(server: Child, workers: readonly Child[]) {
   };
 }
 
+/**
+ * Samples, every 100 ms, the sessions of the store waiting for a lock: on the audit chain's advisory lock (every
+ * audited change of every process takes it until its commit) and on anything else (a request's row, a job).
+ */
+function sampleLockWaits(storeUrl: string, storeDb: string) {
+  const samples: { chain: number; other: number }[] = [];
+  let stopped = false;
+  const running = withPg(storeUrl, async (c) => {
+    while (!stopped) {
+      const { rows } = await c.query<{ chain: string; other: string }>(
+        `SELECT count(*) FILTER (WHERE locktype = 'advisory') AS chain, count(*) FILTER (WHERE locktype <> 'advisory') AS other
+           FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)`,
+        [storeDb],
+      );
+      samples.push({ chain: Number(rows[0]!.chain), other: Number(rows[0]!.other) });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  return {
+    async stop() {
+      stopped = true;
+      await running;
+      const mean = (xs: number[]) => r2(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+      const chain = samples.map((s) => s.chain);
+      return {
+        samples: samples.length,
+        chain_waiters_mean: mean(chain),
+        chain_waiters_max: Math.max(0, ...chain),
+        samples_with_chain_waiters: r2(chain.filter((n) => n > 0).length / Math.max(1, samples.length)),
+        other_waiters_mean: mean(samples.map((s) => s.other)),
+      };
+    },
+  };
+}
+
 interface Flow {
   readonly person: Person;
   id?: string;
@@ -353,6 +388,7 @@ export async function run(): Promise<BenchResult> {
     log(`${count} people submit at once…`);
     const flows: Flow[] = people.map((person) => ({ person }));
     const cpuBefore = cpuReading(server, children.slice(1));
+    const locks = sampleLockWaits(storeUrl, storeDb);
     const started = performance.now();
     await Promise.all(flows.map((f) => runFlow(base, f, codes)));
     const submittedMs = Math.round(performance.now() - started);
@@ -385,6 +421,7 @@ export async function run(): Promise<BenchResult> {
     });
     const waitedMs = Math.round(performance.now() - started);
     const cpuAfter = cpuReading(server, children.slice(1));
+    const lockWaits = await locks.stop();
     const cpu = Object.fromEntries(
       Object.entries(cpuAfter).map(([k, v]) => [k, r2(v - cpuBefore[k as keyof typeof cpuBefore])]),
     );
@@ -491,6 +528,7 @@ export async function run(): Promise<BenchResult> {
         seeded_processor_accounts: accounts,
         seed_ms: seedMs,
         waited_ms: waitedMs,
+        store_lock_waits: lockWaits,
         cpu_seconds_during_run: { ...cpu, wall: r2(waitedMs / 1000), cores: cpus().length },
         load_average: { before: loadBefore, after: loadAfter },
       },
