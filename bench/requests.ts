@@ -445,12 +445,10 @@ export async function run(): Promise<BenchResult> {
            FROM steward_jobs.job WHERE name = 'request.execute' AND completed_on IS NOT NULL`,
       ),
     );
-    const failedAttempts = await withPg(storeUrl, (c) =>
-      c.query<{ kind: string; n: string }>(
-        "SELECT kind, count(*) AS n FROM audit_events WHERE kind IN ('request.attempt_failed', 'mail.failed') GROUP BY kind",
-      ),
+    const auditKinds = await withPg(storeUrl, (c) =>
+      c.query<{ kind: string; n: string }>("SELECT kind, count(*) AS n FROM audit_events GROUP BY kind ORDER BY kind"),
     );
-    const auditCount = (kind: string) => Number(failedAttempts.rows.find((r) => r.kind === kind)?.n ?? 0);
+    const auditCount = (kind: string) => Number(auditKinds.rows.find((r) => r.kind === kind)?.n ?? 0);
     const loadAfter = loadavg().map(r2);
 
     const byStatus: Record<string, number> = {};
@@ -514,6 +512,7 @@ export async function run(): Promise<BenchResult> {
         ended_badly: endedBadly.slice(0, 20).map((r) => ({ type: r.type, status: r.status })),
         failed_attempts: auditCount("request.attempt_failed"),
         mails_failed: auditCount("mail.failed"),
+        audit_events: Object.fromEntries(auditKinds.rows.map((r) => [r.kind, Number(r.n)])),
         client: {
           submit_ms: stats(flows.flatMap((f) => (f.submitted_ms === undefined ? [] : [f.submitted_ms]))),
           submit_to_verified_ms: stats(flows.flatMap((f) => (f.verified_ms === undefined ? [] : [f.verified_ms]))),
