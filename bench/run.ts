@@ -20,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   dsr: async () => (await import("./dsr.ts")).run(),
   consent: async () => (await import("./consent.ts")).run(),
   retention: async () => (await import("./retention.ts")).run(),
+  requests: async () => (await import("./requests.ts")).run(),
 };
 
 // Options belong to the benchmarks (`--learners 1000000`): neither an option nor its value names a benchmark.

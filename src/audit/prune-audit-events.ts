@@ -53,6 +53,8 @@ export async function pruneAuditEvents(
     kind: "records.deleted",
     payload: { ...payload, events: rows.length, digest: digest.digest("hex") },
   });
+  // The emptied events point at it: it must have its id now, so this never runs inside an `auditedTransaction`.
+  if (event === undefined) throw new Error("records.deleted was deferred: prune outside auditedTransaction");
   // In chunks: a statement's parameters are bounded.
   for (let i = 0; i < rows.length; i += 5_000) {
     const ids = rows.slice(i, i + 5_000).map((r) => r.id);

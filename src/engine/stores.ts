@@ -12,12 +12,15 @@ import { openConnector } from "../connectors/open-connector.ts";
 import { stewardError } from "../errors.ts";
 import type { Dataset, Manifest } from "../manifest/types.ts";
 import type { LiveTables } from "../plan/live-schema.ts";
+import { type ConnectorSet, type ConnectorSets, closeSet } from "./connector-sets.ts";
 
 export interface StoreOptions {
   /** DATASET → URL, overriding the manifest. */
   readonly connections?: Readonly<Record<string, string>>;
   /** Where `${ENV_VAR}` references are resolved (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Connectors kept open between requests (a worker's): taken at the start, given back by `closeAll`. */
+  readonly reuse?: ConnectorSets;
 }
 
 const KINDS: Readonly<Record<string, { kind: string; port: string }>> = {
@@ -52,7 +55,9 @@ export function placeOfUrl(text: string): string | undefined {
 }
 
 export class Stores {
-  private readonly open = new Map<string, Promise<Connector>>();
+  private readonly open: ConnectorSet;
+  /** Datasets whose connector could not be opened in this request (not given back for reuse). */
+  private readonly failed = new Set<string>();
   private readonly tables = new Map<string, Promise<Map<string, IntrospectedTable>>>();
   private readonly down = new Map<string, string>();
   /** The distinct database URLs seen, for `connectionOf`. */
@@ -62,6 +67,7 @@ export class Stores {
     private readonly manifest: Manifest,
     private readonly options: StoreOptions = {},
   ) {
+    this.open = options.reuse?.take() ?? new Map();
     const known = manifest.datasets.map((d) => d.fides_key);
     for (const name of Object.keys(options.connections ?? {}))
       if (!known.includes(name))
@@ -77,7 +83,8 @@ export class Stores {
     let connector = this.open.get(dataset);
     if (!connector) {
       connector = this.connect(dataset);
-      connector.catch(() => {}); // reported by each caller; keeps an unused failure from crashing the process
+      // Reported by each caller; the catch also keeps an unused failure from crashing the process.
+      connector.catch(() => this.failed.add(dataset));
       this.open.set(dataset, connector);
     }
     return connector;
@@ -160,10 +167,17 @@ export class Stores {
     }
   }
 
+  /** Closes the connectors, or gives them back open to `reuse`. */
   async closeAll(): Promise<void> {
-    const all = [...this.open.values()];
-    this.open.clear();
-    await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
+    if (this.options.reuse) {
+      // Settle every opening first, so that a failure is known before the set is handed on.
+      await Promise.allSettled([...this.open.values()]);
+      const set = new Map(this.open);
+      this.open.clear();
+      await this.options.reuse.give(set, this.failed);
+      return;
+    }
+    await closeSet(this.open);
   }
 
   private async connect(name: string): Promise<Connector> {

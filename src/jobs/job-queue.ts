@@ -127,9 +127,27 @@ export class JobQueue {
 
   /** Takes jobs of a queue made at run time (a retention rule's), one at a time. */
   async workOn<T extends object>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
-    await this.boss.work<T>(name, { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1 }, async (jobs) => {
-      for (const job of jobs) await handler(job.data);
-    });
+    await this.#work<T>(name, handler);
+  }
+
+  /**
+   * One pg-boss worker. pg-boss waits out the polling interval after every fetch, also one that found a job: a busy
+   * worker would take one job per interval (2 s) however short the jobs. A worker that found a job is told to look
+   * again at once; only a worker that found nothing waits.
+   */
+  async #work<T extends object>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
+    let id: string | undefined;
+    id = await this.boss.work<T>(
+      name,
+      { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1 },
+      async (jobs) => {
+        try {
+          for (const job of jobs) await handler(job.data);
+        } finally {
+          if (jobs.length > 0 && id !== undefined) this.boss.notifyWorker(id);
+        }
+      },
+    );
   }
 
   /** Sends a job to a queue made at run time. */
@@ -151,15 +169,7 @@ export class JobQueue {
 
   /** Takes jobs of one queue, `concurrency` at a time; a handler that throws is retried with backoff. */
   async work<T extends object>(name: QueueName, handler: (data: T) => Promise<void>, concurrency = 1): Promise<void> {
-    for (let i = 0; i < concurrency; i += 1) {
-      await this.boss.work<T>(
-        name,
-        { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1 },
-        async (jobs) => {
-          for (const job of jobs) await handler(job.data);
-        },
-      );
-    }
+    for (let i = 0; i < concurrency; i += 1) await this.#work<T>(name, handler);
   }
 
   /** Jobs of a queue not finished yet (created, retry or active). */

@@ -9,7 +9,9 @@
  *   that both finished, one records the completion and the other finds it done and stops. The trail has one completion
  *   per request.
  */
+
 import { sql } from "kysely";
+import { auditedTransaction } from "../audit/append-audit-event.ts";
 import type { ConsentEventRow } from "../consent/append-consent-events.ts";
 import { consentRecords } from "../consent/consent-views.ts";
 import { buildAccessPackage } from "../engine/access-package/build-access-package.ts";
@@ -114,7 +116,8 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
     await stores.closeAll();
   }
 
-  await ctx.store.db.transaction().execute(async (trx) => {
+  // The chain's lock is taken at the end, after the package and the mail's job are written.
+  await auditedTransaction(ctx.store.db, async (trx) => {
     const locked = await lockRequest(trx, row.id);
     if (locked.status !== "in_progress") return; // another worker recorded it first
     const now = ctx.now();

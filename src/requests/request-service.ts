@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import { ConsentLedger } from "../consent/consent-ledger.ts";
 import { ConsentDeliverer, type DelivererOptions } from "../consent/deliver-consent.ts";
+import { ConnectorSets } from "../engine/connector-sets.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
 import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
@@ -125,7 +126,8 @@ export class RequestService {
       mailer,
       jobs,
       hostTokens: options.hostTokens ?? hostTokensFromEnv(),
-      engine: options.engine ?? {},
+      // The workers' requests keep their stores' connections open from one request to the next.
+      engine: { ...options.engine, reuse: options.engine?.reuse ?? new ConnectorSets() },
       config,
       now,
     });
@@ -357,6 +359,7 @@ export class RequestService {
     await this.ctx.jobs?.stop();
     await this.ctx.consent.close();
     this.ctx.mailer.close();
+    await this.ctx.engine.reuse?.closeAll();
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event.ts";
 import { checkRectification } from "../engine/rectification-sets.ts";
 import { stewardError } from "../errors.ts";
 import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
@@ -117,7 +117,7 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
   const token = randomBytes(24).toString("base64url");
   const proofNeeded = level !== "none" && !vouched;
   const approval = !input.hostEvent && (level === "document" || ctx.config.approvalTypes.includes(type));
-  const result = await ctx.store.db.transaction().execute(async (trx) => {
+  const result = await auditedTransaction(ctx.store.db, async (trx) => {
     const facts = {
       type,
       jurisdiction: rights.jurisdiction,

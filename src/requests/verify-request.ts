@@ -3,8 +3,10 @@
  * tries lock the request (and the person is told); a new code at most every `resendSeconds`, `maxSends` in all. The
  * code is compared in constant time. A right code verifies the request and hands the person a fresh request token.
  */
+
 import { randomBytes, randomInt } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import { auditedTransaction } from "../audit/append-audit-event.ts";
 import { stewardError } from "../errors.ts";
 import { codeMail } from "../mail/request-mails.ts";
 import { sameSecret, sha256 } from "../secrets/keyed-hash.ts";
@@ -107,7 +109,7 @@ type Attempt =
 
 export async function verifyCode(ctx: ServiceContext, id: string, code: string): Promise<Verified> {
   // Wrong tries must be counted even though the answer is an error: the transaction commits, then the error is thrown.
-  const attempt = await ctx.store.db.transaction().execute(async (trx): Promise<Attempt> => {
+  const attempt = await auditedTransaction(ctx.store.db, async (trx): Promise<Attempt> => {
     const row = await lockRequest(trx, id);
     const wrong = notAwaiting(row, "verify");
     if (wrong) return { ok: false, error: wrong };

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listDeliveries } from "../../src/consent/consent-views.ts";
-import { type ConsentHarness, startConsentHarness } from "./consent-fixture.ts";
 import {
   type FakeMailchimp,
   type FakeMeta,
@@ -11,7 +10,8 @@ import {
   startFakeMeta,
   startWebhookReceiver,
   type WebhookReceiver,
-} from "./fake-vendors.ts";
+} from "../../src/demo/fakes/fake-consent-vendors.ts";
+import { type ConsentHarness, startConsentHarness } from "./consent-fixture.ts";
 
 const KEYS = { mailchimp: "mc-key-us21", meta: "EAAB-meta-token", webhook: "whsec_fullstory_test" };
 

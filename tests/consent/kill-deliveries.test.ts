@@ -9,19 +9,19 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
-import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
-import { openStore } from "../../src/store/open-store.ts";
-import type { Store } from "../../src/store/store.ts";
-import { PG_SERVER, pgAdmin } from "../scratch-databases.ts";
-import { EXAMPLE } from "./consent-fixture.ts";
 import {
   type FakeMailchimp,
   MAILCHIMP,
   startFakeMailchimp,
   startWebhookReceiver,
   type WebhookReceiver,
-} from "./fake-vendors.ts";
+} from "../../src/demo/fakes/fake-consent-vendors.ts";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { PG_SERVER, pgAdmin } from "../scratch-databases.ts";
+import { EXAMPLE } from "./consent-fixture.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const PEOPLE = 150;

@@ -10,14 +10,14 @@ import type mysql from "mysql2/promise";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connector, TransactionOptions } from "../../src/connectors/connector.ts";
+import { type FakeFullStory, startFakeFullStory } from "../../src/demo/fakes/fake-fullstory.ts";
+import { type FakeStripe, STRIPE_FIXTURE, startFakeStripe } from "../../src/demo/fakes/fake-stripe.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { unite } from "../../src/engine/identities.ts";
 import { portable, runAccess, runErasure, runRectification } from "../../src/engine/run-request.ts";
 import { Stores } from "../../src/engine/stores.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import type { Manifest } from "../../src/manifest/types.ts";
-import { type FakeFullStory, startFakeFullStory } from "../connectors/http/fake-fullstory.ts";
-import { type FakeStripe, STRIPE_FIXTURE, startFakeStripe } from "../connectors/http/fake-stripe.ts";
 import { demoDatabases } from "../demo/demo-databases.ts";
 import { keysOf, type Learner, owned as ownedRows, snapshot as snapshotRows } from "./reference-rows.ts";
 

@@ -7,6 +7,8 @@ import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/api/build-server.ts";
 import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
+import { type FakeFullStory, startFakeFullStory } from "../../src/demo/fakes/fake-fullstory.ts";
+import { type FakeStripe, startFakeStripe } from "../../src/demo/fakes/fake-stripe.ts";
 import { seedDemo } from "../../src/demo/seed-demo.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
 import { createMailer } from "../../src/mail/mailer.ts";
@@ -16,8 +18,6 @@ import { openRequestService, type RequestService } from "../../src/requests/requ
 import type { RequestServiceConfig } from "../../src/requests/service-context.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { type FakeFullStory, startFakeFullStory } from "../connectors/http/fake-fullstory.ts";
-import { type FakeStripe, startFakeStripe } from "../connectors/http/fake-stripe.ts";
 import { type DemoDatabases, demoDatabases } from "../demo/demo-databases.ts";
 import { type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
 

@@ -184,7 +184,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
       const first = await appendAuditEvent(store.db, { actor: "system", kind: "notice.published", payload: { v: 1 } });
       const second = await appendAuditEvent(store.db, { actor: "system", kind: "store.opened" });
       expect(typeof first).toBe("number");
-      expect(second).toBeGreaterThan(first);
+      expect(second).toBeGreaterThan(first!);
       for (const statement of [
         sql`update audit_events set kind = 'rewritten'`,
         sql`delete from audit_events where id = ${first}`,

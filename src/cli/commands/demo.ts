@@ -1,9 +1,12 @@
 /**
- * `steward demo seed`: fills the reference deployment's two databases with synthetic learners. The work is done by
- * src/demo/seed-demo.ts; this file parses options and reports progress.
+ * `steward demo seed`: fills the reference deployment's two databases with synthetic learners. `steward demo up`:
+ * the same, then serves fake processors and prints the environment `npm start` needs to run every request end to
+ * end. The work is done by src/demo/seed-demo.ts and src/demo/demo-up.ts; this file parses options and reports.
  */
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { type DemoUp, demoUp } from "../../demo/demo-up.ts";
+import type { ProcessorCall } from "../../demo/fakes/demo-processors.ts";
 import {
   DEFAULT_MYSQL_URL,
   DEFAULT_POSTGRES_URL,
@@ -111,6 +114,75 @@ function printResult(result: SeedDemoResult, json: boolean): void {
   );
 }
 
+/** A value for a POSIX shell's `export`, in single quotes. */
+const shellQuote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
+
+function printDemo(demo: DemoUp, json: boolean): void {
+  const { seeded, accounts, processors, env, learners } = demo;
+  const rows = seeded.tables.reduce((sum, t) => sum + t.rows, 0);
+  if (json) {
+    const out = {
+      env,
+      learners: seeded.plan.learners,
+      seed: seeded.plan.seed,
+      total_rows: rows,
+      databases: seeded.databases,
+      processors: {
+        stripe: { url: processors.stripe.url, customers: processors.stripe.customers.size },
+        fullstory: { url: processors.fullstory.url, users: processors.fullstory.users.size },
+        fullstory_consent: { url: env["FULLSTORY_CONSENT_WEBHOOK_URL"] },
+        mailchimp: { url: processors.mailchimp.url, members: processors.mailchimp.members.size },
+        meta: { url: env["META_GRAPH_URL"], members: processors.meta.members.size },
+      },
+      seeded_accounts: accounts,
+      try: learners,
+    };
+    // One line, so that a reader can take it before the calls that follow on stderr.
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  const lines = [
+    `Seeded ${count(seeded.plan.learners)} learners (${count(rows)} rows, seed ${seeded.plan.seed}) into ` +
+      `${seeded.databases.learning_app} and ${seeded.databases.learning_analytics} in ${seconds(seeded.elapsedMs)}.`,
+    "Fake processors on this machine:",
+    `  stripe     ${processors.stripe.url}  (${count(accounts.stripe_customers)} seeded customers)`,
+    `  fullstory  ${processors.fullstory.url}  (${count(accounts.fullstory_users)} seeded users; consent webhook ${env["FULLSTORY_CONSENT_WEBHOOK_URL"]})`,
+    `  mailchimp  ${processors.mailchimp.url}  (${count(accounts.mailchimp_members)} seeded newsletter members)`,
+    `  meta       ${env["META_GRAPH_URL"]}  (custom audience ${env["META_AUDIENCE_ID"]})`,
+    "",
+    "In another shell, export this and run `npm start` (or `npx steward serve examples/learning-platform`):",
+    "",
+    ...Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
+    "",
+    "Learners to try:",
+    ...learners.map(
+      (l) =>
+        `  ${l.email}  (${[l.stripe ? "Stripe customer" : "", l.fullstory ? "FullStory user" : "", l.for_credit ? "for-credit records, kept by an erasure" : ""].filter(Boolean).join(", ") || "no processor accounts"})`,
+    ),
+    "Without STEWARD_SMTP_URL the verification codes are in .steward/outbox/*.eml.",
+    "Each call a fake processor answers is shown below. Press Ctrl-C to stop.",
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+const showCall = (call: ProcessorCall): void => {
+  process.stderr.write(`${call.processor} ${call.method} ${call.path} ${call.status}\n`);
+};
+
 export function register(program: Command): void {
   const demo = program.command("demo").description("The reference deployment's demo databases.");
   demo
@@ -148,6 +220,49 @@ export function register(program: Command): void {
         } finally {
           progress.stop();
         }
+        return EXIT.ok;
+      }),
+    );
+  demo
+    .command("up")
+    .description(
+      "Seed the reference databases (as `demo seed` does), serve local fakes of the processors the deployment " +
+        "reaches (Stripe, FullStory, Mailchimp, Meta) with the seeded learners' accounts, and print the environment " +
+        "to export so that `npm start` runs every request end to end. Runs until Ctrl-C.",
+    )
+    .option("--learners <n>", `number of learners, 1 to ${count(MAX_LEARNERS)}`, "1000")
+    .option("--seed <s>", "random seed, a whole number", "1")
+    .option(
+      "--pg <url>",
+      `learning_app database (default: $LEARNING_APP_DATABASE_URL or ${DEFAULT_POSTGRES_URL}); created if missing`,
+    )
+    .option(
+      "--mysql <url>",
+      `learning_analytics database (default: $LEARNING_ANALYTICS_DATABASE_URL or ${DEFAULT_MYSQL_URL}); created if missing`,
+    )
+    .option("--json", "print the environment (and the fakes' URLs) as one line of JSON")
+    .action(
+      runAction(async (options: SeedOptions) => {
+        const learners = wholeNumber("--learners", options.learners, 1, MAX_LEARNERS);
+        const seed = wholeNumber("--seed", options.seed, 0, 4_294_967_295);
+        const progress = progressObserver();
+        let demo: DemoUp;
+        try {
+          demo = await demoUp({
+            learners,
+            seed,
+            postgresUrl: options.pg ?? process.env["LEARNING_APP_DATABASE_URL"] ?? DEFAULT_POSTGRES_URL,
+            mysqlUrl: options.mysql ?? process.env["LEARNING_ANALYTICS_DATABASE_URL"] ?? DEFAULT_MYSQL_URL,
+            observer: progress,
+            onCall: showCall,
+          });
+        } finally {
+          progress.stop();
+        }
+        printDemo(demo, options.json === true);
+        const signal = await untilSignal();
+        await demo.close();
+        process.stderr.write(`Stopped on ${signal}; the fake processors are closed, the databases stay.\n`);
         return EXIT.ok;
       }),
     );

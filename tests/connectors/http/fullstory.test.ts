@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Connector, Row } from "../../../src/connectors/connector.ts";
 import { createHttpConnector } from "../../../src/connectors/http/index.ts";
-import { type FakeFullStory, startFakeFullStory } from "./fake-fullstory.ts";
+import { type FakeFullStory, startFakeFullStory } from "../../../src/demo/fakes/fake-fullstory.ts";
 import { specVariant } from "./spec-variant.ts";
 
 const KEY = "na1.c3Rld2FyZC10ZXN0LWtleQ==";

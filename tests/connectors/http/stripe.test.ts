@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Connector, Row } from "../../../src/connectors/connector.ts";
 import { createHttpConnector } from "../../../src/connectors/http/index.ts";
-import { type FakeStripe, STRIPE_FIXTURE, startFakeStripe } from "./fake-stripe.ts";
+import { type FakeStripe, STRIPE_FIXTURE, startFakeStripe } from "../../../src/demo/fakes/fake-stripe.ts";
 import { specVariant } from "./spec-variant.ts";
 
 const KEY = "sk_test_51StewardFakeKey7Qm2xYp0000";

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for Stripe's REST API, following its reference for the endpoints Steward uses, over the recorded
- * fixtures in tests/fixtures/processors/stripe.json:
+ * fixtures in src/demo/fakes/fixtures/stripe.json:
  * - auth: `Authorization: Bearer <secret key>` (or Basic with the key as user name); otherwise 401;
  * - GET /v1/customers?email=&limit=&starting_after= — exact e-mail filter, newest first, `{object: "list", data,
  *   has_more}`; limit 1–100 (default 10);
@@ -11,7 +11,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { copy, type FakeRequest, type FakeResponse, type FakeServer, startFakeServer } from "./fake-server.ts";
+import {
+  copy,
+  type FakeRequest,
+  type FakeResponse,
+  type FakeServer,
+  type FakeServerOptions,
+  startFakeServer,
+} from "./fake-server.ts";
 
 type Json = Record<string, unknown>;
 interface StripeFixture {
@@ -21,12 +28,14 @@ interface StripeFixture {
 }
 
 export const STRIPE_FIXTURE: StripeFixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "processors", "stripe.json"), "utf8"),
+  readFileSync(join(import.meta.dirname, "fixtures", "stripe.json"), "utf8"),
 );
 
 export interface FakeStripe extends FakeServer {
   /** The current customers (deleted ones are gone from here). */
   readonly customers: Map<string, Json>;
+  /** Every charge, of customers deleted or not (Stripe keeps charges); push to add one. */
+  readonly charges: Json[];
 }
 
 /** An error body from the fixture with its `{placeholders}` filled in. */
@@ -62,54 +71,57 @@ function applyForm(target: Json, body: string): void {
   }
 }
 
-export async function startFakeStripe(secretKey: string): Promise<FakeStripe> {
+export async function startFakeStripe(secretKey: string, options: FakeServerOptions = {}): Promise<FakeStripe> {
   const customers = new Map(copy(STRIPE_FIXTURE.customers).map((c) => [String(c["id"]), c]));
   const deleted = new Set<string>();
   const charges = copy(STRIPE_FIXTURE.charges);
-  const server = await startFakeServer({
-    authorized: (r) =>
-      r.authorization === `Bearer ${secretKey}` ||
-      r.authorization === `Basic ${Buffer.from(`${secretKey}:`).toString("base64")}`,
-    unauthorized: () => error(401, "authentication", { masked: "sk_test_****" }),
-    failureBody: (status) =>
-      status === 429 ? STRIPE_FIXTURE.errors["rate_limit"] : STRIPE_FIXTURE.errors["api_error"],
-    handle(r) {
-      const one = /^\/v1\/customers\/([^/]+)$/.exec(r.path);
-      if (r.method === "GET" && r.path === "/v1/customers") {
-        const email = r.query.get("email");
-        return page(
-          r,
-          [...customers.values()].filter((c) => email === null || c["email"] === email),
-          "/v1/customers",
-        );
-      }
-      if (r.method === "GET" && r.path === "/v1/charges") {
-        const customer = r.query.get("customer");
-        return page(
-          r,
-          charges.filter((c) => customer === null || c["customer"] === customer),
-          "/v1/charges",
-        );
-      }
-      if (one) {
-        const id = decodeURIComponent(one[1]!);
-        const customer = customers.get(id);
-        if (r.method === "GET" && deleted.has(id))
-          return { status: 200, body: { id, object: "customer", deleted: true } };
-        if (!customer && ["GET", "POST", "DELETE"].includes(r.method)) return error(404, "resource_missing", { id });
-        if (r.method === "GET") return { status: 200, body: customer };
-        if (r.method === "POST" && customer) {
-          applyForm(customer, r.body);
-          return { status: 200, body: customer };
+  const server = await startFakeServer(
+    {
+      authorized: (r) =>
+        r.authorization === `Bearer ${secretKey}` ||
+        r.authorization === `Basic ${Buffer.from(`${secretKey}:`).toString("base64")}`,
+      unauthorized: () => error(401, "authentication", { masked: "sk_test_****" }),
+      failureBody: (status) =>
+        status === 429 ? STRIPE_FIXTURE.errors["rate_limit"] : STRIPE_FIXTURE.errors["api_error"],
+      handle(r) {
+        const one = /^\/v1\/customers\/([^/]+)$/.exec(r.path);
+        if (r.method === "GET" && r.path === "/v1/customers") {
+          const email = r.query.get("email");
+          return page(
+            r,
+            [...customers.values()].filter((c) => email === null || c["email"] === email),
+            "/v1/customers",
+          );
         }
-        if (r.method === "DELETE") {
-          customers.delete(id);
-          deleted.add(id);
-          return { status: 200, body: { id, object: "customer", deleted: true } };
+        if (r.method === "GET" && r.path === "/v1/charges") {
+          const customer = r.query.get("customer");
+          return page(
+            r,
+            charges.filter((c) => customer === null || c["customer"] === customer),
+            "/v1/charges",
+          );
         }
-      }
-      return error(404, "unrecognized_url", { method: r.method, path: r.path });
+        if (one) {
+          const id = decodeURIComponent(one[1]!);
+          const customer = customers.get(id);
+          if (r.method === "GET" && deleted.has(id))
+            return { status: 200, body: { id, object: "customer", deleted: true } };
+          if (!customer && ["GET", "POST", "DELETE"].includes(r.method)) return error(404, "resource_missing", { id });
+          if (r.method === "GET") return { status: 200, body: customer };
+          if (r.method === "POST" && customer) {
+            applyForm(customer, r.body);
+            return { status: 200, body: customer };
+          }
+          if (r.method === "DELETE") {
+            customers.delete(id);
+            deleted.add(id);
+            return { status: 200, body: { id, object: "customer", deleted: true } };
+          }
+        }
+        return error(404, "unrecognized_url", { method: r.method, path: r.path });
+      },
     },
-  });
-  return { ...server, customers };
+    options,
+  );
+  return { ...server, customers, charges };
 }

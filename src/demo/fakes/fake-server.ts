@@ -1,7 +1,8 @@
 /**
  * What both vendor fakes share: a real HTTP server on 127.0.0.1 (port 0), a log of the requests it received (so tests
  * can count attempts and see pagination parameters), an auth check, and failures on demand — the next N requests
- * answered with 429 (and a Retry-After) or a 5xx, with the vendor's own error body.
+ * answered with 429 (and a Retry-After) or a 5xx, with the vendor's own error body. The tests and `steward demo up`
+ * (src/demo/fakes/demo-processors.ts) start the same servers.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,14 +58,21 @@ async function read(req: IncomingMessage): Promise<FakeRequest> {
   };
 }
 
-export async function startFakeServer(vendor: VendorBehaviour): Promise<FakeServer> {
+export interface FakeServerOptions {
+  /** Told of every answer (after it is sent): how `steward demo up` shows which processor was reached. */
+  readonly onAnswer?: (request: FakeRequest, status: number) => void;
+  /** Keep every request in `requests` (default true; a long-running demo turns it off). */
+  readonly keepRequests?: boolean;
+}
+
+export async function startFakeServer(vendor: VendorBehaviour, options: FakeServerOptions = {}): Promise<FakeServer> {
   const requests: FakeRequest[] = [];
   const failures: { status: number; retryAfter: string | undefined }[] = [];
   let latency = 0;
   const server = createServer((req, res) => {
     void read(req).then(async (request) => {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
-      requests.push(request);
+      if (options.keepRequests !== false) requests.push(request);
       const failure = vendor.authorized(request) ? failures.shift() : undefined;
       const answer: FakeResponse = !vendor.authorized(request)
         ? vendor.unauthorized(request)
@@ -78,6 +86,7 @@ export async function startFakeServer(vendor: VendorBehaviour): Promise<FakeServ
       const text = answer.body === undefined ? "" : JSON.stringify(answer.body);
       res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
       res.end(text);
+      options.onAnswer?.(request, answer.status);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
