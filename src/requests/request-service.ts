@@ -51,6 +51,7 @@ import { openPackage, packageExpiry, readPackage } from "./open-package.ts";
 import { adminView, type ListFilter, listRequests, personView } from "./request-views.ts";
 import { sendRequestMail } from "./send-request-mail.ts";
 import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
+import { type StartJob, startRequest } from "./start-request.ts";
 import { type SubmitInput, submitRequest } from "./submit-request.ts";
 import { type TransmitJob, transmitPackage } from "./transmit-package.ts";
 import { resendCode, verifyCode } from "./verify-request.ts";
@@ -248,6 +249,7 @@ export class RequestService {
     await jobs.work<ExecuteJob>("request.execute", (job) => executeRequest(this.ctx, job), options.concurrency ?? 1);
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
     await jobs.work<TransmitJob>("request.transmit", (job) => transmitPackage(this.ctx, job), 1);
+    await jobs.work<StartJob>("request.start", (job) => startRequest(this.ctx, job), 1);
     if (options.retention !== false) await scheduleRetention(this.ctx, jobs);
     await jobs.work<NotifyJob>(NOTIFY_QUEUE, (job) => this.notifyStep(job, options.notify ?? {}), 1);
     await this.queueNotifications();

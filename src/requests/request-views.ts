@@ -93,6 +93,8 @@ export async function personView(ctx: ServiceContext, row: RequestRow): Promise<
 export interface AdminView extends PersonView {
   readonly identities: Readonly<Record<string, string>>;
   readonly source: string;
+  /** The authorized agent (DRP agent-id) that made the request on the person's behalf, else null. */
+  readonly agent: string | null;
   readonly verification: { readonly level: string; readonly method: string | null; readonly at: string | null };
   readonly requires_approval: boolean;
   readonly attempts: number;
@@ -127,6 +129,7 @@ export async function adminView(ctx: ServiceContext, row: RequestRow): Promise<A
     reason: row.reason,
     identities: masked,
     source: row.source,
+    agent: row.agent,
     verification: { level: row.verification_level, method: row.verification_method, at: iso(row.verified_at) },
     requires_approval: row.requires_approval,
     attempts: row.attempts,

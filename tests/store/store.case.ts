@@ -93,6 +93,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0007_hold_identities",
           "0008_notice_notifications",
           "0009_retention_clocks",
+          "0010_drp_agents",
         ],
       });
       const tables = await sql<{ table_name: string }>`

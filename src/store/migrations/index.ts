@@ -13,6 +13,7 @@ import { migration0006 } from "./0006_notice_changes.ts";
 import { migration0007 } from "./0007_hold_identities.ts";
 import { migration0008 } from "./0008_notice_notifications.ts";
 import { migration0009 } from "./0009_retention_clocks.ts";
+import { migration0010 } from "./0010_drp_agents.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0007_hold_identities": migration0007,
   "0008_notice_notifications": migration0008,
   "0009_retention_clocks": migration0009,
+  "0010_drp_agents": migration0010,
 };
