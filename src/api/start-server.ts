@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdminKey } from "../auth/first-admin-key.ts";
+import { drpConfigFromEnv } from "../drp/drp-config.ts";
+import { DrpService } from "../drp/drp-service.ts";
 import { stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
@@ -40,6 +42,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly notice: CurrentNoticeOutcome;
   readonly requests: RequestService | undefined;
+  /** The Data Rights Protocol service, when STEWARD_DRP_AGENTS is set. */
+  readonly drp: DrpService | undefined;
   /** Where the first admin key was written, when the store had none (src/auth/first-admin-key.ts). */
   readonly firstKeyFile: string | undefined;
   /** Stops accepting connections, finishes requests in flight, closes the store. Safe to call twice. */
@@ -58,6 +62,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = options.port ?? 3000;
   const store = await openStore(options.store ?? {});
   let requests: RequestService | undefined;
+  let drp: DrpService | undefined;
   let firstKeyFile: string | undefined;
   try {
     const notice = await recordCurrentNotice(store, options.manifest);
@@ -70,11 +75,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       if (options.worker !== false) await requests.startWorker();
       firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
+      // The Data Rights Protocol's endpoints, when the operator named the agents' discovery document.
+      const drpConfig = drpConfigFromEnv(options.manifest);
+      if (drpConfig.agentsSource) drp = await DrpService.open(requests, drpConfig);
     }
     const app = await buildServer({
       manifest: options.manifest,
       store,
       ...(requests ? { requests } : {}),
+      ...(drp ? { drp } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
     if (notice.outcome === "conflict") {
@@ -101,6 +110,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       notice,
       requests,
+      drp,
       firstKeyFile,
       close: () => {
         closing ??= app

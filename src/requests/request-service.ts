@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import { ConsentLedger } from "../consent/consent-ledger.ts";
 import { ConsentDeliverer, type DelivererOptions } from "../consent/deliver-consent.ts";
+import { type CallbackJob, deliverStatusCallbacks } from "../drp/status-callback.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
 import { type JobOptions, JobQueue } from "../jobs/job-queue.ts";
@@ -250,6 +251,7 @@ export class RequestService {
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
     await jobs.work<TransmitJob>("request.transmit", (job) => transmitPackage(this.ctx, job), 1);
     await jobs.work<StartJob>("request.start", (job) => startRequest(this.ctx, job), 1);
+    await jobs.work<CallbackJob>("drp.callback", (job) => deliverStatusCallbacks(this.ctx, job), 1);
     if (options.retention !== false) await scheduleRetention(this.ctx, jobs);
     await jobs.work<NotifyJob>(NOTIFY_QUEUE, (job) => this.notifyStep(job, options.notify ?? {}), 1);
     await this.queueNotifications();

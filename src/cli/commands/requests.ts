@@ -37,6 +37,7 @@ function detail(v: AdminView): string {
     `identities ${Object.entries(v.identities)
       .map(([t, x]) => `${t}=${x}`)
       .join(" ")}; verification ${v.verification.level} (${v.verification.method ?? "not yet"})`,
+    ...(v.agent ? [`made by authorized agent ${v.agent} (Data Rights Protocol)`] : []),
     ...(v.reason ? [`reason: ${v.reason}`] : []),
     ...v.holds.map((h) => `LEGAL HOLD ${h.id} since ${h.placed_at.toISOString().slice(0, 10)}: ${h.reason}`),
     "",

@@ -142,7 +142,7 @@ ${r.acknowledge_by ? html`<dt>${t.t("admin.request.acknowledge")}</dt><dd>${t.da
         })
       : t.t("admin.request.not_verified", { level: r.verification.level })
   }</dd>
-<dt>${t.t("admin.request.source")}</dt><dd>${r.source}</dd>
+<dt>${t.t("admin.request.source")}</dt><dd>${r.source}${r.agent ? ` (${r.agent})` : ""}</dd>
 ${r.reason ? html`<dt>${t.t("admin.request.reason")}</dt><dd>${r.reason}</dd>` : ""}
 <dt>${t.t("admin.request.attempts")}</dt><dd>${t.number(r.attempts)}</dd>
 </dl>

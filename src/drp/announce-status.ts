@@ -1,0 +1,45 @@
+/**
+ * The status an agent is told — in an answer or a callback — and the record of it: the highest status told so far
+ * is kept on the DRP link, and a status of lower rank is never told after it (a status never moves backwards).
+ */
+import type { Kysely, Selectable } from "kysely";
+import type { RequestRow } from "../requests/move-request.ts";
+import type { ServiceContext } from "../requests/service-context.ts";
+import type { DrpRequestsTable, StoreSchema } from "../store/store-schema.ts";
+import { rankOf, type StatusObject, statusOf } from "./drp-status.ts";
+
+export type DrpLink = Selectable<DrpRequestsTable>;
+
+/** What the agent may be told now: the request's status, unless it would go back behind one already told. */
+export function currentStatus(ctx: ServiceContext, row: RequestRow, link: DrpLink): StatusObject {
+  const computed = statusOf({
+    row,
+    link,
+    publicUrl: ctx.config.publicUrl,
+    unverifiedHours: ctx.config.unverifiedHours,
+  });
+  if (link.announced && rankOf(computed.status) < link.announced_rank)
+    return JSON.parse(link.announced) as StatusObject;
+  return computed;
+}
+
+/** The status to answer with, recorded as told. */
+export async function announceStatus(
+  ctx: ServiceContext,
+  db: Kysely<StoreSchema>,
+  row: RequestRow,
+  link: DrpLink,
+): Promise<StatusObject> {
+  const status = currentStatus(ctx, row, link);
+  const json = JSON.stringify(status);
+  const rank = rankOf(status.status);
+  if (json !== link.announced && rank >= link.announced_rank)
+    await db
+      .updateTable("drp_requests")
+      .set({ announced: json, announced_rank: rank })
+      .where("request_id", "=", link.request_id)
+      .where("agent_id", "=", link.agent_id)
+      .where("announced_rank", "<=", rank)
+      .execute();
+  return status;
+}

@@ -1,0 +1,119 @@
+/**
+ * The DRP side of the request service on real parts: the reference deployment seeded small on the local PostgreSQL
+ * and MariaDB (tests/requests/service-fixture.ts), the embedded store, a real SMTP server, the request service with a
+ * worker and an injected clock, an agent discovery document written to a file for the test agents, and the real HTTP
+ * server listening on loopback.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildServer } from "../../src/api/build-server.ts";
+import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
+import { drpConfigFromEnv } from "../../src/drp/drp-config.ts";
+import { DrpService } from "../../src/drp/drp-service.ts";
+import { createMailer } from "../../src/mail/mailer.ts";
+import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
+import type { Databases } from "../requests/service-fixture.ts";
+import { type SmtpSink, startSmtpSink } from "../requests/smtp-sink.ts";
+import { TestAgent } from "./test-agent.ts";
+
+export const BUSINESS_ID = "LEARNING_PLATFORM_TEST";
+
+/** A clock that starts at a fixed instant and runs with real time; `shift` moves it. */
+export class TestClock {
+  private readonly start = Date.now();
+  private offset = 0;
+  constructor(private readonly base = Date.parse("2026-12-01T10:00:00.000Z")) {}
+  readonly now = (): Date => new Date(this.base + (Date.now() - this.start) + this.offset);
+  shift(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+export interface DrpHarness {
+  readonly store: Store;
+  readonly service: RequestService;
+  readonly drp: DrpService;
+  readonly app: FastifyInstance;
+  readonly smtp: SmtpSink;
+  readonly base: string;
+  readonly clock: TestClock;
+  /** The agents of the discovery document, by id; `newAgent` makes one that is not listed. */
+  readonly agents: Record<string, TestAgent>;
+  newAgent(id: string): TestAgent;
+  close(): Promise<void>;
+}
+
+export async function startDrpHarness(d: Databases, agentIds: readonly string[]): Promise<DrpHarness> {
+  const clock = new TestClock();
+  const store = await openStore({ inMemory: true });
+  await recordCurrentNotice(store, d.manifest);
+  const smtp = await startSmtpSink();
+  const service = await openRequestService({
+    store,
+    manifest: d.manifest,
+    secret: { source: "test", bytes: Buffer.alloc(32, 9) },
+    mailer: createMailer({ smtpUrl: smtp.url, from: "privacy@example.org" }),
+    engine: d.engine,
+    config: { publicUrl: "https://privacy.example.org" },
+    jobs: { pollSeconds: 0.5, maintenanceSeconds: 5, schedule: false },
+    now: clock.now,
+  });
+  await service.startWorker({ sweepSeconds: 3600, retention: false });
+  // Placeholders until the server's address is known; the agents are written to the discovery document first.
+  const agents: Record<string, TestAgent> = {};
+  const pending = agentIds.map((id) => new TestAgent(id, "", BUSINESS_ID, clock.now));
+  const dir = mkdtempSync(join(tmpdir(), "steward-drp-"));
+  const file = join(dir, "agents.json");
+  writeFileSync(
+    file,
+    JSON.stringify(
+      pending.map((a) => a.entry()),
+      null,
+      2,
+    ),
+  );
+  const config = drpConfigFromEnv(d.manifest, {
+    STEWARD_DRP_AGENTS: file,
+    STEWARD_DRP_BUSINESS_ID: BUSINESS_ID,
+    STEWARD_DRP_CLOCK_SKEW_SECONDS: "0",
+  });
+  const drp = await DrpService.open(service, config);
+  const app = await buildServer({
+    manifest: d.manifest,
+    store,
+    requests: service,
+    drp,
+    logger: false,
+    rateLimitScale: 100,
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  for (const a of pending) {
+    a.base = base;
+    await a.listen();
+    agents[a.id] = a;
+  }
+  return {
+    store,
+    service,
+    drp,
+    app,
+    smtp,
+    base,
+    clock,
+    agents,
+    newAgent: (id) => new TestAgent(id, base, BUSINESS_ID, clock.now),
+    async close() {
+      for (const a of Object.values(agents)) await a.close();
+      await app.close();
+      await service.close();
+      await smtp.close();
+      await store.close();
+    },
+  };
+}
