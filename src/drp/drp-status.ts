@@ -70,7 +70,8 @@ export function statusOf(facts: StatusFacts): StatusObject {
   const details = (text: string | null | undefined) => (text ? { processing_details: text } : {});
   switch (row.status) {
     case "received":
-      return { ...base, ...agentId, status: "open" };
+      // The deadline runs from receipt under most laws: the agent may plan with it from the start.
+      return { ...base, ...(row.due_at ? { expected_by: expectedBy } : {}), ...agentId, status: "open" };
     case "awaiting_verification":
       return {
         ...base,

@@ -88,6 +88,7 @@ export function readExercise(
     statusCallback: callback,
     identity,
     verified,
-    powerOfAttorney: str(claims["power_of_attorney"]),
+    // A reference to the document, or (the reference agent) just `true`: the agent says it holds one.
+    powerOfAttorney: claims["power_of_attorney"] === true ? "true" : str(claims["power_of_attorney"]),
   };
 }

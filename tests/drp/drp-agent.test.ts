@@ -176,14 +176,27 @@ describe("data rights requests", () => {
     expect(view.verification).toMatchObject({ level: "email", method: "agent" });
   });
 
-  it("erases for a deletion the agent verified; the same signed message again is a replay", async () => {
+  it("holds a verified deletion for approval; the operator's extension and approval reach the agent by callback", async () => {
     const person = await learner();
     const claims = agent.exerciseClaims("deletion", { email: person.email, email_verified: "true" });
     const wire = agent.sign(claims);
     const first = await json(await agent.send(wire));
     const id = String(first["request_id"]);
+    const review = await agent.callback(id, "in_progress");
+    checkStatusShape(review);
+    expect(review["processing_details"]).toBe("Waiting for the business's review.");
+
+    await h.service.act(id, "extend", "key:dpo", "The analytics warehouse is searched as well");
+    const extended = await agent.callbackWhere(id, (b) => String(b["processing_details"] ?? "").startsWith("Extended"));
+    expect(extended).toMatchObject({
+      status: "in_progress",
+      processing_details: "Extended: The analytics warehouse is searched as well",
+    });
+    expect(Date.parse(String(extended["expected_by"]))).toBeGreaterThan(Date.parse(String(review["expected_by"])));
+
+    await h.service.act(id, "approve", "key:dpo");
     await agent.callback(id, "fulfilled", 120_000);
-    expect((await h.service.show(id)).type).toBe("erasure");
+    expect(await h.service.show(id)).toMatchObject({ type: "erasure", status: "completed", agent: agent.id });
     const { rows } = await pgc.query("SELECT count(*)::int AS n FROM users WHERE email = $1", [person.email]);
     expect(rows[0].n).toBe(0);
 
@@ -306,6 +319,13 @@ describe("data rights requests", () => {
     expect((await other.revoke(mine, "no")).status).toBe(403);
     expect((await agent.status(mine, "wrong-token")).status).toBe(403);
     expect((await agent.status("not-an-id")).status).toBe(403);
+  });
+
+  it("writes no identity of anyone to the server's log", async () => {
+    const text = h.logs.join("");
+    expect(text).toContain("/v1/data-rights-request");
+    for (const email of used) expect(text).not.toContain(email);
+    expect(text).not.toMatch(/[^\s@"]+@[^\s@"]+\.(example|test|net)/);
   });
 
   it("lists every DRP endpoint in the OpenAPI document", async () => {

@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../../src/api/build-server.ts";
 import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
@@ -41,6 +42,8 @@ export interface DrpHarness {
   readonly smtp: SmtpSink;
   readonly base: string;
   readonly clock: TestClock;
+  /** The server's log lines, to scan for personal data. */
+  readonly logs: string[];
   /** The agents of the discovery document, by id; `newAgent` makes one that is not listed. */
   readonly agents: Record<string, TestAgent>;
   newAgent(id: string): TestAgent;
@@ -58,7 +61,8 @@ export async function startDrpHarness(d: Databases, agentIds: readonly string[])
     secret: { source: "test", bytes: Buffer.alloc(32, 9) },
     mailer: createMailer({ smtpUrl: smtp.url, from: "privacy@example.org" }),
     engine: d.engine,
-    config: { publicUrl: "https://privacy.example.org" },
+    // Erasures wait for an operator's approval: the tests follow one through the admin actions.
+    config: { publicUrl: "https://privacy.example.org", approvalTypes: ["erasure"] },
     jobs: { pollSeconds: 0.5, maintenanceSeconds: 5, schedule: false },
     now: clock.now,
   });
@@ -82,12 +86,19 @@ export async function startDrpHarness(d: Databases, agentIds: readonly string[])
     STEWARD_DRP_CLOCK_SKEW_SECONDS: "0",
   });
   const drp = await DrpService.open(service, config);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
   const app = await buildServer({
     manifest: d.manifest,
     store,
     requests: service,
     drp,
-    logger: false,
+    logger: sink,
     rateLimitScale: 100,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -106,6 +117,7 @@ export async function startDrpHarness(d: Databases, agentIds: readonly string[])
     smtp,
     base,
     clock,
+    logs,
     agents,
     newAgent: (id) => new TestAgent(id, base, BUSINESS_ID, clock.now),
     async close() {

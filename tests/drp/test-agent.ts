@@ -167,12 +167,21 @@ export class TestAgent {
   }
 
   /** Waits until a callback for `id` with `status` has arrived (the worker sends it). */
-  async callback(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  callback(id: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+    return this.callbackWhere(id, (b) => b["status"] === status, timeoutMs, status);
+  }
+
+  async callbackWhere(
+    id: string,
+    test: (body: Record<string, unknown>) => boolean,
+    timeoutMs = 60_000,
+    what = "matching",
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.received.find((r) => r.body["request_id"] === id && r.body["status"] === status);
+      const found = this.received.find((r) => r.body["request_id"] === id && test(r.body));
       if (found) return found.body;
-      if (Date.now() > deadline) throw new Error(`no ${status} callback for ${id} after ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`no ${what} callback for ${id} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
