@@ -150,7 +150,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(fastifyFormBody, { bodyLimit: 64 * 1024 });
     await app.register(webAssetRoutes);
     await app.register(
-      privacyCenterRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }),
+      privacyCenterRoutes({
+        requests: options.requests,
+        rateLimitScale: options.rateLimitScale ?? 1,
+        drp: options.drp,
+      }),
     );
     await app.register(adminConsoleRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
   }

@@ -248,6 +248,36 @@ export class DrpService {
     return announceStatus(ctx, ctx.store.db, row, link);
   }
 
+  /**
+   * §3.02.1: where the privacy center sends the person after they confirmed the request, when an agent sent them
+   * (`?redirect_to=…&request_id=…` on the `user_verification_url`). Only a URL on the web site of an agent that follows
+   * this very request is taken (the discovery document's `web_url`); anything else is undefined: no open redirect.
+   */
+  async returnUrl(id: string, requestId: unknown, redirectTo: unknown): Promise<string | undefined> {
+    if (typeof redirectTo !== "string" || requestId !== id || !/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    let target: URL;
+    try {
+      target = new URL(redirectTo);
+    } catch {
+      return undefined;
+    }
+    if (target.protocol !== "https:" && target.protocol !== "http:") return undefined;
+    const links = await this.ctx.store.db
+      .selectFrom("drp_requests")
+      .select("agent_id")
+      .where("request_id", "=", id)
+      .execute();
+    const allowed = links.some(({ agent_id }) => {
+      const site = this.agents.get(agent_id)?.webUrl;
+      try {
+        return site !== undefined && new URL(site).origin === target.origin;
+      } catch {
+        return false;
+      }
+    });
+    return allowed ? target.href : undefined;
+  }
+
   /** The link of a request to the agent, or STW_DRP_NOT_YOURS (403): an agent sees only its own requests. */
   private async linkOf(id: string, agentId: string, db = this.ctx.store.db): Promise<DrpLink> {
     const link = /^[0-9a-f-]{36}$/i.test(id)

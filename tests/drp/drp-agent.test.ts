@@ -204,7 +204,7 @@ describe("data rights requests", () => {
     const replay = await agent.send(wire);
     expect(replay.status).toBe(409);
     expect(await json(replay)).toMatchObject({ code: "409", message: expect.stringMatching(/^STW_DRP_REPLAYED/) });
-  });
+  }, 180_000);
 
   it("retries a callback the agent did not take, with backoff, each attempt in the trail", async () => {
     const person = await learner();
@@ -237,8 +237,24 @@ describe("data rights requests", () => {
     });
     const id = String(first["request_id"]);
     const code = await codeFor(h.smtp, person.email, sent);
-    const verify = await h.app.inject({ method: "POST", url: `/api/requests/${id}/verify`, payload: { code } });
-    expect(verify.statusCode).toBe(200);
+    // §3.02.1: the agent sends the person to the URL with redirect_to and request_id; the privacy center takes a
+    // return address only on the agent's own web site (its discovery entry), and sends them back once confirmed.
+    const page = (redirect: string, rid = id) =>
+      h.app.inject({
+        url: `/requests/${id}?redirect_to=${encodeURIComponent(redirect)}&request_id=${rid}`,
+      });
+    const back = "https://agent.test/verified?case=7";
+    expect((await page(back)).body).toContain(`name="redirect_to" value="${back.replace("&", "&amp;")}"`);
+    expect((await page("https://elsewhere.example/")).body).not.toContain('name="redirect_to"');
+    expect((await page(back, "00000000-0000-4000-8000-000000000000")).body).not.toContain('name="redirect_to"');
+    const verify = await h.app.inject({
+      method: "POST",
+      url: `/requests/${id}/verify`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ code, redirect_to: back }).toString(),
+    });
+    expect(verify.statusCode).toBe(303);
+    expect(verify.headers.location).toBe(back);
     await agent.callback(id, "fulfilled", 120_000);
     expect((await h.service.show(id)).verification.method).toBe("email_code");
   });

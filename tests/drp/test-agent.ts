@@ -181,7 +181,12 @@ export class TestAgent {
     for (;;) {
       const found = this.received.find((r) => r.body["request_id"] === id && test(r.body));
       if (found) return found.body;
-      if (Date.now() > deadline) throw new Error(`no ${what} callback for ${id} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${what} callback for ${id} after ${timeoutMs} ms; received: ${JSON.stringify(
+            this.received.filter((r) => r.body["request_id"] === id).map((r) => r.body),
+          )}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
