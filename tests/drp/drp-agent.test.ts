@@ -8,6 +8,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/auth/api-keys.ts";
 import { drpTime } from "../../src/drp/drp-time.ts";
 import { sha256 } from "../../src/secrets/keyed-hash.ts";
 import { type Databases, referenceDatabases, unusedLearner } from "../requests/service-fixture.ts";
@@ -162,7 +163,11 @@ describe("data rights requests", () => {
 
   it("runs an access request the agent verified through the engine; callbacks go forward only", async () => {
     const person = await learner();
-    const res = await agent.exercise("access", { email: person.email, email_verified: true });
+    const res = await agent.exercise("access", {
+      email: person.email,
+      email_verified: true,
+      power_of_attorney: "https://agent.test/poa/1",
+    });
     const first = await json(res);
     expect(first["status"]).toBe("open");
     const id = String(first["request_id"]);
@@ -174,6 +179,31 @@ describe("data rights requests", () => {
     const view = await h.service.show(id);
     expect(view).toMatchObject({ type: "access", status: "completed", agent: agent.id });
     expect(view.verification).toMatchObject({ level: "email", method: "agent" });
+    expect(view.agents).toEqual([
+      expect.objectContaining({
+        agent: agent.id,
+        exercise: "access",
+        regime: "ccpa",
+        power_of_attorney: "https://agent.test/poa/1",
+      }),
+    ]);
+
+    // The admin console shows it like any other request, the agent and its power of attorney named.
+    const { key } = await createApiKey(h.store.db, { name: "auditor", role: "viewer" });
+    const signIn = await h.app.inject({
+      method: "POST",
+      url: "/admin/sign-in",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ key }).toString(),
+    });
+    expect(signIn.statusCode).toBe(303);
+    const raw = signIn.headers["set-cookie"];
+    const cookie = (Array.isArray(raw) ? raw : [String(raw)]).map((l) => l.split(";")[0]).join("; ");
+    const page = await h.app.inject({ url: `/admin/requests/${id}`, headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`${agent.id}, through the Data Rights Protocol: access (regime ccpa)`);
+    expect(page.body).toContain("Power of attorney given: https://agent.test/poa/1");
+    expect((await h.app.inject({ url: "/admin?status=all", headers: { cookie } })).body).toContain(id);
   });
 
   it("holds a verified deletion for approval; the operator's extension and approval reach the agent by callback", async () => {
