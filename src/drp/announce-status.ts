@@ -10,16 +10,32 @@ import { rankOf, type StatusObject, statusOf } from "./drp-status.ts";
 
 export type DrpLink = Selectable<DrpRequestsTable>;
 
-/** What the agent may be told now: the request's status, unless it would go back behind one already told. */
-export function currentStatus(ctx: ServiceContext, row: RequestRow, link: DrpLink): StatusObject {
+/**
+ * What the agent may be told now: the request's status, unless it would go back behind one already told — a lower
+ * rank, or another final status than the final one told (only `fulfilled` may become `expired`).
+ */
+export async function currentStatus(ctx: ServiceContext, row: RequestRow, link: DrpLink): Promise<StatusObject> {
+  const result =
+    row.status === "completed"
+      ? await ctx.store.db
+          .selectFrom("request_results")
+          .select("expires_at")
+          .where("request_id", "=", row.id)
+          .executeTakeFirst()
+      : undefined;
   const computed = statusOf({
     row,
     link,
     publicUrl: ctx.config.publicUrl,
     unverifiedHours: ctx.config.unverifiedHours,
+    packageExpires: result?.expires_at,
+    now: ctx.now(),
   });
-  if (link.announced && rankOf(computed.status) < link.announced_rank)
-    return JSON.parse(link.announced) as StatusObject;
+  if (!link.announced) return computed;
+  const told = JSON.parse(link.announced) as StatusObject;
+  if (rankOf(computed.status) < link.announced_rank) return told;
+  const finalChanged = link.announced_rank === 3 && told.status !== computed.status;
+  if (finalChanged && !(told.status === "fulfilled" && computed.status === "expired")) return told;
   return computed;
 }
 
@@ -30,7 +46,7 @@ export async function announceStatus(
   row: RequestRow,
   link: DrpLink,
 ): Promise<StatusObject> {
-  const status = currentStatus(ctx, row, link);
+  const status = await currentStatus(ctx, row, link);
   const json = JSON.stringify(status);
   const rank = rankOf(status.status);
   if (json !== link.announced && rank >= link.announced_rank)

@@ -7,7 +7,8 @@
  *   awaiting_verification                      → in_progress / need_user_verification (+ user_verification_url)
  *   verified, awaiting_approval, in_progress,
  *   routed, partially_completed                → in_progress (extension, pause, review in processing_details)
- *   completed                                  → fulfilled
+ *   completed                                  → fulfilled (+ expires_at while a package can be downloaded),
+ *                                                 expired once its download link has run out
  *   denied                                     → denied / other (the operator's reason in processing_details)
  *   expired (never verified in time)           → denied / insuf_verification
  *   cancelled                                  → revoked when the agent revoked it, else denied / other
@@ -54,6 +55,9 @@ export interface StatusFacts {
   readonly publicUrl: string;
   /** Hours an unverified request waits before it expires. */
   readonly unverifiedHours: number;
+  /** Until when the answer's package (access, portability) can be downloaded, if there is one. */
+  readonly packageExpires?: Date | undefined;
+  readonly now: Date;
 }
 
 export const rankOf = (status: DrpStatus): number => (status === "open" ? 1 : status === "in_progress" ? 2 : 3);
@@ -96,7 +100,20 @@ export function statusOf(facts: StatusFacts): StatusObject {
         status: "in_progress",
       };
     case "completed":
-      return { ...base, ...agentId, status: "fulfilled" };
+      if (facts.packageExpires && facts.now.getTime() >= facts.packageExpires.getTime())
+        return {
+          ...base,
+          ...agentId,
+          processing_details: "The copy of the data could be downloaded until the time in expires_at.",
+          status: "expired",
+          expires_at: drpTime(facts.packageExpires),
+        };
+      return {
+        ...base,
+        ...agentId,
+        status: "fulfilled",
+        ...(facts.packageExpires ? { expires_at: drpTime(facts.packageExpires) } : {}),
+      };
     case "expired":
       return {
         ...base,

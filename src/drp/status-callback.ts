@@ -34,7 +34,7 @@ export async function deliverStatusCallbacks(ctx: ServiceContext, job: CallbackJ
       .where("id", "=", job.request_id)
       .executeTakeFirst();
     if (!row) return;
-    const status = currentStatus(ctx, row, link);
+    const status = await currentStatus(ctx, row, link);
     const body = JSON.stringify(status);
     if (body === link.callback_sent) continue;
     const url = link.status_callback!;

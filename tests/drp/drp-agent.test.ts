@@ -204,6 +204,14 @@ describe("data rights requests", () => {
     expect(page.body).toContain(`${agent.id}, through the Data Rights Protocol: access (regime ccpa)`);
     expect(page.body).toContain("Power of attorney given: https://agent.test/poa/1");
     expect((await h.app.inject({ url: "/admin?status=all", headers: { cookie } })).body).toContain(id);
+
+    // The package's download link runs out (STEWARD_PACKAGE_DAYS, 7): fulfilled until then, expired after.
+    const fulfilled = await json(await agent.status(id));
+    expect(fulfilled).toMatchObject({ status: "fulfilled", expires_at: expect.stringMatching(/\+00:00$/) });
+    h.clock.shift(8 * 86_400_000);
+    const expired = await json(await agent.status(id));
+    checkStatusShape(expired);
+    expect(expired).toMatchObject({ status: "expired", expires_at: fulfilled["expires_at"] });
   });
 
   it("holds a verified deletion for approval; the operator's extension and approval reach the agent by callback", async () => {

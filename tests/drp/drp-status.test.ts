@@ -27,6 +27,7 @@ const facts = (over: Partial<RequestRow>, revoked = false) => ({
   link: { ...link, revoked_at: revoked ? received : null },
   publicUrl: "https://privacy.example.org",
   unverifiedHours: 72,
+  now: new Date("2026-12-20T10:00:00.000Z"),
 });
 
 describe("DRP status of a Steward request", () => {
@@ -51,6 +52,13 @@ describe("DRP status of a Steward request", () => {
       cancelled: "denied/other",
     });
     expect(statusOf(facts({ status: "cancelled" }, true)).status).toBe("revoked");
+    // A completed access request's package: fulfilled with expires_at while it can be downloaded, then expired.
+    const withPackage = (until: string) => ({ ...facts({ status: "completed" }), packageExpires: new Date(until) });
+    expect(statusOf(withPackage("2026-12-27T10:00:00.000Z"))).toMatchObject({
+      status: "fulfilled",
+      expires_at: "2026-12-27T10:00:00.000+00:00",
+    });
+    expect(statusOf(withPackage("2026-12-19T10:00:00.000Z")).status).toBe("expired");
   });
 
   it("writes the fields of §3.03 in its order, +00:00 timestamps, expected_by while in progress", () => {
