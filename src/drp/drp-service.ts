@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { knownIdentityTypes } from "../engine/identities.ts";
 import { stewardError } from "../errors.ts";
-import type { JurisdictionRights } from "../manifest/types.ts";
+import type { JurisdictionRights, RequestType } from "../manifest/types.ts";
 import { verificationFor } from "../manifest/verification-for.ts";
 import { resolveJurisdiction } from "../requests/jurisdiction.ts";
 import type { RequestStatus } from "../requests/lifecycle.ts";
@@ -130,7 +130,7 @@ export class DrpService {
     const { message, claims } = this.verified(agent, body);
     const envelope = this.envelope(claims, agent.id, "bearer token");
     const exercise = readExercise(claims, knownIdentityTypes(ctx.manifest), this.supportedActions());
-    const rights = this.rightsFor(exercise.regime);
+    const rights = this.rightsFor(exercise.regime, exercise.type);
     if (verificationFor(rights, exercise.type) === "account")
       throw stewardError("STW_DRP_CANNOT_VERIFY", { level: "account", type: exercise.type });
 
@@ -293,12 +293,17 @@ export class DrpService {
   }
 
   /**
-   * The regime's rights: `ccpa` is California's jurisdiction; none (a voluntary request) the manifest's default; a
-   * regime that is the key of a jurisdiction of the manifest, that one.
+   * The regime's rights: `ccpa` is California's jurisdiction; none or `voluntary` (a voluntary request, §2.01) the
+   * manifest's default jurisdiction, or California's where the default does not offer the type; a regime that is the
+   * key of a jurisdiction of the manifest, that one.
    */
-  private rightsFor(regime: string | undefined): JurisdictionRights {
+  private rightsFor(regime: string | undefined, type: RequestType): JurisdictionRights {
     const manifest = this.ctx.manifest;
-    if (regime === undefined) return resolveJurisdiction(manifest, undefined, undefined);
+    if (regime === undefined || regime === "voluntary") {
+      const fallback = resolveJurisdiction(manifest, undefined, undefined);
+      const ccpa = ccpaRights(manifest);
+      return !fallback.requests.includes(type) && ccpa?.requests.includes(type) ? ccpa : fallback;
+    }
     if (regime === "ccpa") {
       const rights = ccpaRights(manifest);
       if (rights) return rights;
@@ -308,7 +313,7 @@ export class DrpService {
     throw stewardError("STW_DRP_BAD_CLAIM", {
       claim: "regime",
       detail: `is "${regime}"`,
-      allowed: ["ccpa", ...manifest.rights.map((r) => r.jurisdiction)],
+      allowed: ["ccpa", "voluntary", ...manifest.rights.map((r) => r.jurisdiction)],
     });
   }
 }

@@ -45,6 +45,20 @@ function checkStatusShape(body: Record<string, unknown>): void {
   if (body["status"] === "in_progress") expect(body["expected_by"]).toBeDefined();
 }
 
+/**
+ * The request's admin view once its trail holds `kind`: the agent has the callback a moment before the worker
+ * records the delivery.
+ */
+async function viewWith(id: string, kind: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await h.service.show(id);
+    if (view.audit.some((e) => e.kind === kind)) return view;
+    if (Date.now() > deadline) throw new Error(`no ${kind} in the trail of ${id} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function json(res: Response): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
 }
@@ -146,7 +160,7 @@ describe("data rights requests", () => {
     expect(status).toMatchObject({ request_id: id, status: "fulfilled" });
 
     // An ordinary Steward request, with the agent named, in the admin view and the trail.
-    const view = await h.service.show(id);
+    const view = await viewWith(id, "drp.callback_delivered");
     expect(view).toMatchObject({ type: "opt_out_sale_sharing", status: "completed", source: "agent", agent: agent.id });
     const kinds = view.audit.map((e) => e.kind);
     expect(kinds).toEqual(
@@ -159,6 +173,15 @@ describe("data rights requests", () => {
     );
     const history = await h.service.ctx.consent.history(`email:${person.email}`);
     expect(history.some((e) => e.request_id === id && e.status === "withdrawn")).toBe(true);
+  });
+
+  it("takes a voluntary request: the default jurisdiction, or California's where the default lacks the type", async () => {
+    const person = await learner();
+    const optOut = await json(await agent.exercise("sale:opt-out", { email: person.email }, { regime: "voluntary" }));
+    expect(optOut["status"]).toBe("open");
+    const access = await json(await agent.exercise("access", { email: person.email }, { regime: undefined }));
+    expect((await h.service.show(String(optOut["request_id"]))).jurisdiction).toBe("us_ca");
+    expect((await h.service.show(String(access["request_id"]))).jurisdiction).toBe("global");
   });
 
   it("runs an access request the agent verified through the engine; callbacks go forward only", async () => {
@@ -252,7 +275,7 @@ describe("data rights requests", () => {
     const res = await agent.exercise("sale:opt-out", { email: person.email }, { "agent-request-id": "retry-me" });
     const id = String((await json(res))["request_id"]);
     await agent.callback(id, "fulfilled", 120_000);
-    const audit = (await h.service.show(id)).audit;
+    const audit = (await viewWith(id, "drp.callback_delivered")).audit;
     expect(audit.filter((e) => /^request\.(verified|in_progress|completed)$/.test(e.kind))).toHaveLength(3);
     const deliveries = audit.filter((e) => e.kind.startsWith("drp.callback_")).map((e) => e.kind);
     expect(deliveries).toEqual([...Array(4).fill("drp.callback_failed"), "drp.callback_delivered"]);
@@ -353,6 +376,8 @@ describe("data rights requests", () => {
     await refusal(await agent.exercise("access", p, { "business-id": "OTHER_CB" }), 403, "STW_DRP_WRONG_BUSINESS");
     await refusal(await agent.exercise("access", p, { "agent-id": other.id }), 403, "STW_DRP_WRONG_AGENT");
     await refusal(await agent.exercise("sale:opt-in", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
+    const regime = await refusal(await agent.exercise("access", p, { regime: "lgpd" }), 400, "STW_DRP_BAD_CLAIM");
+    expect(regime["message"]).toMatch(/"regime" is "lgpd"; allowed: "ccpa", "voluntary", "eea"/);
     const raw = Buffer.from(agent.sign(agent.exerciseClaims("access", p)), "base64");
     raw[raw.length - 3] = (raw[raw.length - 3] ?? 0) ^ 1;
     await refusal(await agent.send(raw.toString("base64")), 403, "STW_DRP_BAD_SIGNATURE");
