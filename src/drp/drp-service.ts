@@ -11,6 +11,7 @@
  *   const status = await drp.exercise(`Bearer ${token}`, signedBody);  // {request_id, status: "open", …}
  */
 import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { knownIdentityTypes } from "../engine/identities.ts";
 import { stewardError } from "../errors.ts";
@@ -22,6 +23,7 @@ import { lockRequest, moveRequest, type RequestRow } from "../requests/move-requ
 import type { RequestService } from "../requests/request-service.ts";
 import type { ServiceContext } from "../requests/service-context.ts";
 import { sameSecret, sha256 } from "../secrets/keyed-hash.ts";
+import type { StoreSchema } from "../store/store-schema.ts";
 import { type Agent, AgentDirectory } from "./agent-directory.ts";
 import { announceStatus, type DrpLink } from "./announce-status.ts";
 import { ccpaRights, supportedActions } from "./business-document.ts";
@@ -137,50 +139,32 @@ export class DrpService {
     const messageHash = sha256(message.bytes.toString("base64"));
     const now = ctx.now();
     await ctx.store.db.deleteFrom("drp_messages").where("expires_at", "<", now).execute();
-    const fresh = await ctx.store.db
+    const unseen = await ctx.store.db
       .insertInto("drp_messages")
       .values({ agent_id: agent.id, message_hash: messageHash, expires_at: envelope.expiresAt })
       .onConflict((oc) => oc.columns(["agent_id", "message_hash"]).doNothing())
       .returning("message_hash")
       .executeTakeFirst();
-    if (!fresh) throw stewardError("STW_DRP_REPLAYED", { agent: agent.id, issued: String(claims["issued-at"]) });
+    if (!unseen) throw stewardError("STW_DRP_REPLAYED", { agent: agent.id, issued: String(claims["issued-at"]) });
 
-    let row: RequestRow;
-    try {
-      ({ row } = await this.requests.submit({
-        type: exercise.type,
-        identity: exercise.identity,
-        jurisdiction: rights.jurisdiction,
-        source: "agent",
-        actor: `agent:${agent.id}`,
-        agent: agent.id,
-        agentVerified: exercise.verified.includes("email"),
-        startLater: true,
-      }));
-    } catch (error) {
-      // A refused exercise leaves nothing behind: the agent may correct the cause and send the same message again.
-      await ctx.store.db
-        .deleteFrom("drp_messages")
-        .where("agent_id", "=", agent.id)
-        .where("message_hash", "=", messageHash)
-        .execute();
-      throw error;
-    }
-    const link = await ctx.store.db.transaction().execute(async (trx) => {
+    const linkOf = (row: RequestRow) => ({
+      request_id: row.id,
+      agent_id: agent.id,
+      agent_request_id: exercise.agentRequestId ?? null,
+      regime: exercise.regime ?? null,
+      exercise: exercise.action,
+      status_callback: exercise.statusCallback ?? null,
+      power_of_attorney_enc: exercise.powerOfAttorney
+        ? ctx.sealer.sealJson(exercise.powerOfAttorney, `drp_poa:${row.id}:${agent.id}`)
+        : null,
+      received_at: now,
+    });
+    // The link is written with the request (a worker may start it at once: its moves must find the link) or, when
+    // the person's open request is joined, right after; it records the agent's part in the trail.
+    const link = async (trx: Kysely<StoreSchema>, row: RequestRow): Promise<DrpLink | undefined> => {
       const inserted = await trx
         .insertInto("drp_requests")
-        .values({
-          request_id: row.id,
-          agent_id: agent.id,
-          agent_request_id: exercise.agentRequestId ?? null,
-          regime: exercise.regime ?? null,
-          exercise: exercise.action,
-          status_callback: exercise.statusCallback ?? null,
-          power_of_attorney_enc: exercise.powerOfAttorney
-            ? ctx.sealer.sealJson(exercise.powerOfAttorney, `drp_poa:${row.id}:${agent.id}`)
-            : null,
-          received_at: now,
-        })
+        .values(linkOf(row))
         .onConflict((oc) => oc.columns(["request_id", "agent_id"]).doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -198,9 +182,41 @@ export class DrpService {
             status_callback: exercise.statusCallback !== undefined,
           },
         });
-      return inserted ?? (await this.linkOf(row.id, agent.id, trx));
-    });
-    return announceStatus(ctx, ctx.store.db, await this.requests.get(row.id), link);
+      return inserted;
+    };
+
+    let submitted: Awaited<ReturnType<RequestService["submit"]>>;
+    let fresh: DrpLink | undefined;
+    try {
+      submitted = await this.requests.submit({
+        type: exercise.type,
+        identity: exercise.identity,
+        jurisdiction: rights.jurisdiction,
+        source: "agent",
+        actor: `agent:${agent.id}`,
+        agent: agent.id,
+        agentVerified: exercise.verified.includes("email"),
+        startLater: true,
+        onRecorded: async (trx, row) => {
+          fresh = await link(trx, row);
+        },
+      });
+    } catch (error) {
+      // A refused exercise leaves nothing behind: the agent may correct the cause and send the same message again.
+      await ctx.store.db
+        .deleteFrom("drp_messages")
+        .where("agent_id", "=", agent.id)
+        .where("message_hash", "=", messageHash)
+        .execute();
+      throw error;
+    }
+    const { row, joined } = submitted;
+    if (!joined && fresh)
+      // The answer is the request as received (`open`): the worker's moves reach the agent by callback.
+      return announceStatus(ctx, ctx.store.db, row, fresh);
+    const linked =
+      (await ctx.store.db.transaction().execute((trx) => link(trx, row))) ?? (await this.linkOf(row.id, agent.id));
+    return announceStatus(ctx, ctx.store.db, await this.requests.get(row.id), linked);
   }
 
   /** §2.02: the status of a request this agent made. */

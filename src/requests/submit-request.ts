@@ -8,7 +8,7 @@
  * request, and a code is sent again (within the resend limits) so the person can confirm it.
  */
 import { randomBytes } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { checkRectification } from "../engine/rectification-sets.ts";
 import { stewardError } from "../errors.ts";
@@ -16,6 +16,7 @@ import { inTransaction } from "../jobs/job-queue.ts";
 import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
 import { verificationFor } from "../manifest/verification-for.ts";
 import { sha256 } from "../secrets/keyed-hash.ts";
+import type { StoreSchema } from "../store/store-schema.ts";
 import { afterVerified } from "./advance-request.ts";
 import { checkOffered, resolveJurisdiction } from "./jurisdiction.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
@@ -56,6 +57,11 @@ export interface SubmitInput {
    * the answer to the submission is the request as received. The Data Rights Protocol's agents expect that.
    */
   readonly startLater?: boolean;
+  /**
+   * Called inside the transaction that records a new request, after its `request.received` event and before any
+   * move: what must exist with the request from its first moment (an agent's link, so that no move goes unannounced).
+   */
+  readonly onRecorded?: (trx: Kysely<StoreSchema>, row: RequestRow) => Promise<void>;
 }
 
 /** Why a host event starts an erasure, for the trail. */
@@ -191,6 +197,7 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
         ...(input.hostEvent ? { event: input.hostEvent, basis: HOST_EVENT_BASIS[input.hostEvent] } : {}),
       },
     });
+    await input.onRecorded?.(trx, row);
     if (input.hostEvent === "subject.under_age")
       // From now on every decision for this person says no, whatever they chose, but what the law requires.
       await ctx.consent.record(
