@@ -143,7 +143,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
     await app.register(adminConsentRoutes({ consent: options.requests.ctx.consent, store }));
     if (options.drp)
-      await app.register(drpRoutes({ drp: options.drp, publicUrl: options.requests.ctx.config.publicUrl }));
+      await app.register(
+        drpRoutes({
+          drp: options.drp,
+          publicUrl: options.requests.ctx.config.publicUrl,
+          rateLimitScale: options.rateLimitScale ?? 1,
+        }),
+      );
     await app.register(sdkRoutes({ manifest }));
     // The two web faces: the privacy center at / and the admin console at /admin (server-rendered, strict CSP).
     await app.register(fastifyCookie);

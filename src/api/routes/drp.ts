@@ -42,7 +42,11 @@ const FATAL = new Set(["STW_DRP_EXPIRED"]);
 const signedBody = z.string().describe("base64(Ed25519 signature ‖ JSON), libsodium combined mode; text/plain");
 
 export const drpRoutes =
-  (deps: { readonly drp: DrpService; readonly publicUrl: string }): FastifyPluginAsyncZod =>
+  (deps: {
+    readonly drp: DrpService;
+    readonly publicUrl: string;
+    readonly rateLimitScale: number;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     const { drp } = deps;
     // Signed bodies stay text (this context only): the bytes received are what the signature covers.
@@ -67,6 +71,8 @@ export const drpRoutes =
         });
     });
     const errors = { "4xx": drpError, "5xx": drpError };
+    // Per client address: an agent sends many requests, a stranger probing the key setup few.
+    const limited = (max: number) => ({ rateLimit: { max: max * deps.rateLimitScale, timeWindow: "1 minute" } });
     const tags = ["drp"];
     const agentParams = z.object({ agentId: z.string().max(200) });
     const idParams = z.object({ id: z.string().max(100) });
@@ -74,6 +80,7 @@ export const drpRoutes =
     app.post(
       "/v1/agent/:agentId",
       {
+        config: limited(30),
         schema: {
           summary:
             "Pair-wise key setup (DRP 1.0 §2.05): a signed message of the agent the URL names; answers its bearer token. Any refusal is 403 with an empty body.",
@@ -98,6 +105,7 @@ export const drpRoutes =
     app.get(
       "/v1/agent/:agentId",
       {
+        config: limited(600),
         schema: {
           summary: "Agent information (DRP 1.0 §2.06): `{}` when the bearer token is valid and the URL's agent's.",
           tags,
@@ -112,6 +120,7 @@ export const drpRoutes =
       app.post(
         url,
         {
+          config: limited(600),
           schema: {
             summary:
               "Data rights exercise (DRP 1.0 §2.01): a signed request becomes a Steward request; answers its status (open, or in_progress when the person must confirm it).",
@@ -127,6 +136,7 @@ export const drpRoutes =
     app.get(
       "/v1/data-rights-request/:id",
       {
+        config: limited(600),
         schema: {
           summary: "Data rights status (DRP 1.0 §2.02) of a request this agent made; another agent's is 403.",
           tags,
@@ -140,6 +150,7 @@ export const drpRoutes =
     app.delete(
       "/v1/data-rights-request/:id",
       {
+        config: limited(600),
         schema: {
           summary:
             'Data rights revoke (DRP 1.0 §2.04): a signed `{"reason": …}` cancels a request whose work has not started; answers the revoked status.',
