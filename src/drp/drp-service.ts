@@ -15,9 +15,7 @@ import type { Kysely } from "kysely";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import { knownIdentityTypes } from "../engine/identities.ts";
 import { stewardError } from "../errors.ts";
-import type { JurisdictionRights, RequestType } from "../manifest/types.ts";
 import { verificationFor } from "../manifest/verification-for.ts";
-import { resolveJurisdiction } from "../requests/jurisdiction.ts";
 import type { RequestStatus } from "../requests/lifecycle.ts";
 import { lockRequest, moveRequest, type RequestRow } from "../requests/move-request.ts";
 import type { RequestService } from "../requests/request-service.ts";
@@ -26,11 +24,13 @@ import { sameSecret, sha256 } from "../secrets/keyed-hash.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
 import { type Agent, AgentDirectory } from "./agent-directory.ts";
 import { announceStatus, type DrpLink } from "./announce-status.ts";
-import { ccpaRights, supportedActions } from "./business-document.ts";
+import { supportedActions } from "./business-document.ts";
 import { checkEnvelope } from "./check-envelope.ts";
 import type { DrpConfig } from "./drp-config.ts";
 import type { StatusObject } from "./drp-status.ts";
 import { readExercise } from "./exercise-claims.ts";
+import { regimeRights } from "./regime-rights.ts";
+import { returnUrl } from "./return-url.ts";
 import { decodeSignedMessage, parseClaims, type SignedMessage, verifySignedMessage } from "./signed-message.ts";
 
 /** A revoke cancels a request that has not started; once work runs it goes to its end. */
@@ -132,7 +132,7 @@ export class DrpService {
     const { message, claims } = this.verified(agent, body);
     const envelope = this.envelope(claims, agent.id, "bearer token");
     const exercise = readExercise(claims, knownIdentityTypes(ctx.manifest), this.supportedActions());
-    const rights = this.rightsFor(exercise.regime, exercise.type);
+    const rights = regimeRights(ctx.manifest, exercise.regime, exercise.type);
     if (verificationFor(rights, exercise.type) === "account")
       throw stewardError("STW_DRP_CANNOT_VERIFY", { level: "account", type: exercise.type });
 
@@ -266,32 +266,10 @@ export class DrpService {
 
   /**
    * §3.02.1: where the privacy center sends the person after they confirmed the request, when an agent sent them
-   * (`?redirect_to=…&request_id=…` on the `user_verification_url`). Only a URL on the web site of an agent that follows
-   * this very request is taken (the discovery document's `web_url`); anything else is undefined: no open redirect.
+   * there (`?redirect_to=…&request_id=…` on the `user_verification_url`); see return-url.ts.
    */
-  async returnUrl(id: string, requestId: unknown, redirectTo: unknown): Promise<string | undefined> {
-    if (typeof redirectTo !== "string" || requestId !== id || !/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-    let target: URL;
-    try {
-      target = new URL(redirectTo);
-    } catch {
-      return undefined;
-    }
-    if (target.protocol !== "https:" && target.protocol !== "http:") return undefined;
-    const links = await this.ctx.store.db
-      .selectFrom("drp_requests")
-      .select("agent_id")
-      .where("request_id", "=", id)
-      .execute();
-    const allowed = links.some(({ agent_id }) => {
-      const site = this.agents.get(agent_id)?.webUrl;
-      try {
-        return site !== undefined && new URL(site).origin === target.origin;
-      } catch {
-        return false;
-      }
-    });
-    return allowed ? target.href : undefined;
+  returnUrl(id: string, requestId: unknown, redirectTo: unknown): Promise<string | undefined> {
+    return returnUrl(this.ctx.store.db, this.agents, id, requestId, redirectTo);
   }
 
   /** The link of a request to the agent, or STW_DRP_NOT_YOURS (403): an agent sees only its own requests. */
@@ -306,30 +284,5 @@ export class DrpService {
       : undefined;
     if (!link) throw stewardError("STW_DRP_NOT_YOURS", { id });
     return link;
-  }
-
-  /**
-   * The regime's rights: `ccpa` is California's jurisdiction; none or `voluntary` (a voluntary request, §2.01) the
-   * manifest's default jurisdiction, or California's where the default does not offer the type; a regime that is the
-   * key of a jurisdiction of the manifest, that one.
-   */
-  private rightsFor(regime: string | undefined, type: RequestType): JurisdictionRights {
-    const manifest = this.ctx.manifest;
-    if (regime === undefined || regime === "voluntary") {
-      const fallback = resolveJurisdiction(manifest, undefined, undefined);
-      const ccpa = ccpaRights(manifest);
-      return !fallback.requests.includes(type) && ccpa?.requests.includes(type) ? ccpa : fallback;
-    }
-    if (regime === "ccpa") {
-      const rights = ccpaRights(manifest);
-      if (rights) return rights;
-    }
-    const named = manifest.rights.find((r) => r.jurisdiction === regime);
-    if (named) return named;
-    throw stewardError("STW_DRP_BAD_CLAIM", {
-      claim: "regime",
-      detail: `is "${regime}"`,
-      allowed: ["ccpa", "voluntary", ...manifest.rights.map((r) => r.jurisdiction)],
-    });
   }
 }
