@@ -3,11 +3,13 @@
  * §3.04), both pure: every Steward state, the fields each status carries, and the reference agent's known deviations.
  */
 import { describe, expect, it } from "vitest";
+import { currentStatus } from "../../src/drp/announce-status.ts";
 import { rankOf, statusOf } from "../../src/drp/drp-status.ts";
 import { readExercise } from "../../src/drp/exercise-claims.ts";
 import { isStewardError } from "../../src/errors.ts";
 import { REQUEST_STATUSES } from "../../src/requests/lifecycle.ts";
 import type { RequestRow } from "../../src/requests/move-request.ts";
+import type { ServiceContext } from "../../src/requests/service-context.ts";
 
 const received = new Date("2026-12-01T10:00:00.000Z");
 const row = (over: Partial<RequestRow>): RequestRow =>
@@ -91,6 +93,36 @@ describe("DRP status of a Steward request", () => {
     expect(denied).not.toHaveProperty("expected_by");
     expect(JSON.stringify(denied)).not.toMatch(/Z"/);
     expect([rankOf("open"), rankOf("in_progress"), rankOf("fulfilled"), rankOf("revoked")]).toEqual([1, 2, 3, 3]);
+  });
+});
+
+describe("what an agent is told", () => {
+  // Only the clock and the configuration are read for a request that is not completed (no package to look up).
+  const ctx = {
+    config: { publicUrl: "https://privacy.example.org", unverifiedHours: 72 },
+    now: () => new Date("2026-12-20T10:00:00.000Z"),
+  } as unknown as ServiceContext;
+  const told = (status: Record<string, unknown>, rank: number) => ({
+    ...link,
+    request_id: "6f1c2b7e-0000-4000-8000-000000000001",
+    agent_id: "A",
+    regime: null,
+    exercise: "access",
+    status_callback: null,
+    power_of_attorney_enc: null,
+    announced: JSON.stringify(status),
+    announced_rank: rank,
+    callback_sent: null,
+  });
+
+  it("never goes back behind a status already told, nor from one final status to another", async () => {
+    const fulfilled = { request_id: "x", received_at: "2026-12-01T10:00:00.000+00:00", status: "fulfilled" };
+    // Once told fulfilled, an agent is never told in_progress again, whatever the request does next.
+    expect(await currentStatus(ctx, row({ status: "in_progress" }), told(fulfilled, 3))).toEqual(fulfilled);
+    const revoked = { ...fulfilled, status: "revoked" };
+    expect(await currentStatus(ctx, row({ status: "denied", reason: "x" }), told(revoked, 3))).toEqual(revoked);
+    const open = { ...fulfilled, status: "open" };
+    expect((await currentStatus(ctx, row({ status: "in_progress" }), told(open, 1))).status).toBe("in_progress");
   });
 });
 
