@@ -376,6 +376,8 @@ describe("data rights requests", () => {
     await refusal(await agent.exercise("access", p, { "business-id": "OTHER_CB" }), 403, "STW_DRP_WRONG_BUSINESS");
     await refusal(await agent.exercise("access", p, { "agent-id": other.id }), 403, "STW_DRP_WRONG_AGENT");
     await refusal(await agent.exercise("sale:opt-in", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
+    // Colorado's access requests need the person signed in here (the harness's manifest): no agent can vouch for it.
+    await refusal(await agent.exercise("access", p, { regime: "us_co" }), 400, "STW_DRP_CANNOT_VERIFY");
     const regime = await refusal(await agent.exercise("access", p, { regime: "lgpd" }), 400, "STW_DRP_BAD_CLAIM");
     expect(regime["message"]).toMatch(/"regime" is "lgpd"; allowed: "ccpa", "voluntary", "eea"/);
     const raw = Buffer.from(agent.sign(agent.exerciseClaims("access", p)), "base64");

@@ -14,6 +14,7 @@ import { recordCurrentNotice } from "../../src/api/record-current-notice.ts";
 import { drpConfigFromEnv } from "../../src/drp/drp-config.ts";
 import { DrpService } from "../../src/drp/drp-service.ts";
 import { createMailer } from "../../src/mail/mailer.ts";
+import type { Manifest } from "../../src/manifest/types.ts";
 import { openRequestService, type RequestService } from "../../src/requests/request-service.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -50,14 +51,28 @@ export interface DrpHarness {
   close(): Promise<void>;
 }
 
+/**
+ * The reference manifest, but Colorado's access requests need the person signed in (verification `account`): what no
+ * agent can vouch for.
+ */
+function withSignedInAccess(manifest: Manifest): Manifest {
+  return {
+    ...manifest,
+    rights: manifest.rights.map((r) =>
+      r.jurisdiction === "us_co" ? { ...r, verification: { ...r.verification, access: "account" as const } } : r,
+    ),
+  };
+}
+
 export async function startDrpHarness(d: Databases, agentIds: readonly string[]): Promise<DrpHarness> {
   const clock = new TestClock();
+  const manifest = withSignedInAccess(d.manifest);
   const store = await openStore({ inMemory: true });
-  await recordCurrentNotice(store, d.manifest);
+  await recordCurrentNotice(store, manifest);
   const smtp = await startSmtpSink();
   const service = await openRequestService({
     store,
-    manifest: d.manifest,
+    manifest,
     secret: { source: "test", bytes: Buffer.alloc(32, 9) },
     mailer: createMailer({ smtpUrl: smtp.url, from: "privacy@example.org" }),
     engine: d.engine,
@@ -80,7 +95,7 @@ export async function startDrpHarness(d: Databases, agentIds: readonly string[])
       2,
     ),
   );
-  const config = drpConfigFromEnv(d.manifest, {
+  const config = drpConfigFromEnv(manifest, {
     STEWARD_DRP_AGENTS: file,
     STEWARD_DRP_BUSINESS_ID: BUSINESS_ID,
     STEWARD_DRP_CLOCK_SKEW_SECONDS: "0",
@@ -94,7 +109,7 @@ export async function startDrpHarness(d: Databases, agentIds: readonly string[])
     },
   });
   const app = await buildServer({
-    manifest: d.manifest,
+    manifest,
     store,
     requests: service,
     drp,
