@@ -347,6 +347,20 @@ describe("data rights requests", () => {
     expect((await json(await agent.status(String(done.body["request_id"]))))["status"]).toBe("fulfilled");
   });
 
+  it("tells the agent denied / insuf_verification when the person never confirms", async () => {
+    const person = await learner();
+    const first = await json(await agent.exercise("deletion", { email: person.email }));
+    expect(first).toMatchObject({ status: "in_progress", reason: "need_user_verification" });
+    const id = String(first["request_id"]);
+    h.clock.shift(73 * 3_600_000); // past STEWARD_UNVERIFIED_HOURS (72)
+    expect(await h.service.expireUnverified()).toBeGreaterThan(0);
+    const denied = await agent.callback(id, "denied");
+    checkStatusShape(denied);
+    expect(denied).toMatchObject({ reason: "insuf_verification" });
+    expect(await json(await agent.status(id))).toMatchObject({ status: "denied", reason: "insuf_verification" });
+    expect((await h.service.show(id)).status).toBe("expired");
+  });
+
   it("refuses expired, future, tampered, wrong-business, wrong-agent and unsupported messages with §3.06 bodies", async () => {
     const person = await learner();
     const now = h.clock.now().getTime();
