@@ -720,6 +720,105 @@ export const ERRORS = {
     message: (p) => `internal error: ${p.detail}`,
     fix: "Please report it with the command you ran; nothing was changed by the failed step.",
   }),
+  // ── Data Rights Protocol (drp/) ─────────────────────────────────────────────────────────────────
+  STW_DRP_NOT_CONFIGURED: define<{ detail: string }>({
+    status: 503,
+    summary: "The Data Rights Protocol endpoints are used but no agent discovery document is configured.",
+    message: (p) => `the Data Rights Protocol is not set up: ${p.detail}`,
+    fix: "Set STEWARD_DRP_AGENTS to the agent discovery document of your DRP network (a file path or an https URL) and restart; docs/drp.md explains it.",
+  }),
+  STW_DRP_AGENTS_INVALID: define<{ source: string; detail: string }>({
+    status: 503,
+    summary: "The agent discovery document cannot be read or is not a list of agents with an id and a verify key.",
+    message: (p) => `the agent discovery document ${p.source} cannot be used: ${p.detail}`,
+    fix: 'Point STEWARD_DRP_AGENTS at a JSON list of agents (DRP 1.0 §3.05.1), each with "id" and a base64 Ed25519 "verify_key" of 32 bytes.',
+  }),
+  STW_DRP_UNKNOWN_AGENT: define<{ agent: string; allowed: readonly string[] }>({
+    status: 403,
+    summary: "A DRP message names an agent that is not in the agent discovery document.",
+    message: (p) => `agent "${p.agent}" is not in the agent discovery document; agents known: ${list(p.allowed)}`,
+    fix: "The agent must be listed in the DRP network's agent discovery document (STEWARD_DRP_AGENTS) with its verify key.",
+  }),
+  STW_DRP_BAD_MESSAGE: define<{ detail: string }>({
+    status: 400,
+    summary: "A DRP body is not a base64 signed message (64-byte signature followed by a JSON object).",
+    message: (p) => `the body is not a DRP signed message: ${p.detail}`,
+    fix: "Send base64(signature ‖ JSON) as text/plain, the signature made with libsodium's crypto_sign (combined mode) over the JSON bytes (DRP 1.0 §3.07.1).",
+  }),
+  STW_DRP_BAD_SIGNATURE: define<{ agent: string }>({
+    status: 403,
+    summary: "A DRP message's signature does not verify with the agent's key from the discovery document.",
+    message: (p) => `the signature does not verify with the verify key of agent "${p.agent}"`,
+    fix: "Sign the exact bytes you send with the agent's private key whose public half is in the discovery document; do not change the JSON after signing.",
+  }),
+  STW_DRP_BAD_CLAIM: define<{ claim: string; detail: string; allowed?: readonly string[] | undefined }>({
+    status: 400,
+    summary: "A claim of a DRP message is missing or has a value the protocol does not allow.",
+    message: (p) =>
+      `claim "${p.claim}" ${p.detail}` + (p.allowed && p.allowed.length > 0 ? `; allowed: ${list(p.allowed)}` : ""),
+    fix: "Send the claims of DRP 1.0 §2.01 (agent-id, business-id, issued-at, expires-at, drp.version, exercise) with the values it lists.",
+  }),
+  STW_DRP_WRONG_BUSINESS: define<{ business: string; expected: string }>({
+    status: 403,
+    summary: "A DRP message is meant for another covered business.",
+    message: (p) => `the message is for business "${p.business}", this is "${p.expected}"`,
+    fix: "Send it with the business-id of this company's entry in the business discovery document (`steward drp business-document`).",
+  }),
+  STW_DRP_WRONG_AGENT: define<{ agent: string; expected: string; where: string }>({
+    status: 403,
+    summary: "The agent-id of a DRP message differs from the agent its bearer token or URL names.",
+    message: (p) => `the message names agent "${p.agent}" but the ${p.where} is agent "${p.expected}"'s`,
+    fix: "Each agent signs its own messages and presents its own token; a message of one agent cannot be reused by another.",
+  }),
+  STW_DRP_NOT_YET_VALID: define<{ issued: string; now: string }>({
+    status: 400,
+    summary: "A DRP message was issued after the server's current time (the agent's clock runs fast).",
+    message: (p) => `the message was issued at ${p.issued}, after the server's time ${p.now}`,
+    fix: "Set issued-at to the time of signing from a clock kept in step (NTP), and send the message again.",
+  }),
+  STW_DRP_EXPIRED: define<{ expires: string; now: string }>({
+    status: 400,
+    summary: "A DRP message arrived after its expires-at.",
+    message: (p) => `the message expired at ${p.expires}; the server's time is ${p.now}`,
+    fix: "Sign a new message with a fresh issued-at and an expires-at a few minutes later (DRP 1.0 recommends at most 10).",
+  }),
+  STW_DRP_REPLAYED: define<{ agent: string; issued: string }>({
+    status: 409,
+    summary: "The same signed DRP exercise (same agent, issued-at and body) was already received.",
+    message: (p) => `this message of agent "${p.agent}" issued at ${p.issued} was already received`,
+    fix: "A signed request is used once; to ask again, sign a new message. The first one's status is at GET /v1/data-rights-request/{id}.",
+  }),
+  STW_DRP_TOKEN_INVALID: define<Record<string, never>>({
+    status: 403,
+    summary: "A DRP request carries no bearer token or one this server did not issue.",
+    message: () => "the bearer token is missing or not one this server issued to an agent",
+    fix: "Present `Authorization: Bearer <token>` with the token from POST /v1/agent/{agent-id} (pair-wise key setup).",
+  }),
+  STW_DRP_NOT_YOURS: define<{ id: string }>({
+    status: 403,
+    summary: "An agent asked about a data rights request another agent made (or none).",
+    message: (p) => `request "${p.id}" is not one this agent made`,
+    fix: "Use the request_id the exercise answered with, and the token of the agent that sent it.",
+  }),
+  STW_DRP_UNSUPPORTED_ACTION: define<{ action: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A DRP exercise asks for a right this business does not take through the protocol.",
+    message: (p) => `unsupported rights action "${p.action}"; supported: ${list(p.allowed)}`,
+    fix: "Send one of the supported actions (the business discovery document lists them).",
+  }),
+  STW_DRP_CANNOT_VERIFY: define<{ level: string; type: string }>({
+    status: 400,
+    summary: "A DRP request needs a proof of identity an agent cannot give and the person cannot give through a link.",
+    message: (p) =>
+      `a ${p.type} request here needs verification "${p.level}", which the person can give only by signing in to the service`,
+    fix: "The person makes this request signed in, in the privacy center; the agent can send the request types whose verification is email or none.",
+  }),
+  STW_DRP_CALLBACK_FAILED: define<{ host: string; detail: string }>({
+    status: 502,
+    summary: "A status callback to an agent was not answered with a 2xx; it is tried again with backoff.",
+    message: (p) => `the status callback to ${p.host} failed: ${p.detail}`,
+    fix: "Nothing to do on Steward's side: the delivery is retried with backoff and every attempt is in the audit trail; tell the agent's technical contact if it keeps failing.",
+  }),
   // ── deadlines ───────────────────────────────────────────────────────────────────────────────────
   STW_DEADLINE_UNKNOWN_JURISDICTION: define<{ jurisdiction: string; allowed: readonly string[] }>({
     status: 400,

@@ -16,6 +16,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream } from "pino";
+import type { DrpService } from "../drp/drp-service.ts";
 import { stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import type { RequestService } from "../requests/request-service.ts";
@@ -28,6 +29,7 @@ import { adminConsoleRoutes } from "./routes/admin-console.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
 import { adminRequestRoutes } from "./routes/admin-requests.ts";
 import { consentRoutes } from "./routes/consent.ts";
+import { drpRoutes } from "./routes/drp.ts";
 import { healthRoute } from "./routes/health.ts";
 import { manifestRoute } from "./routes/manifest.ts";
 import { noticeRoute } from "./routes/notice.ts";
@@ -57,6 +59,8 @@ export interface ServerOptions {
    * none; `startServer` makes one when the store is embedded.
    */
   readonly localAdminToken?: string;
+  /** The Data Rights Protocol service (src/drp/); without it the /v1/ DRP routes are not served. */
+  readonly drp?: DrpService;
 }
 
 /** The docs UI serves its own assets under /docs/…; only its entry page is worth naming in a 404. */
@@ -110,7 +114,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         description:
           "Privacy notice, manifest and notice history of this Steward deployment; data-subject requests (intake, " +
           "verification, status, package); the consent ledger (choices, decisions, Global Privacy Control); and the " +
-          "operators' admin API (Bearer API key with a role).",
+          "operators' admin API (Bearer API key with a role); the Data Rights Protocol 1.0 for authorized agents (/v1/).",
         version: "0.1.0",
       },
       components: {
@@ -146,13 +150,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }),
     );
     await app.register(adminConsentRoutes({ consent: options.requests.ctx.consent, store }));
+    if (options.drp)
+      await app.register(
+        drpRoutes({
+          drp: options.drp,
+          publicUrl: options.requests.ctx.config.publicUrl,
+          rateLimitScale: options.rateLimitScale ?? 1,
+        }),
+      );
     await app.register(sdkRoutes({ manifest }));
     // The two web faces: the privacy center at / and the admin console at /admin (server-rendered, strict CSP).
     await app.register(fastifyCookie);
     await app.register(fastifyFormBody, { bodyLimit: 64 * 1024 });
     await app.register(webAssetRoutes);
     await app.register(
-      privacyCenterRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }),
+      privacyCenterRoutes({
+        requests: options.requests,
+        rateLimitScale: options.rateLimitScale ?? 1,
+        drp: options.drp,
+      }),
     );
     await app.register(adminConsoleRoutes({ requests: options.requests, rateLimitScale: options.rateLimitScale ?? 1 }));
   }

@@ -7,6 +7,8 @@ import { dirname } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { ensureFirstAdminKey } from "../auth/first-admin-key.ts";
 import { loopbackUrl, newLocalToken, removeServeFile, writeServeFile } from "../auth/local-admin.ts";
+import { drpConfigFromEnv } from "../drp/drp-config.ts";
+import { DrpService } from "../drp/drp-service.ts";
 import { isStewardError, stewardError } from "../errors.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { openRequestService, type RequestService, type RequestServiceOptions } from "../requests/request-service.ts";
@@ -43,6 +45,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly notice: CurrentNoticeOutcome;
   readonly requests: RequestService | undefined;
+  /** The Data Rights Protocol service, when STEWARD_DRP_AGENTS is set. */
+  readonly drp: DrpService | undefined;
   /** Where the first admin key was written, when the store had none (src/auth/first-admin-key.ts). */
   readonly firstKeyFile: string | undefined;
   /** Stops accepting connections, finishes requests in flight, closes the store. Safe to call twice. */
@@ -67,6 +71,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = options.port ?? 3000;
   const store = await openStore(options.store ?? {});
   let requests: RequestService | undefined;
+  let drp: DrpService | undefined;
   let firstKeyFile: string | undefined;
   // The worker starts before the server (and its logger) exists; it logs through it once it does.
   let sweepLog: FastifyInstance["log"] | undefined;
@@ -86,6 +91,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           onSweepError: (error) => (sweepLog ? logSweepError(sweepLog, error) : early.push(error)),
         });
       firstKeyFile = await ensureFirstAdminKey(store.db, options.store?.dataDir ?? DEFAULT_DATA_DIR);
+      // The Data Rights Protocol's endpoints, when the operator named the agents' discovery document.
+      const drpConfig = drpConfigFromEnv(options.manifest);
+      if (drpConfig.agentsSource) drp = await DrpService.open(requests, drpConfig);
     }
     // On an embedded store no other process can open it: the CLI's `requests` commands come through this server.
     const target = resolveStoreTarget(options.store ?? {});
@@ -96,6 +104,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       ...(requests ? { requests } : {}),
       ...(localAdminToken ? { localAdminToken } : {}),
+      ...(drp ? { drp } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
     sweepLog = app.log;
@@ -126,6 +135,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       notice,
       requests,
+      drp,
       firstKeyFile,
       close: () => {
         closing ??= (dataDir && localAdminToken ? removeServeFile(dataDir, localAdminToken) : Promise.resolve())

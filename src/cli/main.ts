@@ -24,6 +24,7 @@ const COMMANDS: readonly (() => Promise<{ register: (program: Command) => void }
   () => import("./commands/report.ts"),
   () => import("./commands/consent.ts"),
   () => import("./commands/retention.ts"),
+  () => import("./commands/drp.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

@@ -23,6 +23,8 @@ export const QUEUES = [
   "request.deliver",
   "request.transmit",
   "notice.notify",
+  "request.start",
+  "drp.callback",
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
 

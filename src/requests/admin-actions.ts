@@ -70,6 +70,7 @@ export async function actOnRequest(
           row,
           { to: "denied", action, actor, payload: { reason: why }, set: { reason: why } },
           now,
+          ctx.jobs,
         );
         await queueMail(ctx, trx, denied, "denied");
         return denied;
@@ -102,6 +103,7 @@ export async function actOnRequest(
             set: { extended_at: now, reason: why, due_at: clock.due_at },
           },
           now,
+          ctx.jobs,
         );
         await queueMail(ctx, trx, extended, "extended");
         return extended;
@@ -121,6 +123,7 @@ export async function actOnRequest(
             set: { paused_since: now, reason: why },
           },
           now,
+          ctx.jobs,
         );
       }
       case "resume": {
@@ -140,13 +143,20 @@ export async function actOnRequest(
             set: { paused_since: null, pauses: JSON.stringify(pauses), due_at: clock.due_at },
           },
           now,
+          ctx.jobs,
         );
       }
       case "retry":
         // The operator's retry takes the place of an automatic one that was waiting.
         return startWork(ctx, trx, row, actor, "request.retried", { retry_at: null });
       case "cancel":
-        return moveRequest(trx, row, { to: "cancelled", from: BEFORE_WORK, action, actor, payload: withReason }, now);
+        return moveRequest(
+          trx,
+          row,
+          { to: "cancelled", from: BEFORE_WORK, action, actor, payload: withReason },
+          now,
+          ctx.jobs,
+        );
     }
   });
 }
@@ -255,7 +265,13 @@ export async function expireUnverified(ctx: ServiceContext): Promise<number> {
     await ctx.store.db.transaction().execute(async (trx) => {
       const row = await lockRequest(trx, id);
       if (row.status !== "awaiting_verification") return;
-      const expired = await moveRequest(trx, row, { to: "expired", action: "expire", actor: "system" }, ctx.now());
+      const expired = await moveRequest(
+        trx,
+        row,
+        { to: "expired", action: "expire", actor: "system" },
+        ctx.now(),
+        ctx.jobs,
+      );
       await trx.deleteFrom("verification_codes").where("request_id", "=", id).execute();
       await queueMail(ctx, trx, expired, "expired");
       n += 1;

@@ -21,6 +21,9 @@ export interface MailJob {
   readonly kind: MailKind;
 }
 
+/** How a request was verified: the mailed code, a signed-in user, nothing needed, a host event, an authorized agent. */
+export type VerificationMethod = "email_code" | "account" | "none" | "host_event" | "agent";
+
 export async function queueMail(
   ctx: ServiceContext,
   trx: Kysely<StoreSchema>,
@@ -35,7 +38,7 @@ export async function afterVerified(
   ctx: ServiceContext,
   trx: Kysely<StoreSchema>,
   row: RequestRow,
-  method: "email_code" | "account" | "none" | "host_event",
+  method: VerificationMethod,
   actor: string,
 ): Promise<RequestRow> {
   const now = ctx.now();
@@ -51,10 +54,11 @@ export async function afterVerified(
       set: { verified_at: now, verification_method: method, ...clock },
     },
     now,
+    ctx.jobs,
   );
   await queueMail(ctx, trx, current, "received");
   if (current.requires_approval) {
-    return moveRequest(trx, current, { to: "awaiting_approval", action: "verify", actor: "system" }, now);
+    return moveRequest(trx, current, { to: "awaiting_approval", action: "verify", actor: "system" }, now, ctx.jobs);
   }
   current = await startWork(ctx, trx, current, "system");
   return current;
@@ -85,6 +89,7 @@ export async function startWork(
       set,
     },
     now,
+    ctx.jobs,
   );
   if (!data) return carryOutChoice(ctx, trx, moved, actor);
   if (!ctx.jobs) throw new Error("the request service was opened without a job queue");

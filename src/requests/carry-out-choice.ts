@@ -60,6 +60,7 @@ export async function carryOutChoice(
       set: { outcome: JSON.stringify(outcome) },
     },
     ctx.now(),
+    ctx.jobs,
   );
   await queueMail(ctx, trx, done, "done");
   return done;

@@ -84,6 +84,7 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
           set: { reason: hold.reason },
         },
         ctx.now(),
+        ctx.jobs,
       );
       await queueMail(ctx, trx, denied, "denied");
     });
@@ -165,6 +166,7 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
         set: { outcome: JSON.stringify(summary), retry_at: retryAt },
       },
       now,
+      ctx.jobs,
     );
     await queueMail(ctx, trx, done, zip ? "ready" : "done");
     // Portability to another provider: sent by its own job, retried until the receiver takes it (Art. 20(2)).

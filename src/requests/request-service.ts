@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import { ConsentLedger } from "../consent/consent-ledger.ts";
 import { ConsentDeliverer, type DelivererOptions } from "../consent/deliver-consent.ts";
+import { type CallbackJob, deliverStatusCallbacks } from "../drp/status-callback.ts";
 import { ConnectorSets } from "../engine/connector-sets.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
@@ -54,6 +55,7 @@ import { adminView, type ListFilter, listRequests, personView } from "./request-
 import { retryPartial } from "./retry-partial.ts";
 import { sendRequestMail } from "./send-request-mail.ts";
 import { configFromEnv, type RequestServiceConfig, type ServiceContext } from "./service-context.ts";
+import { type StartJob, startRequest } from "./start-request.ts";
 import { type SubmitInput, submitRequest } from "./submit-request.ts";
 import { type TransmitJob, transmitPackage } from "./transmit-package.ts";
 import { resendCode, verifyCode } from "./verify-request.ts";
@@ -257,6 +259,8 @@ export class RequestService {
     await jobs.work<ExecuteJob>("request.execute", (job) => executeRequest(this.ctx, job), options.concurrency ?? 1);
     await jobs.work<MailJob>("request.mail", (job) => sendRequestMail(this.ctx, job), 1);
     await jobs.work<TransmitJob>("request.transmit", (job) => transmitPackage(this.ctx, job), 1);
+    await jobs.work<StartJob>("request.start", (job) => startRequest(this.ctx, job), 1);
+    await jobs.work<CallbackJob>("drp.callback", (job) => deliverStatusCallbacks(this.ctx, job), 1);
     if (options.retention !== false) await scheduleRetention(this.ctx, jobs);
     await jobs.work<NotifyJob>(NOTIFY_QUEUE, (job) => this.notifyStep(job, options.notify ?? {}), 1);
     await this.queueNotifications();

@@ -93,6 +93,10 @@ export async function personView(ctx: ServiceContext, row: RequestRow): Promise<
 export interface AdminView extends PersonView {
   readonly identities: Readonly<Record<string, string>>;
   readonly source: string;
+  /** The authorized agent (DRP agent-id) that made the request on the person's behalf, else null. */
+  readonly agent: string | null;
+  /** The Data Rights Protocol requests of agents that follow it (one, unless another agent's joined it). */
+  readonly agents: readonly AgentLink[];
   readonly verification: { readonly level: string; readonly method: string | null; readonly at: string | null };
   readonly requires_approval: boolean;
   readonly attempts: number;
@@ -103,6 +107,38 @@ export interface AdminView extends PersonView {
   readonly holds: readonly LegalHold[];
   readonly plan: string | null;
   readonly audit: readonly { id: number; at: string; actor: string; kind: string; payload: unknown }[];
+}
+
+export interface AgentLink {
+  readonly agent: string;
+  /** The DRP action as sent (`sale:opt-out`, `deletion`, …) and the regime, if any. */
+  readonly exercise: string;
+  readonly regime: string | null;
+  readonly agent_request_id: string | null;
+  /** What the agent gave as the person's power of attorney (a reference to the document), opened for the operator. */
+  readonly power_of_attorney: string | null;
+  readonly received_at: string;
+  readonly revoked_at: string | null;
+}
+
+async function agentLinksOf(ctx: ServiceContext, row: RequestRow): Promise<AgentLink[]> {
+  const links = await ctx.store.db
+    .selectFrom("drp_requests")
+    .selectAll()
+    .where("request_id", "=", row.id)
+    .orderBy("received_at")
+    .execute();
+  return links.map((l) => ({
+    agent: l.agent_id,
+    exercise: l.exercise,
+    regime: l.regime,
+    agent_request_id: l.agent_request_id,
+    power_of_attorney: l.power_of_attorney_enc
+      ? ctx.sealer.openJson<string>(l.power_of_attorney_enc, `drp_poa:${row.id}:${l.agent_id}`)
+      : null,
+    received_at: l.received_at.toISOString(),
+    revoked_at: iso(l.revoked_at),
+  }));
 }
 
 export async function adminView(ctx: ServiceContext, row: RequestRow): Promise<AdminView> {
@@ -130,6 +166,8 @@ export async function adminView(ctx: ServiceContext, row: RequestRow): Promise<A
     reason: row.reason,
     identities: masked,
     source: row.source,
+    agent: row.agent,
+    agents: await agentLinksOf(ctx, row),
     verification: { level: row.verification_level, method: row.verification_method, at: iso(row.verified_at) },
     requires_approval: row.requires_approval,
     attempts: row.attempts,

@@ -8,13 +8,15 @@
  * request, and a code is sent again (within the resend limits) so the person can confirm it.
  */
 import { randomBytes } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { appendAuditEvent, auditedTransaction } from "../audit/append-audit-event.ts";
 import { checkRectification } from "../engine/rectification-sets.ts";
 import { stewardError } from "../errors.ts";
+import { inTransaction } from "../jobs/job-queue.ts";
 import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
 import { verificationFor } from "../manifest/verification-for.ts";
 import { sha256 } from "../secrets/keyed-hash.ts";
+import type { StoreSchema } from "../store/store-schema.ts";
 import { afterVerified } from "./advance-request.ts";
 import { checkOffered, resolveJurisdiction } from "./jurisdiction.ts";
 import { OPEN_STATUSES } from "./lifecycle.ts";
@@ -22,6 +24,7 @@ import { lockRequest, type RequestRow } from "./move-request.ts";
 import { clockOf } from "./request-clock.ts";
 import { parseDetails, type RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
+import type { StartJob } from "./start-request.ts";
 import { identitiesHash, parseIdentity, subjectHashes } from "./subject.ts";
 import { newCode, resendCode, sendCode } from "./verify-request.ts";
 
@@ -41,6 +44,24 @@ export interface SubmitInput {
    * under the minimum age): no verification, no approval, whatever the jurisdiction offers; the basis is in the trail.
    */
   readonly hostEvent?: "subject.under_age";
+  /** The authorized agent (DRP agent-id) making the request on the person's behalf; named on the request. */
+  readonly agent?: string;
+  /**
+   * The agent says it verified the identity the verification level asks for (an e-mail address it marks
+   * `email_verified`): that counts as the proof for levels `email` and `document` (the operator still approves a
+   * `document` request); never for `account`, which needs the person signed in.
+   */
+  readonly agentVerified?: boolean;
+  /**
+   * Leave a request that needs no further proof `received` and let a worker start it (the job `request.start`), so
+   * the answer to the submission is the request as received. The Data Rights Protocol's agents expect that.
+   */
+  readonly startLater?: boolean;
+  /**
+   * Called inside the transaction that records a new request, after its `request.received` event and before any
+   * move: what must exist with the request from its first moment (an agent's link, so that no move goes unannounced).
+   */
+  readonly onRecorded?: (trx: Kysely<StoreSchema>, row: RequestRow) => Promise<void>;
 }
 
 /** Why a host event starts an erasure, for the trail. */
@@ -92,11 +113,12 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
       detail: "no host key is configured (STEWARD_HOST_JWT_KEY or STEWARD_HOST_JWKS_URL)",
     });
   }
+  const agentProof = !vouched && input.agentVerified === true && (level === "email" || level === "document");
   if (level === "account" && !vouched)
     throw stewardError("STW_HOST_TOKEN_INVALID", {
       detail: `a ${type} request in ${rights.jurisdiction} needs you to be signed in; none was sent`,
     });
-  if ((level === "email" || level === "document") && !vouched && !identity["email"])
+  if ((level === "email" || level === "document") && !vouched && !agentProof && !identity["email"])
     throw stewardError("STW_REQUEST_BAD_IDENTITY", {
       detail: "an e-mail address is needed to send the code that confirms it is you",
       allowed: Object.keys(identity),
@@ -111,11 +133,12 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
     .where(sql<boolean>`subject_hashes && ${sql.val(hashes)}::text[]`)
     .orderBy("created_at")
     .executeTakeFirst();
-  if (existing && !input.hostEvent) return join(ctx, existing, vouched);
+  if (existing && !input.hostEvent)
+    return join(ctx, existing, vouched ? "account" : agentProof ? "agent" : undefined, input.actor);
 
   const now = ctx.now();
   const token = randomBytes(24).toString("base64url");
-  const proofNeeded = level !== "none" && !vouched;
+  const proofNeeded = level !== "none" && !vouched && !agentProof;
   const approval = !input.hostEvent && (level === "document" || ctx.config.approvalTypes.includes(type));
   const result = await auditedTransaction(ctx.store.db, async (trx) => {
     const facts = {
@@ -146,6 +169,7 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
         source: input.source ?? "person",
         verification_level: level,
         requires_approval: approval,
+        agent: input.agent ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -168,10 +192,12 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
         source: input.source ?? "person",
         verification: level,
         identity_types: Object.keys(identity).sort(),
+        ...(input.agent ? { agent: input.agent } : {}),
         due_at: clock.due_at?.toISOString() ?? null,
         ...(input.hostEvent ? { event: input.hostEvent, basis: HOST_EVENT_BASIS[input.hostEvent] } : {}),
       },
     });
+    await input.onRecorded?.(trx, row);
     if (input.hostEvent === "subject.under_age")
       // From now on every decision for this person says no, whatever they chose, but what the law requires.
       await ctx.consent.record(
@@ -187,15 +213,25 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
         trx,
       );
     if (proofNeeded) return { row, code: await newCode(ctx, trx, row) };
-    const method = input.hostEvent ? "host_event" : vouched ? "account" : "none";
+    const method = input.hostEvent ? "host_event" : vouched ? "account" : agentProof ? "agent" : "none";
+    if (input.startLater) {
+      if (!ctx.jobs) throw new Error("the request service was opened without a job queue");
+      await ctx.jobs.send("request.start", { request_id: row.id, method } satisfies StartJob, inTransaction(trx));
+      return { row, code: undefined };
+    }
     return { row: await afterVerified(ctx, trx, row, method, "system"), code: undefined };
   });
   const codeSent = result.code ? await sendCode(ctx, result.row, identity, result.code) : true;
   return { row: result.row, token, joined: false, next: proofNeeded ? "enter_code" : null, codeSent };
 }
 
-async function join(ctx: ServiceContext, existing: RequestRow, vouched: boolean): Promise<Submitted> {
-  if (vouched && existing.status === "awaiting_verification") {
+async function join(
+  ctx: ServiceContext,
+  existing: RequestRow,
+  proof: "account" | "agent" | undefined,
+  actor = "subject",
+): Promise<Submitted> {
+  if (proof && existing.status === "awaiting_verification") {
     const token = randomBytes(24).toString("base64url");
     const row = await ctx.store.db.transaction().execute(async (trx) => {
       const locked = await lockRequest(trx, existing.id);
@@ -206,13 +242,13 @@ async function join(ctx: ServiceContext, existing: RequestRow, vouched: boolean)
         .set({ token_hashes: sql`array[${sha256(token)}]::text[]` })
         .where("id", "=", existing.id)
         .execute();
-      await appendAuditEvent(trx, { actor: "subject", kind: "request.joined", request_id: existing.id, payload: {} });
-      return afterVerified(ctx, trx, locked, "account", "subject");
+      await appendAuditEvent(trx, { actor, kind: "request.joined", request_id: existing.id, payload: {} });
+      return afterVerified(ctx, trx, locked, proof, actor);
     });
     return { row, token, joined: true, next: null, codeSent: true };
   }
   await appendAuditEvent(ctx.store.db, {
-    actor: "subject",
+    actor,
     kind: "request.joined",
     request_id: existing.id,
     payload: { status: existing.status },

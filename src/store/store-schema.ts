@@ -99,6 +99,8 @@ export interface RequestsTable {
   readonly retry_at: Date | null;
   /** How many automatic retries were started (migration 10). */
   readonly auto_retries: Generated<number>;
+  /** The authorized agent (its DRP agent-id) that made the request on the person's behalf; null for everyone else. */
+  readonly agent: string | null;
 }
 
 export interface ClockPause {
@@ -281,7 +283,38 @@ export interface ConsentDeliveriesTable {
   readonly log: ColumnType<DeliveryAttempt[], string | undefined, string>;
 }
 
+export interface DrpAgentTokensTable {
+  readonly token_hash: string;
+  readonly agent_id: string;
+  readonly created_at: Generated<Date>;
+}
+
+export interface DrpRequestsTable {
+  readonly request_id: string;
+  readonly agent_id: string;
+  readonly agent_request_id: string | null;
+  readonly regime: string | null;
+  /** The DRP action as the agent sent it (trimmed): `sale:opt-out`, `deletion`, … */
+  readonly exercise: string;
+  readonly status_callback: string | null;
+  readonly power_of_attorney_enc: string | null;
+  readonly received_at: Date;
+  readonly revoked_at: Date | null;
+  readonly announced: string | null;
+  readonly announced_rank: Generated<number>;
+  readonly callback_sent: string | null;
+}
+
+export interface DrpMessagesTable {
+  readonly agent_id: string;
+  readonly message_hash: string;
+  readonly expires_at: Date;
+}
+
 export interface StoreSchema {
+  readonly drp_agent_tokens: DrpAgentTokensTable;
+  readonly drp_requests: DrpRequestsTable;
+  readonly drp_messages: DrpMessagesTable;
   readonly notice_versions: NoticeVersionsTable;
   readonly audit_events: AuditEventsTable;
   readonly requests: RequestsTable;

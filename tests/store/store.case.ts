@@ -95,6 +95,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0009_retention_clocks",
           "0010_request_retries",
           "0011_request_record_retention",
+          "0012_drp_agents",
         ],
       });
       const tables = await sql<{ table_name: string }>`

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { applyPreferences } from "../../consent/apply-preferences.ts";
 import { honourGpc } from "../../consent/gpc.ts";
+import type { DrpService } from "../../drp/drp-service.ts";
 import { isStewardError, stewardError } from "../../errors.ts";
 import type { MessageKey, Translator } from "../../i18n/translate.ts";
 import { REQUEST_TYPES, type RequestType } from "../../manifest/types.ts";
@@ -42,7 +43,12 @@ const requestCookie = (id: string) => `stw_r_${id.replace(/[^0-9a-f-]/gi, "")}`;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const privacyCenterRoutes =
-  (deps: { readonly requests: RequestService; readonly rateLimitScale: number }): FastifyPluginAsync =>
+  (deps: {
+    readonly requests: RequestService;
+    readonly rateLimitScale: number;
+    /** The Data Rights Protocol, when served: a person an agent sent comes back to the agent once confirmed. */
+    readonly drp?: DrpService | undefined;
+  }): FastifyPluginAsync =>
   async (app) => {
     const { requests } = deps;
     const { manifest, consent, hash, config } = requests.ctx;
@@ -215,7 +221,7 @@ export const privacyCenterRoutes =
     const showRequest = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      extras: { errors?: FieldError[]; notice?: "resent" | "confirmed" } = {},
+      extras: { errors?: FieldError[]; notice?: "resent" | "confirmed"; returnTo?: string | undefined } = {},
       status = 200,
     ) => {
       const v = view(request, reply);
@@ -251,28 +257,29 @@ export const privacyCenterRoutes =
 
     app.get("/requests/:id", { schema: hidden, config: limited(60) }, async (request, reply) => {
       const q = queryOf(request);
-      return showRequest(
-        request,
-        reply,
-        q["confirmed"] ? { notice: "confirmed" } : q["sent"] ? { notice: "resent" } : {},
-      );
+      const returnTo = await deps.drp?.returnUrl(requestId(request), one(q["request_id"]), one(q["redirect_to"]));
+      return showRequest(request, reply, {
+        ...(q["confirmed"] ? { notice: "confirmed" as const } : q["sent"] ? { notice: "resent" as const } : {}),
+        ...(returnTo ? { returnTo } : {}),
+      });
     });
 
     app.post("/requests/:id/verify", { schema: hidden, config: limited(10) }, async (request, reply) => {
       const id = requestId(request);
       const code = one(bodyOf(request)["code"]);
+      const returnTo = await deps.drp?.returnUrl(id, id, one(bodyOf(request)["redirect_to"]));
       const t = words(request, reply);
       if (!code)
         return showRequest(
           request,
           reply,
-          { errors: [{ field: "code", text: t.t("center.verify.code_missing") }] },
+          { errors: [{ field: "code", text: t.t("center.verify.code_missing") }], returnTo },
           400,
         );
       try {
         const { token } = await requests.verify(id, code);
         reply.setCookie(requestCookie(id), token, cookieOptions(request, `/requests/${id}`, 90 * 86_400));
-        return reply.redirect(`/requests/${id}?confirmed=1`, 303);
+        return reply.redirect(returnTo ?? `/requests/${id}?confirmed=1`, 303);
       } catch (error) {
         if (!isStewardError(error)) throw error;
         const key: MessageKey | undefined =
@@ -284,7 +291,7 @@ export const privacyCenterRoutes =
                 ? "center.verify.locked"
                 : undefined;
         if (!key) throw error;
-        return showRequest(request, reply, { errors: [{ field: "code", text: t.t(key) }] }, 400);
+        return showRequest(request, reply, { errors: [{ field: "code", text: t.t(key) }], returnTo }, 400);
       }
     });
 

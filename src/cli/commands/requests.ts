@@ -38,6 +38,13 @@ function detail(v: AdminViewJson): string {
     `identities ${Object.entries(v.identities)
       .map(([t, x]) => `${t}=${x}`)
       .join(" ")}; verification ${v.verification.level} (${v.verification.method ?? "not yet"})`,
+    ...(v.agent ? [`made by authorized agent ${v.agent} (Data Rights Protocol)`] : []),
+    ...v.agents.map(
+      (a) =>
+        `agent ${a.agent}: ${a.exercise}${a.regime ? ` under ${a.regime}` : ""}` +
+        (a.power_of_attorney ? `; power of attorney: ${a.power_of_attorney}` : "") +
+        (a.revoked_at ? `; revoked ${a.revoked_at}` : ""),
+    ),
     ...(v.reason ? [`reason: ${v.reason}`] : []),
     ...(v.retry_at ? [`next automatic retry ${v.retry_at} (${v.auto_retries} made so far)`] : []),
     ...v.holds.map((h) => `LEGAL HOLD ${h.id} since ${h.placed_at.slice(0, 10)}: ${h.reason}`),

@@ -68,6 +68,9 @@ export function register(program: Command): void {
             (mail.startsWith("smtp")
               ? `Mail goes through ${mail}.\n`
               : `No STEWARD_SMTP_URL: mail is written to ${mail}/.\n`) +
+            (server.drp
+              ? `Data Rights Protocol: ${server.url}/v1/ for ${server.drp.agents.ids().length} agent(s) of ${server.drp.agents.source}, business-id ${server.drp.config.businessId}.\n`
+              : "") +
             (options.worker ? "" : "No worker in this process: run `steward worker`.\n") +
             "Press Ctrl-C to stop.\n",
         );

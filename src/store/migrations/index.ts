@@ -15,6 +15,7 @@ import { migration0008 } from "./0008_notice_notifications.ts";
 import { migration0009 } from "./0009_retention_clocks.ts";
 import { migration0010 } from "./0010_request_retries.ts";
 import { migration0011 } from "./0011_request_record_retention.ts";
+import { migration0012 } from "./0012_drp_agents.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0009_retention_clocks": migration0009,
   "0010_request_retries": migration0010,
   "0011_request_record_retention": migration0011,
+  "0012_drp_agents": migration0012,
 };

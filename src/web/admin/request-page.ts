@@ -142,7 +142,13 @@ ${r.acknowledge_by ? html`<dt>${t.t("admin.request.acknowledge")}</dt><dd>${t.da
         })
       : t.t("admin.request.not_verified", { level: r.verification.level })
   }</dd>
-<dt>${t.t("admin.request.source")}</dt><dd>${r.source}</dd>
+<dt>${t.t("admin.request.source")}</dt><dd>${r.source}${r.agent ? ` (${r.agent})` : ""}</dd>
+${r.agents.map(
+  (a) =>
+    html`<dt>${t.t("admin.request.agent")}</dt><dd>${t.t("admin.request.agent_line", { agent: a.agent, exercise: a.exercise, regime: a.regime ?? "-" })}${
+      a.power_of_attorney ? html`<br>${t.t("admin.request.power_of_attorney", { reference: a.power_of_attorney })}` : ""
+    }${a.revoked_at ? html`<br>${t.t("admin.request.agent_revoked", { date: t.dateTime(a.revoked_at) })}` : ""}</dd>`,
+)}
 ${r.reason ? html`<dt>${t.t("admin.request.reason")}</dt><dd>${r.reason}</dd>` : ""}
 <dt>${t.t("admin.request.attempts")}</dt><dd>${t.number(r.attempts)}</dd>
 ${r.retry_at ? html`<dt>${t.t("admin.request.next_retry")}</dt><dd>${t.t("admin.request.next_retry_at", { date: t.dateTime(r.retry_at), n: t.number(r.auto_retries) })}</dd>` : ""}

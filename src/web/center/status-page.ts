@@ -17,6 +17,11 @@ export interface StatusExtras {
   /** Until when the copy can be downloaded; absent when there is none (yet, or any more). */
   readonly packageUntil?: Date;
   readonly packageGone?: boolean;
+  /**
+   * Where to send the person once the code is right: an authorized agent's page (DRP 1.0 §3.02.1 `redirect_to`),
+   * already checked to belong to an agent that follows this request.
+   */
+  readonly returnTo?: string | undefined;
 }
 
 const WORKING = new Set(["received", "verified", "in_progress", "awaiting_approval"]);
@@ -84,6 +89,7 @@ ${extras.notice === "resent" ? html`<div class="banner-success" role="status"><p
 ${error}
 <input class="code" type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="10" aria-describedby="code-hint${error ? " code-error" : ""}">
 </div>
+${extras.returnTo ? html`<input type="hidden" name="redirect_to" value="${extras.returnTo}">` : ""}
 <button type="submit">${t.t("center.verify.submit")}</button>
 </form>
 <form method="post" action="/requests/${view.id}/resend">

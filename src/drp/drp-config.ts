@@ -1,0 +1,34 @@
+/**
+ * The Data Rights Protocol's settings, from the environment:
+ * - `STEWARD_DRP_AGENTS` — the agent discovery document (a file path or an http(s) URL); unset: no DRP endpoints.
+ * - `STEWARD_DRP_BUSINESS_ID` — this company's `id` in the business discovery document, the `business-id` every
+ *   signed message must carry. Default: the manifest's organization key in capitals (`coursera` → `COURSERA`).
+ * - `STEWARD_DRP_CLOCK_SKEW_SECONDS` — how far ahead an agent's clock may run (`issued-at` in the future). Default 30.
+ * - `STEWARD_DRP_TECHNICAL_CONTACT`, `STEWARD_DRP_LOGO` — for the business discovery document.
+ */
+import type { Manifest } from "../manifest/types.ts";
+
+export interface DrpConfig {
+  readonly agentsSource: string | undefined;
+  readonly businessId: string;
+  readonly skewSeconds: number;
+  readonly technicalContact: string | undefined;
+  readonly logo: string | undefined;
+}
+
+export function drpConfigFromEnv(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): DrpConfig {
+  const skew = env["STEWARD_DRP_CLOCK_SKEW_SECONDS"];
+  return {
+    agentsSource: env["STEWARD_DRP_AGENTS"]?.trim() || undefined,
+    businessId: env["STEWARD_DRP_BUSINESS_ID"]?.trim() || defaultBusinessId(manifest),
+    skewSeconds: skew && /^\d+$/.test(skew) ? Number(skew) : 30,
+    technicalContact: env["STEWARD_DRP_TECHNICAL_CONTACT"]?.trim() || undefined,
+    logo: env["STEWARD_DRP_LOGO"]?.trim() || undefined,
+  };
+}
+
+/** `[A-Z_]+` as the discovery document's schema asks, from the organization's key. */
+export function defaultBusinessId(manifest: Manifest): string {
+  const key = manifest.organization?.key ?? "steward";
+  return key.toUpperCase().replaceAll(/[^A-Z0-9]+/g, "_");
+}
