@@ -61,8 +61,8 @@ export interface ConnectorCapabilities {
   readonly readsBesideWrites: boolean;
   /**
    * How many transactions of this store can be open at once (the connections of its pool): a store written by key
-   * only may split a large erasure over that many transactions (see write-changes.ts). 1 where one connection serves
-   * every call, or where there are no transactions.
+   * only may split a large erasure over one fewer transactions than that (see write-changes.ts). 1 where one
+   * connection serves every call, or where there are no transactions.
    */
   readonly concurrentTransactions: number;
 }

@@ -310,7 +310,10 @@ function sharesFor(
   if (!capabilities.supportsTransactions || !capabilities.readsBesideWrites) return 1;
   if (!list.every((c) => c.direct && c.byLookup)) return 1;
   const keys = list.reduce((n, c) => n + [...c.byLookup!.values()].reduce((m, v) => m + v.length, 0), 0);
-  return Math.max(1, Math.min(capabilities.concurrentTransactions, Math.floor(keys / SHARE_KEYS)));
+  // One connection is left to reads from outside: deciding may still read this store while its shares wait for the
+  // decisions (whether other people's rows name a row), and with every connection held by a share it would wait
+  // for them as they wait for it.
+  return Math.max(1, Math.min(capabilities.concurrentTransactions - 1, Math.floor(keys / SHARE_KEYS)));
 }
 
 /**

@@ -21,7 +21,7 @@ import { scratchDatabases } from "../scratch-databases.ts";
 const scratch = scratchDatabases("split_writes");
 const events = scratchDatabases("split_events");
 const ACCOUNTS = 40_000;
-/** Accounts 1..ERASED are erased: 4 shares of 1,000 keys or more. */
+/** Accounts 1..ERASED are erased: 3 shares (the pool's 4 connections, less one) of 1,000 keys or more. */
 const ERASED = 4_000;
 let dir: string;
 let manifest: Manifest;
@@ -218,7 +218,8 @@ describe("splitting a store written by key only", () => {
     expect(two[0]![0]!.byLookup!.get("account_id")).toEqual(range(1, SHARE_KEYS).map(String));
     expect(two[1]![0]!.byLookup!.get("account_id")).toEqual(range(SHARE_KEYS + 1, 2 * SHARE_KEYS).map(String));
     expect(sharesOf([direct(ids.slice(1))], pooled)).toHaveLength(1);
-    expect(sharesOf([direct(range(1, 10 * SHARE_KEYS).map(String))], pooled)).toHaveLength(4);
+    // One fewer than the pool's connections: one is left for reads from outside.
+    expect(sharesOf([direct(range(1, 10 * SHARE_KEYS).map(String))], pooled)).toHaveLength(3);
     // One connection (SQLite), no transactions (a processor), or a collection that is not deleted by key alone.
     expect(sharesOf([direct(ids)], { ...pooled, concurrentTransactions: 1 })).toHaveLength(1);
     expect(sharesOf([direct(ids)], { ...pooled, supportsTransactions: false })).toHaveLength(1);
@@ -232,7 +233,7 @@ describe("splitting a store written by key only", () => {
     describe(`on ${kind}`, () => {
       beforeEach(() => seed(kind), 60_000);
 
-      it("erases a batch in four transactions at once, every erased account's rows and nobody else's", async () => {
+      it("erases a batch in three transactions at once, every erased account's rows and nobody else's", async () => {
         const stores = new CountingStores(manifest, { connections: STORES[kind]() });
         const log = new EventLog();
         const outcome = await runErasure(manifest, emails(ERASED), stores, { events: log }).finally(() =>
@@ -243,8 +244,8 @@ describe("splitting a store written by key only", () => {
         expect(outcome.collections["shop_events.events"]).toMatchObject({ deleted: 2 * ERASED });
         expect(outcome.collections["shop_events.visits"]).toMatchObject({ deleted: ERASED });
         expect(outcome.collections["shop.accounts"]).toMatchObject({ deleted: ERASED });
-        expect(stores.transactions.get("shop_events")).toBe(4);
-        expect(log.events).toContainEqual({ kind: "store_committed", dataset: "shop_events", transactions: 4 });
+        expect(stores.transactions.get("shop_events")).toBe(3);
+        expect(log.events).toContainEqual({ kind: "store_committed", dataset: "shop_events", transactions: 3 });
         expect(await left(kind)).toEqual({
           events: range(ERASED + 1, ACCOUNTS),
           visits: range(ERASED + 1, ACCOUNTS),
@@ -260,7 +261,7 @@ describe("splitting a store written by key only", () => {
       });
 
       it("rolls every share back when one share fails to write, and the accounts wait for it", async () => {
-        // Account 3,500 is in the fourth share: the other three have written by then or are writing.
+        // Account 3,500 is in the last of three shares: the other two have written by then or are writing.
         await seed(kind, 3_500);
         const stores = new CountingStores(manifest, { connections: STORES[kind]() });
         const outcome = await runErasure(manifest, emails(ERASED), stores).finally(() => stores.closeAll());
@@ -268,8 +269,8 @@ describe("splitting a store written by key only", () => {
         expect(outcome.failed?.why).toMatch(/^STW_ENGINE_WRITE_FAILED: .*events.*refused by the test/s);
         expect(outcome.failed?.skipped).toEqual(["shop"]);
         expect(outcome.collections["shop_events.events"]).toMatchObject({ deleted: 0 });
-        // Four shares, then the store in one transaction, which failed the same way.
-        expect(stores.transactions.get("shop_events")).toBe(5);
+        // Three shares, then the store in one transaction, which failed the same way.
+        expect(stores.transactions.get("shop_events")).toBe(4);
         // Nothing went: not another share's events, nor the accounts that commit after them.
         expect(await left(kind)).toEqual({
           events: range(1, ACCOUNTS),
@@ -309,8 +310,8 @@ describe("splitting a store written by key only", () => {
           });
           // InnoDB locks the rows a scan passes: the shares gave up and one transaction wrote the store. PostgreSQL
           // locks only the rows it deletes: the shares did not meet.
-          const split = kind === "mariadb" ? undefined : 4;
-          expect(stores.transactions.get("shop_events")).toBe(kind === "mariadb" ? 5 : 4);
+          const split = kind === "mariadb" ? undefined : 3;
+          expect(stores.transactions.get("shop_events")).toBe(kind === "mariadb" ? 4 : 3);
           expect(log.events.find((e) => e.kind === "store_committed" && e.dataset === "shop_events")).toEqual({
             kind: "store_committed",
             dataset: "shop_events",
@@ -321,6 +322,49 @@ describe("splitting a store written by key only", () => {
             indexes.map((i) => `CREATE INDEX ${i} (${i.startsWith("events_device") ? "device_id" : "account_id"})`),
           );
         }
+      }, 60_000);
+
+      it("leaves a connection for what deciding still reads of the store while its shares wait", async () => {
+        const plan = buildPlan(manifest, { action: "erasure", identities: ["email"] });
+        const stores = new CountingStores(manifest, { connections: STORES[kind]() });
+        const keys = range(1, ERASED).map(String);
+        let start!: () => void;
+        const started = new Promise<void>((resolve) => {
+          start = resolve;
+        });
+        // Deciding reads the events store (as the check of other people's rows does) once the shares are open.
+        const decided = started.then(async () => {
+          const events = await stores.get("shop_events");
+          let n = 0;
+          for await (const batch of events.readByKeys("visits", "account_id", [String(ACCOUNTS)], ["id"]))
+            n += batch.length;
+          return n;
+        });
+        const outcome = await writeChanges(
+          plan,
+          async (dataset) => {
+            if (dataset === "shop") return [];
+            setTimeout(start, 200);
+            return [
+              {
+                collection: "shop_events.visits",
+                dataset: "shop_events",
+                table: "visits",
+                rows: [],
+                changes: [],
+                direct: true,
+                byLookup: new Map([["account_id", keys]]),
+              },
+            ];
+          },
+          stores,
+          undefined,
+          { decided },
+        ).finally(() => stores.closeAll());
+        expect(await decided).toBe(1);
+        expect(outcome.failed, outcome.failed?.why).toBeUndefined();
+        expect(outcome.counts.get("shop_events.visits")).toMatchObject({ deleted: ERASED });
+        expect(stores.transactions.get("shop_events")).toBe(3);
       }, 60_000);
 
       it("rolls every share back when deciding fails after they wrote", async () => {
@@ -352,7 +396,7 @@ describe("splitting a store written by key only", () => {
           undefined,
           { decided },
         ).finally(() => stores.closeAll());
-        expect(stores.transactions.get("shop_events")).toBe(4);
+        expect(stores.transactions.get("shop_events")).toBe(3);
         expect(outcome.failed).toBeUndefined();
         expect(outcome.counts.size).toBe(0);
         expect(outcome.skipped).toContain("shop_events");
