@@ -22,6 +22,7 @@ import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { hashName, Prng } from "../src/demo/prng.ts";
 import { seedDemo } from "../src/demo/seed-demo.ts";
+import { median, option, percentile, r2 } from "./bench-figures.ts";
 import {
   copyPair,
   type DemoPair,
@@ -54,24 +55,6 @@ function erasureRatioMax(learners: number, erase: number): number {
   return erase >= 100_000 ? 1.1 : 1.0;
 }
 
-/** `--name N` or `--name=N`; `min` 0 lets a part be skipped (`--rounds 0`, `--sample 0`). */
-function option(name: string, fallback: number, min = 1): number {
-  const args = process.argv;
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (at < 0) return fallback;
-  const raw = args[at]!.includes("=") ? args[at]!.split("=")[1] : args[at + 1];
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`--${name} must be a whole number of at least ${min}, got ${raw}`);
-  return value;
-}
-
-const median = (xs: readonly number[]) => percentile(xs, 50);
-function percentile(xs: readonly number[], p: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const r2 = (x: number) => Math.round(x * 100) / 100;
 const since = (t: number) => Math.round(performance.now() - t);
 const log = (line: string) => process.stderr.write(`dsr: ${line}\n`);
 

@@ -33,6 +33,7 @@ import { startDemoProcessors } from "../src/demo/fakes/demo-processors.ts";
 import { addSeededAccounts } from "../src/demo/fakes/seeded-accounts.ts";
 import { hashName, Prng } from "../src/demo/prng.ts";
 import { seedDemo } from "../src/demo/seed-demo.ts";
+import { option, percentile, r2 } from "./bench-figures.ts";
 import { type DemoPair, dropPair, MY_SERVER, PG_SERVER, withPg } from "./dsr-databases.ts";
 import type { BenchResult } from "./run.ts";
 import { type CodeSink, startCodeSink } from "./smtp-codes.ts";
@@ -43,24 +44,6 @@ const SEED = 1;
 const GOAL = { errors: 0, lost: 0, p99_ms_max: 10_000 } as const;
 const log = (line: string) => process.stderr.write(`requests: ${line}\n`);
 
-/** `--name N` or `--name=N`. */
-function option(name: string, fallback: number, min = 1): number {
-  const args = process.argv;
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (at < 0) return fallback;
-  const raw = args[at]!.includes("=") ? args[at]!.split("=")[1] : args[at + 1];
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`--${name} must be a whole number of at least ${min}, got ${raw}`);
-  return value;
-}
-
-function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const r2 = (x: number) => Math.round(x * 100) / 100;
 const stats = (xs: readonly number[]) => ({
   n: xs.length,
   p50_ms: Math.round(percentile(xs, 50)),

@@ -35,6 +35,20 @@ function wholeNumber(option: string, value: string, min: number, max: number): n
   return n;
 }
 
+/** The options `demo seed` and `demo up` share: the seed and the two databases. */
+function databaseOptions(command: Command): Command {
+  return command
+    .option("--seed <s>", "random seed, a whole number", "1")
+    .option(
+      "--pg <url>",
+      `learning_app database (default: $LEARNING_APP_DATABASE_URL or ${DEFAULT_POSTGRES_URL}); created if missing`,
+    )
+    .option(
+      "--mysql <url>",
+      `learning_analytics database (default: $LEARNING_ANALYTICS_DATABASE_URL or ${DEFAULT_MYSQL_URL}); created if missing`,
+    );
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 const count = (n: number): string => n.toLocaleString("en-US");
 
@@ -185,22 +199,15 @@ const showCall = (call: ProcessorCall): void => {
 
 export function register(program: Command): void {
   const demo = program.command("demo").description("The reference deployment's demo databases.");
-  demo
-    .command("seed")
-    .description(
-      "Create the learning-platform tables in PostgreSQL and MariaDB (dropping the demo tables first) and fill them " +
-        "with deterministic synthetic learners: the same --seed gives the same rows.",
-    )
-    .requiredOption("--learners <n>", `number of learners, 1 to ${count(MAX_LEARNERS)}`)
-    .option("--seed <s>", "random seed, a whole number", "1")
-    .option(
-      "--pg <url>",
-      `learning_app database (default: $LEARNING_APP_DATABASE_URL or ${DEFAULT_POSTGRES_URL}); created if missing`,
-    )
-    .option(
-      "--mysql <url>",
-      `learning_analytics database (default: $LEARNING_ANALYTICS_DATABASE_URL or ${DEFAULT_MYSQL_URL}); created if missing`,
-    )
+  databaseOptions(
+    demo
+      .command("seed")
+      .description(
+        "Create the learning-platform tables in PostgreSQL and MariaDB (dropping the demo tables first) and fill them " +
+          "with deterministic synthetic learners: the same --seed gives the same rows.",
+      )
+      .requiredOption("--learners <n>", `number of learners, 1 to ${count(MAX_LEARNERS)}`),
+  )
     .option("--json", "print the row counts and the elapsed time as JSON")
     .action(
       runAction(async (options: SeedOptions) => {
@@ -223,23 +230,16 @@ export function register(program: Command): void {
         return EXIT.ok;
       }),
     );
-  demo
-    .command("up")
-    .description(
-      "Seed the reference databases (as `demo seed` does), serve local fakes of the processors the deployment " +
-        "reaches (Stripe, FullStory, Mailchimp, Meta) with the seeded learners' accounts, and print the environment " +
-        "to export so that `npm start` runs every request end to end. Runs until Ctrl-C.",
-    )
-    .option("--learners <n>", `number of learners, 1 to ${count(MAX_LEARNERS)}`, "1000")
-    .option("--seed <s>", "random seed, a whole number", "1")
-    .option(
-      "--pg <url>",
-      `learning_app database (default: $LEARNING_APP_DATABASE_URL or ${DEFAULT_POSTGRES_URL}); created if missing`,
-    )
-    .option(
-      "--mysql <url>",
-      `learning_analytics database (default: $LEARNING_ANALYTICS_DATABASE_URL or ${DEFAULT_MYSQL_URL}); created if missing`,
-    )
+  databaseOptions(
+    demo
+      .command("up")
+      .description(
+        "Seed the reference databases (as `demo seed` does), serve local fakes of the processors the deployment " +
+          "reaches (Stripe, FullStory, Mailchimp, Meta) with the seeded learners' accounts, and print the environment " +
+          "to export so that `npm start` runs every request end to end. Runs until Ctrl-C.",
+      )
+      .option("--learners <n>", `number of learners, 1 to ${count(MAX_LEARNERS)}`, "1000"),
+  )
     .option("--json", "print the environment (and the fakes' URLs) as one line of JSON")
     .action(
       runAction(async (options: SeedOptions) => {
