@@ -17,6 +17,7 @@ import {
 import type { SeedObserver } from "../../demo/seed-observer.ts";
 import { stewardError } from "../../errors.ts";
 import { EXIT, runAction } from "../run-action.ts";
+import { untilSignal } from "./serve.ts";
 
 interface SeedOptions {
   learners: string;
@@ -178,19 +179,6 @@ function printDemo(demo: DemoUp, json: boolean): void {
     "",
   ];
   process.stdout.write(lines.join("\n"));
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 const showCall = (call: ProcessorCall): void => {

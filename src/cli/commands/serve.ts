@@ -20,7 +20,7 @@ function parsePort(value: string): number {
 }
 
 /** Resolves on the first SIGINT or SIGTERM (Ctrl-C, `docker stop`, systemd). */
-function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off("SIGINT", stop);
