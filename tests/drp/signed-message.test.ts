@@ -11,9 +11,10 @@ import { drpTime, parseDrpTime } from "../../src/drp/drp-time.ts";
 import { decodeSignedMessage, parseClaims, verifyKeyFrom, verifySignedMessage } from "../../src/drp/signed-message.ts";
 import { isStewardError } from "../../src/errors.ts";
 
-const VECTORS = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/drp/vectors.json", import.meta.url), "utf8"),
-) as { verify_key_b64: string; vectors: { name: string; json?: string; wire: string }[] };
+const VECTORS = JSON.parse(readFileSync(new URL("../fixtures/drp/vectors.json", import.meta.url), "utf8")) as {
+  verify_key_b64: string;
+  vectors: { name: string; json?: string; wire: string }[];
+};
 const key = verifyKeyFrom(VECTORS.verify_key_b64);
 const vector = (name: string) => VECTORS.vectors.find((v) => v.name.startsWith(name))!;
 
