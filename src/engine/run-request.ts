@@ -37,7 +37,7 @@ import {
 } from "./find-rows.ts";
 import { isMasked } from "./mask.ts";
 import type { Stores } from "./stores.ts";
-import { type CollectionChanges, type RowChange, writeChanges } from "./write-changes.ts";
+import { type CollectionChanges, deferred, type RowChange, writeChanges } from "./write-changes.ts";
 
 export interface CollectionCounts {
   read: number;
@@ -238,7 +238,7 @@ export async function runErasure(
   // and decided. It commits only once every decision is made (and not at all if deciding fails).
   const early = earlyDatasets(plan, direct);
   const settled = new Map<string, FoundCollection>();
-  const whenSettled = new Map(plan.steps.map((s) => [s.collection, deferred()]));
+  const whenSettled = new Map(plan.steps.map((s) => [s.collection, deferred<void>()]));
   const foundP = findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: toDecide,
@@ -365,15 +365,6 @@ export async function runErasure(
     proof,
     ...(written.failed ? { failed: { ...written.failed, skipped: written.skipped } } : {}),
   };
-}
-
-/** A deferred promise: settled from outside. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 /**

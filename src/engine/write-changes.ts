@@ -330,7 +330,7 @@ async function byOwnKeys(
   stores: Stores,
 ): Promise<readonly CollectionChanges[]> {
   if (sharesFor(list, connector.capabilities) < 2 || list.every((c) => c.byLookup!.size <= 1)) return list;
-  const tables = (await stores.liveTables([list[0]!.dataset])).get(list[0]!.dataset);
+  const tables = await stores.tablesOf(list[0]!.dataset).catch(() => undefined);
   return Promise.all(
     list.map(async (c) => {
       const key = tables?.get(c.table)?.primaryKey;
@@ -445,7 +445,8 @@ class ShareFailed extends Error {
   }
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+/** A promise settled from outside. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
