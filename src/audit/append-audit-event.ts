@@ -1,22 +1,23 @@
 /**
- * Appends one event to the audit trail, chained to the one before it (src/audit/audit-hash.ts). The table is
- * append-only (a trigger rejects UPDATE, DELETE and TRUNCATE), and appends are serialised by a transaction-scoped
- * advisory lock, so that any number of processes on one PostgreSQL extend one chain.
+ * Appends events to the audit trail. The table is append-only (a trigger rejects UPDATE, DELETE and TRUNCATE but for
+ * linking and the removal of an expired request's payloads). An event is written with no lock and no hashes; it is
+ * chained to the one before it shortly after its transaction commits, by the store's linker
+ * (src/audit/link-audit-chain.ts), so that any number of processes on one PostgreSQL extend one chain without their
+ * changes waiting on each other.
  *
  * Call it inside the transaction that makes the change it records: the event then exists exactly when the change does.
  * Outside a transaction it opens its own. Inside `auditedTransaction` the events wait for the end of the
- * transaction's work and are appended together just before it commits: the chain's lock is held from there to the
- * commit, not from the first event on. Every audited change of every process queues on that lock, so how long it is
- * held bounds how many changes a second the whole service makes (the `requests` benchmark: mostly waiting on it).
+ * transaction's work and are written together in one statement, and the store's linker is asked to link them as soon
+ * as the transaction commits (elsewhere, its next look, within half a second, finds them).
  *
  * The trail must not itself become a store of personal data: it names requests by id and people not at all. As a
  * last line of defence this refuses payloads with keys that name identities or values that look like e-mail
  * addresses.
  */
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { stewardError } from "../errors.ts";
 import type { AuditPayload, StoreSchema } from "../store/store-schema.ts";
-import { chainHash } from "./audit-hash.ts";
+import { kickAuditLinker } from "./link-audit-chain.ts";
 
 export interface AuditEventInput {
   /** Who acted: "system", "subject", "worker", or "key:<name>" for an API key — never a person's e-mail. */
@@ -43,14 +44,6 @@ function findPersonal(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
-/** A fixed key for `pg_advisory_xact_lock`: "steward audit" in ASCII, folded into a bigint. */
-const CHAIN_LOCK = 0x5374657761726441n;
-
-/** Takes the chain's lock for the rest of the transaction `trx` (appends, and the removal of payloads, wait for it). */
-export async function lockAuditChain(trx: Kysely<StoreSchema>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK.toString()}::bigint)`.execute(trx);
-}
-
 /** The events an `auditedTransaction` has been given so far, by its transaction. */
 const DEFERRED = new WeakMap<Kysely<StoreSchema>, AuditEventInput[]>();
 
@@ -63,16 +56,15 @@ export async function appendAuditEvent(db: Kysely<StoreSchema>, event: AuditEven
     deferred.push(event);
     return undefined;
   }
-  const ids = db.isTransaction
-    ? await appendEvents(db, [event])
-    : await db.transaction().execute((trx) => appendEvents(trx, [event]));
+  if (db.isTransaction) return (await insertEvents(db, [event]))[0];
+  const ids = await insertEvents(db, [event]);
+  kickAuditLinker(db);
   return ids[0];
 }
 
 /**
- * A transaction whose audit events are appended together at the end of `fn`, in the order they were given, just
- * before the commit. Use it where a transaction does more than record: its other statements then run before the
- * chain's lock is taken.
+ * A transaction whose audit events are written together at the end of `fn`, in the order they were given, just before
+ * the commit, and linked into the chain right after it.
  *
  * @example
  *   await auditedTransaction(store.db, async (trx) => moveRequest(trx, row, move, now));
@@ -81,48 +73,37 @@ export function auditedTransaction<T>(
   db: Kysely<StoreSchema>,
   fn: (trx: Kysely<StoreSchema>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  let written = false;
+  const committed = db.transaction().execute(async (trx) => {
     const events: AuditEventInput[] = [];
     DEFERRED.set(trx, events);
     try {
       const result = await fn(trx);
       DEFERRED.delete(trx);
-      if (events.length > 0) await appendEvents(trx, events);
+      if (events.length > 0) await insertEvents(trx, events);
+      written = events.length > 0;
       return result;
     } finally {
       DEFERRED.delete(trx);
     }
   });
+  return committed.then((result) => {
+    if (written) kickAuditLinker(db);
+    return result;
+  });
 }
 
-/** Takes the chain's lock, reads its last hash, and inserts the events chained in one statement; returns their ids. */
-async function appendEvents(db: Kysely<StoreSchema>, events: readonly AuditEventInput[]): Promise<number[]> {
-  await lockAuditChain(db);
-  const last = await db.selectFrom("audit_events").select("hash").orderBy("id", "desc").limit(1).executeTakeFirst();
-  let previous = last?.hash ?? "";
-  // Milliseconds, as JavaScript keeps them: what is hashed is exactly what is stored and read back.
+/** Inserts the events unlinked, in one statement, in the order given; returns their ids. */
+async function insertEvents(db: Kysely<StoreSchema>, events: readonly AuditEventInput[]): Promise<number[]> {
+  // Milliseconds, as JavaScript keeps them: what the linker hashes is exactly what is stored and read back.
   const at = new Date();
-  const rows = events.map((event) => {
-    const payload = event.payload ?? {};
-    const hash = chainHash(previous, {
-      at: at.toISOString(),
-      actor: event.actor,
-      kind: event.kind,
-      request_id: event.request_id ?? null,
-      payload: JSON.parse(JSON.stringify(payload)),
-    });
-    const row = {
-      at,
-      actor: event.actor,
-      kind: event.kind,
-      request_id: event.request_id ?? null,
-      payload: JSON.stringify(payload),
-      prev_hash: previous,
-      hash,
-    };
-    previous = hash;
-    return row;
-  });
+  const rows = events.map((event) => ({
+    at,
+    actor: event.actor,
+    kind: event.kind,
+    request_id: event.request_id ?? null,
+    payload: JSON.stringify(event.payload ?? {}),
+  }));
   const inserted = await db.insertInto("audit_events").values(rows).returning("id").execute();
   return inserted.map((r) => r.id);
 }

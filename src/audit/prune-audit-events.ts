@@ -12,8 +12,9 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { stewardError } from "../errors.ts";
 import type { AuditPayload, StoreSchema } from "../store/store-schema.ts";
-import { appendAuditEvent, lockAuditChain } from "./append-audit-event.ts";
+import { appendAuditEvent } from "./append-audit-event.ts";
 import { chainHash, prunedLine } from "./audit-hash.ts";
+import { linkWaiting, lockAuditChain } from "./link-audit-chain.ts";
 
 export interface PruneResult {
   /** The `records.deleted` event. */
@@ -31,6 +32,8 @@ export async function pruneAuditEvents(
   payload: AuditPayload,
 ): Promise<PruneResult> {
   await lockAuditChain(trx);
+  // Only linked events can be emptied (an event's hash must hold before its payload goes): link what is waiting.
+  while ((await linkWaiting(trx)) > 0);
   const rows =
     requests.length === 0
       ? []
@@ -39,14 +42,16 @@ export async function pruneAuditEvents(
           .select(["id", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash"])
           .where("request_id", "in", [...requests])
           .where("pruned_by", "is", null)
-          .orderBy("id")
+          .where("seq", "is not", null)
+          .orderBy("seq")
           .execute();
   const digest = createHash("sha256");
   for (const row of rows) {
+    const { prev_hash, hash } = row;
     const content = { at: row.at.toISOString(), actor: row.actor, kind: row.kind, request_id: row.request_id };
-    if (chainHash(row.prev_hash, { ...content, payload: row.payload }) !== row.hash)
+    if (prev_hash === null || hash === null || chainHash(prev_hash, { ...content, payload: row.payload }) !== hash)
       throw stewardError("STW_AUDIT_RECORDS_NOT_DELETED", { id: row.id, kind: row.kind, request: row.request_id! });
-    digest.update(prunedLine(row));
+    digest.update(prunedLine({ ...row, prev_hash, hash }));
   }
   const event = await appendAuditEvent(trx, {
     actor: "system",
@@ -55,6 +60,8 @@ export async function pruneAuditEvents(
   });
   // The emptied events point at it: it must have its id now, so this never runs inside an `auditedTransaction`.
   if (event === undefined) throw new Error("records.deleted was deferred: prune outside auditedTransaction");
+  // Linked in this transaction, right after the events it empties, so the chain names it as soon as they change.
+  await linkWaiting(trx);
   // In chunks: a statement's parameters are bounded.
   for (let i = 0; i < rows.length; i += 5_000) {
     const ids = rows.slice(i, i + 5_000).map((r) => r.id);

@@ -11,6 +11,7 @@ import { createHash, type Hash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { StoreSchema } from "../store/store-schema.ts";
 import { chainHash, prunedLine } from "./audit-hash.ts";
+import { linkAuditChain } from "./link-audit-chain.ts";
 
 export type ChainVerdict =
   | {
@@ -19,6 +20,11 @@ export type ChainVerdict =
       readonly head: string;
       /** Events that are there without their payloads (their request's record was deleted); audit chain only. */
       readonly pruned?: number;
+      /**
+       * Events written but not linked into the chain when it was checked (audit chain only): written by a change
+       * still committing, or left when linking was not allowed (`link: false`). They are checked once linked.
+       */
+      readonly waiting?: number;
     }
   | {
       readonly ok: false;
@@ -68,8 +74,16 @@ export async function walkChain<R extends Linked>(
  * when their request's record was deleted (src/audit/prune-audit-events.ts): such an event's own hash cannot be
  * recomputed without its payload, so what is left of it is checked against the digest its `records.deleted` event —
  * whose hash is recomputed like any other's — carries. The verdict counts them (`pruned`).
+ *
+ * It first links the events waiting to be (src/audit/link-audit-chain.ts), so that what it checks is the whole trail
+ * up to now; with `link: false` (a reader that may not write) it checks the linked chain and counts the rest
+ * (`waiting`).
  */
-export async function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVerdict> {
+export async function verifyAuditChain(
+  db: Kysely<StoreSchema>,
+  options: { link?: boolean } = {},
+): Promise<ChainVerdict> {
+  if (options.link !== false) await linkAuditChain(db);
   let previous = "";
   let after = 0;
   let count = 0;
@@ -84,13 +98,17 @@ export async function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVe
   for (;;) {
     const rows = await db
       .selectFrom("audit_events")
-      .select(["id", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash", "pruned_by"])
-      .where("id", ">", after)
-      .orderBy("id")
+      .select(["id", "seq", "at", "actor", "kind", "request_id", "payload", "prev_hash", "hash", "pruned_by"])
+      .where("seq", ">", after)
+      .orderBy("seq")
       .limit(PAGE)
       .execute();
-    for (const row of rows) {
+    for (const linked of rows) {
       count += 1;
+      const { seq, prev_hash, hash } = linked;
+      // The query asks for linked events, and a check keeps the three columns set together.
+      if (seq === null || prev_hash === null || hash === null) throw new Error(`event ${linked.id} is not linked`);
+      const row = { ...linked, seq, prev_hash, hash };
       if (row.prev_hash !== previous)
         return broken(
           row.id,
@@ -136,12 +154,17 @@ export async function verifyAuditChain(db: Kysely<StoreSchema>): Promise<ChainVe
         }
       }
       previous = row.hash;
-      after = row.id;
+      after = row.seq;
     }
     if (rows.length < PAGE) break;
   }
+  const waiting = await db
+    .selectFrom("audit_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("seq", "is", null)
+    .executeTakeFirst();
   const [, left] = [...groups][0] ?? [];
   if (left)
     return broken(left.first.id, left.first.kind, "its payload was removed by an event that is not in the trail");
-  return { ok: true, events: count, head: previous, pruned };
+  return { ok: true, events: count, head: previous, pruned, waiting: Number(waiting?.n ?? 0) };
 }

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { AuditLinker } from "../audit/link-audit-chain.ts";
 import { isStewardError, stewardError } from "../errors.ts";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 import { migrateStore, readSchemaVersion } from "./migrate-store.ts";
@@ -107,6 +108,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 
 type Listen = Store["listen"];
 
+/** The schema version from which audit events are linked after they are written (migration 13). */
+const LINKED_LATER = 13;
+
 /** LISTEN on the embedded database itself, or on a connection of its own on PostgreSQL. */
 function listenerFor(pool: PGlitePool | pg.Pool, target: StoreTarget): Listen {
   return async (channel, onNotice, onLost) => {
@@ -142,6 +146,8 @@ function makeStore(
 ): Store {
   let closing: Promise<void> | undefined;
   const listeners = new Set<() => Promise<void>>();
+  // Links the audit events this and other processes write (migration 13 on); a store older than that has none.
+  const linker = schemaVersion >= LINKED_LATER ? new AuditLinker(db).start() : undefined;
   return {
     db,
     sql: executor,
@@ -166,6 +172,7 @@ function makeStore(
     },
     close() {
       closing ??= Promise.all([...listeners].map((stop) => stop()))
+        .then(() => linker?.stop())
         .then(() => db.destroy())
         .finally(release);
       return closing;

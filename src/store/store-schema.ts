@@ -41,10 +41,15 @@ export interface AuditEventsTable {
   readonly request_id: Immutable<string | null, string | null | undefined>;
   /** Written as a JSON string (so both drivers send the same text), read back parsed. */
   readonly payload: ColumnType<AuditPayload, string | undefined, "{}">;
-  /** The hash of the event before this one ("" for the first). */
-  readonly prev_hash: Immutable<string>;
-  /** sha256 over `prev_hash` and this event's content (src/audit/audit-hash.ts). */
-  readonly hash: Immutable<string>;
+  /**
+   * The event's place in the chain, given when it is linked (src/audit/link-audit-chain.ts); null from its write to
+   * then (migration 13). The chain's order is `seq`; `id` is the order events were written in.
+   */
+  readonly seq: ColumnType<number | null, never, number>;
+  /** The hash of the event before this one in the chain ("" for the first); null until linked. */
+  readonly prev_hash: ColumnType<string | null, never, string>;
+  /** sha256 over `prev_hash` and this event's content (src/audit/audit-hash.ts); null until linked. */
+  readonly hash: ColumnType<string | null, never, string>;
   /**
    * The `records.deleted` event that removed this event's payload when its request's record was deleted (migration
    * 11); null while the payload is there. The only column an UPDATE may set (with `payload` to `{}`), once.

@@ -96,6 +96,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0010_request_retries",
           "0011_request_record_retention",
           "0012_drp_agents",
+          "0013_audit_linked_later",
         ],
       });
       const tables = await sql<{ table_name: string }>`
@@ -211,7 +212,8 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
       );
       const verdict = await verifyAuditChain(store.db);
       expect(verdict).toMatchObject({ ok: true, events: 24 });
-      const rows = await store.db.selectFrom("audit_events").select(["prev_hash", "hash"]).orderBy("id").execute();
+      const rows = await store.db.selectFrom("audit_events").select(["prev_hash", "hash"]).orderBy("seq").execute();
+      expect(rows).toHaveLength(24);
       expect(rows[0]?.prev_hash).toBe("");
       for (let i = 1; i < rows.length; i += 1) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
     });

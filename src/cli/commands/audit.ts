@@ -45,6 +45,9 @@ function inWords(name: string, unit: string, v: ChainVerdict): string {
       (v.pruned
         ? `; ${v.pruned} of them without their payloads (their requests' records were deleted after the retention period), checked against the records.deleted events`
         : "") +
+      (v.waiting
+        ? `; ${v.waiting} more written by changes still committing, not yet linked (checked at the next verify)`
+        : "") +
       "\n"
     );
   return (
