@@ -138,34 +138,50 @@ export function art15Facts(
   categories: readonly string[],
   foundIn: ReadonlyMap<string, readonly string[]> = new Map(),
 ): CategoryFacts[] {
+  const known = KNOWN.get(manifest) ?? new Map<string, CategoryFacts>();
+  KNOWN.set(manifest, known);
   return distinct(categories).map((category) => {
     const where = foundIn.get(category) ?? [];
-    const purposes = manifest.purposes.filter((p) => covers(p.data_categories, category));
-    return {
-      category,
-      name: categoryName(manifest, category),
-      description: manifest.taxonomy.data_categories.get(category)?.description ?? "",
-      found_in: where,
-      purposes: purposes.map((p) => purposeFact(manifest, p)),
-      recipients: recipients(manifest, purposes, category),
-      retention: rulesCovering(manifest, [category])
-        .filter((r) => applies(r, where))
-        .map((r) => ({
-          key: r.key,
-          description: r.description,
-          reason: r.reason,
-          how_long: retentionInWords(r),
-          collections: r.collections,
-        })),
-      sources: manifest.sources
-        .filter((s) => covers(s.data_categories, category))
-        .map((s) => ({
-          key: s.key,
-          name: s.name,
-          description: s.description,
-          kind: s.kind,
-          ...(s.system ? { system: { key: s.system, name: systemName(manifest, s.system) } } : {}),
-        })),
-    };
+    // The facts are the manifest's alone: a worker answering thousands of requests works each out once.
+    const key = `${category}\n${where.join("\n")}`;
+    let facts = known.get(key);
+    if (!facts) {
+      facts = Object.freeze(factsOf(manifest, category, where));
+      if (known.size < 10_000) known.set(key, facts);
+    }
+    return facts;
   });
+}
+
+/** Per manifest: the facts of a category found in some collections, by category and collections. */
+const KNOWN = new WeakMap<Manifest, Map<string, CategoryFacts>>();
+
+function factsOf(manifest: Manifest, category: string, where: readonly string[]): CategoryFacts {
+  const purposes = manifest.purposes.filter((p) => covers(p.data_categories, category));
+  return {
+    category,
+    name: categoryName(manifest, category),
+    description: manifest.taxonomy.data_categories.get(category)?.description ?? "",
+    found_in: [...where],
+    purposes: purposes.map((p) => purposeFact(manifest, p)),
+    recipients: recipients(manifest, purposes, category),
+    retention: rulesCovering(manifest, [category])
+      .filter((r) => applies(r, where))
+      .map((r) => ({
+        key: r.key,
+        description: r.description,
+        reason: r.reason,
+        how_long: retentionInWords(r),
+        collections: r.collections,
+      })),
+    sources: manifest.sources
+      .filter((s) => covers(s.data_categories, category))
+      .map((s) => ({
+        key: s.key,
+        name: s.name,
+        description: s.description,
+        kind: s.kind,
+        ...(s.system ? { system: { key: s.system, name: systemName(manifest, s.system) } } : {}),
+      })),
+  };
 }
