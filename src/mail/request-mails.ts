@@ -94,3 +94,35 @@ export function extendedMail(f: MailFacts, reason: string, dueAt: Date | null): 
       sign(f),
   };
 }
+
+export interface OperatorAlertFacts {
+  readonly to: string;
+  readonly organization: string;
+  /** The request's page in the admin console. */
+  readonly consoleUrl: string;
+  readonly id: string;
+  /** "erasure", "access", … */
+  readonly type: string;
+  readonly jurisdiction: string | null;
+  readonly dueAt: Date | null;
+  readonly tries: number;
+  /** What is not done, in the engine's words: collections and why (no row values, no identities). */
+  readonly problems: readonly string[];
+}
+
+/**
+ * To the operator, not the person: a request stayed partly done after its automatic retries. It names the request
+ * by id and what failed; nothing about the person (the console shows them to whoever may see them).
+ */
+export function operatorAlertMail(f: OperatorAlertFacts): MailMessage {
+  const problems = f.problems.length > 0 ? f.problems.map((p) => `  - ${p}`).join("\n") : "  - (see the outcome)";
+  return {
+    to: f.to,
+    subject: `Request ${f.id.slice(0, 8)} needs an operator: ${f.type}, partly done after ${f.tries} automatic retries`,
+    text:
+      `${/^[aeiou]/i.test(f.type) ? "An" : "A"} ${f.type} request${f.jurisdiction ? ` (${f.jurisdiction})` : ""} is still only partly done after ${f.tries} ` +
+      `automatic retries, and no more are scheduled. What is not done:\n\n${problems}\n\n` +
+      `${f.dueAt ? `It is due on ${day(f.dueAt)}. ` : ""}Put the system right, then retry the request from the ` +
+      `console or with \`steward requests retry ${f.id}\`:\n\n    ${f.consoleUrl}\n\n— Steward for ${f.organization}\n`,
+  };
+}

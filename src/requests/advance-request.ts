@@ -14,7 +14,8 @@ import { moveRequest, type RequestRow } from "./move-request.ts";
 import { clockOf } from "./request-clock.ts";
 import type { ServiceContext } from "./service-context.ts";
 
-export type MailKind = "received" | "ready" | "done" | "denied" | "extended" | "expired" | "locked";
+/** What a mail is about. Every kind goes to the person but `needs_operator`, which goes to the operator's address. */
+export type MailKind = "received" | "ready" | "done" | "denied" | "extended" | "expired" | "locked" | "needs_operator";
 
 export interface MailJob {
   readonly request_id: string;

@@ -169,6 +169,8 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
       ctx.jobs,
     );
     await queueMail(ctx, trx, done, zip ? "ready" : "done");
+    // Still partial and no automatic try left: someone has to look at it.
+    if (partial && retryAt === null) await queueMail(ctx, trx, done, "needs_operator");
     // Portability to another provider: sent by its own job, retried until the receiver takes it (Art. 20(2)).
     if (zip && row.type === "portability" && details.destination && ctx.jobs)
       await ctx.jobs.send("request.transmit", { request_id: row.id } satisfies TransmitJob, inTransaction(trx));

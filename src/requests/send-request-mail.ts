@@ -12,6 +12,7 @@ import {
   expiredMail,
   extendedMail,
   lockedMail,
+  operatorAlertMail,
   readyMail,
   receivedMail,
 } from "../mail/request-mails.ts";
@@ -53,6 +54,7 @@ export function answerInWords(ctx: ServiceContext, row: RequestRow): string {
 
 export async function sendRequestMail(ctx: ServiceContext, job: MailJob): Promise<void> {
   const row = await ctx.store.db.selectFrom("requests").selectAll().where("id", "=", job.request_id).executeTakeFirst();
+  if (row && job.kind === "needs_operator") return alertOperator(ctx, row);
   if (!row?.identities_enc) return;
   const identity = ctx.sealer.openJson<Identity>(row.identities_enc, `identities:${row.id}`);
   const to = identity["email"];
@@ -94,6 +96,48 @@ export async function sendRequestMail(ctx: ServiceContext, job: MailJob): Promis
       message = lockedMail(f, ctx.config.maxTries);
       break;
   }
+  if (!message) return;
   await ctx.mailer.send(message);
   await noteRequest(ctx.store.db, row, "mail.sent", "system", { mail: job.kind });
+}
+
+/** The operator's mail about a request its automatic retries did not finish; sent only while it is still partial. */
+async function alertOperator(ctx: ServiceContext, row: RequestRow): Promise<void> {
+  if (row.status !== "partially_completed") return;
+  const org = ctx.manifest.organization;
+  if (!(ctx.config.alertMail ?? org?.dpo?.email ?? org?.contact_email)) {
+    await noteRequest(ctx.store.db, row, "mail.skipped", "system", { mail: "needs_operator", why: "no address" });
+    return;
+  }
+  const outcome = (row.outcome ?? {}) as {
+    unreached?: { collection: string; why: string }[];
+    failed?: { dataset: string; why: string; skipped?: string[] };
+    proof?: { complete: boolean; unreached?: string[] };
+  };
+  const problems = [
+    ...(outcome.unreached ?? [])
+      .filter((u) => !u.why.startsWith("no identity"))
+      .map((u) => `${u.collection}: ${u.why}`),
+    ...(outcome.failed
+      ? [
+          `${outcome.failed.dataset}: ${outcome.failed.why}` +
+            (outcome.failed.skipped?.length ? ` (not written: ${outcome.failed.skipped.join(", ")})` : ""),
+        ]
+      : []),
+    ...(outcome.proof?.complete === false ? ["the proof of the erasure is incomplete (rows found again)"] : []),
+  ];
+  await ctx.mailer.send(
+    operatorAlertMail({
+      to: ctx.config.alertMail ?? org?.dpo?.email ?? org?.contact_email ?? "",
+      organization: org?.name ?? "Steward",
+      consoleUrl: `${ctx.config.publicUrl}/admin/requests/${row.id}`,
+      id: row.id,
+      type: row.type,
+      jurisdiction: row.jurisdiction,
+      dueAt: row.due_at,
+      tries: row.auto_retries,
+      problems,
+    }),
+  );
+  await noteRequest(ctx.store.db, row, "mail.sent", "system", { mail: "needs_operator" });
 }

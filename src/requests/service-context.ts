@@ -49,6 +49,11 @@ export interface RequestServiceConfig {
    * regulations ask for at least 24 months (11 CCR §7101(a)); 0 keeps records for ever.
    */
   readonly recordMonths: number;
+  /**
+   * Where the workers write when a request needs an operator (its automatic retries are used up):
+   * `STEWARD_ALERT_MAIL`, else the manifest's data protection officer, else its contact address.
+   */
+  readonly alertMail?: string;
 }
 
 export const DEFAULT_CONFIG: RequestServiceConfig = {
@@ -82,6 +87,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RequestServ
     retryTries: num("STEWARD_RETRY_TRIES", DEFAULT_CONFIG.retryTries),
     retrySeconds: num("STEWARD_RETRY_SECONDS", DEFAULT_CONFIG.retrySeconds),
     recordMonths: num("STEWARD_REQUEST_RECORD_MONTHS", DEFAULT_CONFIG.recordMonths),
+    ...(env["STEWARD_ALERT_MAIL"] ? { alertMail: env["STEWARD_ALERT_MAIL"] } : {}),
   };
 }
 

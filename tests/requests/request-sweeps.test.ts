@@ -15,7 +15,10 @@ const MINUTE = 60_000;
 
 beforeAll(async () => {
   // The worker sweeps every second; what is due is decided by the service's clock, which only the test moves.
-  s = await startSqliteService({ config: { retryTries: 2, retrySeconds: 600, unverifiedHours: 72 }, sweepSeconds: 1 });
+  s = await startSqliteService({
+    config: { retryTries: 2, retrySeconds: 600, unverifiedHours: 72, alertMail: "dpo@example.org" },
+    sweepSeconds: 1,
+  });
   s.addPerson(1, "alice@example.org", "Alice");
   s.addPerson(2, "bob@example.org", "Bob");
   s.addPerson(3, "carol@example.org", "Carol");
@@ -113,6 +116,7 @@ describe("a partial answer is retried by the workers", () => {
 
   it("stops after the configured tries and waits for the operator's retry", async () => {
     await s.takeDown("tickets");
+    const mailsBefore = s.smtp.mails.length;
     const id = await s.submitVerified("erasure", "carol@example.org");
     await s.waitFor(id, (r) => r.status === "partially_completed" && r.auto_retries === 0);
     s.advance(10 * MINUTE);
@@ -121,7 +125,23 @@ describe("a partial answer is retried by the workers", () => {
     const last = await s.waitFor(id, (r) => r.status === "partially_completed" && r.auto_retries === 2);
     expect(last.retry_at).toBeNull();
     const events = await trail(id);
-    expect(events.at(-1)).toMatchObject({ kind: "request.partially_completed", payload: { retries_left: 0 } });
+    expect(events.findLast((e) => e.kind === "request.partially_completed")).toMatchObject({
+      payload: { retries_left: 0 },
+    });
+
+    // The operator is told once, when the tries are used up — by request id and what failed, nothing of Carol's.
+    const alert = await s.smtp.waitFor("dpo@example.org", /needs an operator/, mailsBefore);
+    expect(alert.subject).toContain(`Request ${id.slice(0, 8)} needs an operator: erasure`);
+    expect(alert.text).toContain("after 2 automatic retries");
+    expect(alert.text).toMatch(/tickets/);
+    expect(alert.text).toContain(`https://privacy.example.org/admin/requests/${id}`);
+    expect(alert.text).toContain(`steward requests retry ${id}`);
+    expect(alert.text + alert.subject).not.toMatch(/carol|Carol/);
+    const recorded = async () =>
+      (await trail(id)).filter((e) => e.kind === "mail.sent" && e.payload["mail"] === "needs_operator").length;
+    for (let i = 0; i < 100 && (await recorded()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await recorded()).toBe(1);
+    expect(s.smtp.mails.slice(mailsBefore).filter((m) => m.to.includes("dpo@example.org"))).toHaveLength(1);
 
     // A day later nothing has moved by itself.
     s.advance(24 * 60 * MINUTE);
