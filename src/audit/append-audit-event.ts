@@ -56,9 +56,8 @@ export async function appendAuditEvent(db: Kysely<StoreSchema>, event: AuditEven
     deferred.push(event);
     return undefined;
   }
-  if (db.isTransaction) return (await insertEvents(db, [event]))[0];
   const ids = await insertEvents(db, [event]);
-  kickAuditLinker(db);
+  if (!db.isTransaction) kickAuditLinker(db);
   return ids[0];
 }
 

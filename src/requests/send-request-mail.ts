@@ -105,7 +105,8 @@ export async function sendRequestMail(ctx: ServiceContext, job: MailJob): Promis
 async function alertOperator(ctx: ServiceContext, row: RequestRow): Promise<void> {
   if (row.status !== "partially_completed") return;
   const org = ctx.manifest.organization;
-  if (!(ctx.config.alertMail ?? org?.dpo?.email ?? org?.contact_email)) {
+  const to = ctx.config.alertMail ?? org?.dpo?.email ?? org?.contact_email;
+  if (!to) {
     await noteRequest(ctx.store.db, row, "mail.skipped", "system", { mail: "needs_operator", why: "no address" });
     return;
   }
@@ -128,7 +129,7 @@ async function alertOperator(ctx: ServiceContext, row: RequestRow): Promise<void
   ];
   await ctx.mailer.send(
     operatorAlertMail({
-      to: ctx.config.alertMail ?? org?.dpo?.email ?? org?.contact_email ?? "",
+      to,
       organization: org?.name ?? "Steward",
       consoleUrl: `${ctx.config.publicUrl}/admin/requests/${row.id}`,
       id: row.id,
