@@ -12,6 +12,7 @@
  * links what is left when the store closes. `steward audit verify` links before it checks.
  */
 import { type Kysely, sql } from "kysely";
+import { OneAtATime } from "../jobs/one-at-a-time.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
 import { chainHash } from "./audit-hash.ts";
 
@@ -122,11 +123,9 @@ export function kickAuditLinker(db: Kysely<StoreSchema>): void {
 export class AuditLinker {
   readonly #db: Kysely<StoreSchema>;
   readonly #pollMs: number;
+  readonly #passes = new OneAtATime(() => this.#link());
   #timer: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
 
   constructor(db: Kysely<StoreSchema>, pollMs = 500) {
     this.#db = db;
@@ -136,7 +135,7 @@ export class AuditLinker {
   start(): this {
     LINKERS.set(this.#db, this);
     this.#timer = setInterval(() => {
-      if (!this.#running)
+      if (!this.#passes.busy)
         waitingEvents(this.#db)
           .then((any) => any && this.kick())
           .catch(() => {});
@@ -147,37 +146,24 @@ export class AuditLinker {
   }
 
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = linkAuditChain(this.#db, { wait: false })
-      .then((linked) => {
-        if (linked === undefined && !this.#retry && !this.#stopped) {
-          this.#retry = setTimeout(() => {
-            this.#retry = undefined;
-            this.kick();
-          }, 20);
-          this.#retry.unref();
-        }
-      })
-      .catch(() => {})
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#passes.kick();
+  }
+
+  async #link(): Promise<void> {
+    const linked = await linkAuditChain(this.#db, { wait: false });
+    if (linked !== undefined || this.#retry || this.#passes.stopped) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.kick();
+    }, 20);
+    this.#retry.unref();
   }
 
   /** Stops the loop and links what is waiting, waiting for the lock; a failure here leaves them for the next process. */
   async stop(): Promise<void> {
-    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     if (this.#retry) clearTimeout(this.#retry);
-    await this.#running;
+    await this.#passes.stop();
     await linkAuditChain(this.#db).catch(() => {});
     LINKERS.delete(this.#db);
   }

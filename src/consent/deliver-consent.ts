@@ -14,6 +14,7 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { type Selectable, sql } from "kysely";
+import { OneAtATime } from "../jobs/one-at-a-time.ts";
 import type { Manifest } from "../manifest/types.ts";
 import type { Sealer } from "../secrets/seal.ts";
 import type { Store } from "../store/store.ts";
@@ -78,9 +79,7 @@ export class ConsentDeliverer {
   readonly #o: Required<Omit<DelivererOptions, "env">> & { env: Readonly<Record<string, string | undefined>> };
   #timer: NodeJS.Timeout | undefined;
   #unlisten: (() => Promise<void>) | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
+  readonly #passes = new OneAtATime(() => this.drain());
 
   constructor(options: DelivererOptions) {
     const env = options.env ?? process.env;
@@ -100,7 +99,7 @@ export class ConsentDeliverer {
 
   /** Starts the loop: at once, on every wake-up from a commit that queued deliveries, and every `pollMs`. */
   async start(): Promise<void> {
-    this.#stopped = false;
+    this.#passes.resume();
     this.#unlisten = await this.#o.store.listen(OUTBOX_CHANNEL, () => this.kick());
     this.#timer = setInterval(() => this.kick(), this.#o.pollMs);
     this.#timer.unref();
@@ -108,36 +107,22 @@ export class ConsentDeliverer {
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    const stopping = this.#passes.stop();
     await this.#unlisten?.();
-    await this.#running;
+    await stopping;
   }
 
   /** Runs a pass now (or right after the one in progress). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.drain()
-      .then(() => {})
-      .catch(() => {})
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#passes.kick();
   }
 
   /** Delivers everything due, `concurrency` at a time; returns how many attempts were made. */
   async drain(): Promise<number> {
     let made = 0;
     for (;;) {
-      if (this.#stopped) return made;
+      if (this.#passes.stopped) return made;
       const claimed = await this.#claim(this.#o.concurrency);
       if (claimed.length === 0) return made;
       await Promise.all(claimed.map((row) => this.#deliver(row)));

@@ -104,10 +104,16 @@ describe("audit events linked after they are written, on PostgreSQL", () => {
         where datname = current_database() and state = 'idle in transaction'`.execute(store.db);
       return (n.rows[0]?.n ?? 0) > 0;
     });
-    await appendAuditEvent(store.db, { actor: "system", kind: "test.written_second" });
-    expect(await linkAuditChain(store.db)).toBe(1);
-    commitFirst();
-    await slow;
+    try {
+      await appendAuditEvent(store.db, { actor: "system", kind: "test.written_second" });
+      // Linked (by this call or the store's own linker, whichever is first) while the first is still uncommitted.
+      await linkAuditChain(store.db);
+      const linked = await store.db.selectFrom("audit_events").select(["kind", "seq"]).execute();
+      expect(linked).toEqual([{ kind: "test.written_second", seq: 1 }]);
+    } finally {
+      commitFirst();
+      await slow;
+    }
     await linkAuditChain(store.db);
     const rows = await store.db.selectFrom("audit_events").select(["id", "seq", "kind"]).orderBy("seq").execute();
     expect(rows.map((r) => r.kind)).toEqual(["test.written_second", "test.written_first"]);
