@@ -733,6 +733,12 @@ export const ERRORS = {
     message: (p) => `the agent discovery document ${p.source} cannot be used: ${p.detail}`,
     fix: 'Point STEWARD_DRP_AGENTS at a JSON list of agents (DRP 1.0 §3.05.1), each with "id" and a base64 Ed25519 "verify_key" of 32 bytes.',
   }),
+  STW_DRP_BAD_SETTING: define<{ name: string; value: string; detail: string }>({
+    status: 500,
+    summary: "A Data Rights Protocol setting in the environment has a value Steward cannot use.",
+    message: (p) => `${p.name} is "${p.value}"; it must be ${p.detail}`,
+    fix: "Correct the variable (docs/drp.md lists the settings and their defaults) and start Steward again.",
+  }),
   STW_DRP_UNKNOWN_AGENT: define<{ agent: string; allowed: readonly string[] }>({
     status: 403,
     summary: "A DRP message names an agent that is not in the agent discovery document.",
@@ -781,6 +787,13 @@ export const ERRORS = {
     summary: "A DRP message arrived after its expires-at.",
     message: (p) => `the message expired at ${p.expires}; the server's time is ${p.now}`,
     fix: "Sign a new message with a fresh issued-at and an expires-at a few minutes later (DRP 1.0 recommends at most 10).",
+  }),
+  STW_DRP_VALIDITY_TOO_LONG: define<{ issued: string; expires: string; seconds: number; max: number }>({
+    status: 400,
+    summary: "A DRP message is valid for longer than this server takes (from issued-at to expires-at).",
+    message: (p) =>
+      `the message is valid from ${p.issued} to ${p.expires}, ${p.seconds} s; this server takes at most ${p.max} s (STEWARD_DRP_MAX_VALIDITY_SECONDS)`,
+    fix: "Sign a new message whose expires-at is a few minutes after its issued-at (DRP 1.0 recommends at most 10 minutes).",
   }),
   STW_DRP_REPLAYED: define<{ agent: string; issued: string }>({
     status: 409,

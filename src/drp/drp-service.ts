@@ -73,6 +73,7 @@ export class DrpService {
       businessId: this.config.businessId,
       now: this.ctx.now(),
       skewSeconds: this.config.skewSeconds,
+      maxValiditySeconds: this.config.maxValiditySeconds,
     });
   }
 

@@ -387,6 +387,12 @@ describe("data rights requests", () => {
       400,
       "STW_DRP_NOT_YET_VALID",
     );
+    // Valid for a day: longer than STEWARD_DRP_MAX_VALIDITY_SECONDS (default 900) allows, though not expired.
+    await refusal(
+      await agent.exercise("access", p, { "expires-at": drpTime(new Date(now + 86_400_000)) }),
+      400,
+      "STW_DRP_VALIDITY_TOO_LONG",
+    );
     await refusal(await agent.exercise("access", p, { "business-id": "OTHER_CB" }), 403, "STW_DRP_WRONG_BUSINESS");
     await refusal(await agent.exercise("access", p, { "agent-id": other.id }), 403, "STW_DRP_WRONG_AGENT");
     await refusal(await agent.exercise("sale:opt-in", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
