@@ -28,7 +28,11 @@ export function drpConfigFromEnv(manifest: Manifest, env: NodeJS.ProcessEnv = pr
     const v = env[name]?.trim();
     if (!v) return fallback;
     if (!/^\d+$/.test(v) || Number(v) < min)
-      throw stewardError("STW_DRP_BAD_SETTING", { name, value: v, detail: `a whole number of seconds, at least ${min}` });
+      throw stewardError("STW_DRP_BAD_SETTING", {
+        name,
+        value: v,
+        detail: `a whole number of seconds, at least ${min}`,
+      });
     return Number(v);
   };
   return {

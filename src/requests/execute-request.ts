@@ -80,8 +80,9 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
           to: "denied",
           action: "deny",
           actor: "worker",
-          payload: { reason: hold.reason, exemption: hold.key },
-          set: { reason: hold.reason },
+          // The law's exemption keeps the data: the right does not reach it (DRP's claim_not_covered).
+          payload: { reason: hold.reason, exemption: hold.key, denial: "claim_not_covered" },
+          set: { reason: hold.reason, outcome: JSON.stringify({ denial: "claim_not_covered", exemption: hold.key }) },
         },
         ctx.now(),
         ctx.jobs,

@@ -187,8 +187,8 @@ export class RequestService {
     return listRequests(this.ctx, filter);
   }
 
-  act(id: string, action: AdminAction, actor: string, reason?: string) {
-    return actOnRequest(this.ctx, id, action, actor, reason);
+  act(id: string, action: AdminAction, actor: string, reason?: string, denial?: string) {
+    return actOnRequest(this.ctx, id, action, actor, reason, denial);
   }
 
   placeHold(target: { request_id?: string; identity?: unknown }, reason: string, actor: string) {

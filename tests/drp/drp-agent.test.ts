@@ -175,6 +175,81 @@ describe("data rights requests", () => {
     expect(history.some((e) => e.request_id === id && e.status === "withdrawn")).toBe(true);
   });
 
+  // Before the tests that move the clock by days: the console's session would have run out.
+  it("tells the agent the kind of denial the operator picked, in the API and the console, and Steward's own", async () => {
+    const deletion = async () => {
+      const person = await learner();
+      const first = await json(await agent.exercise("deletion", { email: person.email, email_verified: true }));
+      const id = String(first["request_id"]);
+      await agent.callback(id, "in_progress"); // waiting for the operator's review
+      return { id, person };
+    };
+    const { key } = await createApiKey(h.store.db, { name: "dpo", role: "approver" });
+    const api = (id: string, body: Record<string, unknown>) =>
+      h.app.inject({
+        method: "POST",
+        url: `/api/admin/requests/${id}/deny`,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        payload: JSON.stringify(body),
+      });
+
+    // The admin API: the kind is checked, then carried to the agent with the reason.
+    const byApi = await deletion();
+    const bad = await api(byApi.id, { reason: "no account", denial: "maybe" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: "STW_REQUEST_BAD_DENIAL" });
+    expect((await h.service.get(byApi.id)).status).toBe("awaiting_approval");
+    expect(
+      (await api(byApi.id, { reason: "We hold no account for this address", denial: "no_match" })).statusCode,
+    ).toBe(200);
+    const denied = await agent.callback(byApi.id, "denied");
+    checkStatusShape(denied);
+    expect(denied).toMatchObject({ reason: "no_match", processing_details: "We hold no account for this address" });
+
+    // The console's deny form offers the kinds, "other" chosen unless the operator picks another.
+    const byConsole = await deletion();
+    const signIn = await h.app.inject({
+      method: "POST",
+      url: "/admin/sign-in",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ key }).toString(),
+    });
+    const raw = signIn.headers["set-cookie"];
+    const cookie = (Array.isArray(raw) ? raw : [String(raw)]).map((l) => l.split(";")[0]).join("; ");
+    const page = await h.app.inject({ url: `/admin/requests/${byConsole.id}`, headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<select id="deny-denial" name="denial"');
+    expect(page.body).toContain('<option value="other" selected>Other</option>');
+    expect(page.body).toContain('<option value="suspected_fraud">Suspected fraud</option>');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+    const posted = await h.app.inject({
+      method: "POST",
+      url: `/admin/requests/${byConsole.id}/deny`,
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        csrf,
+        reason: "The request came from a known fraud ring",
+        denial: "suspected_fraud",
+      }).toString(),
+    });
+    expect(posted.statusCode, posted.body).toBe(303);
+    expect(await agent.callback(byConsole.id, "denied")).toMatchObject({ reason: "suspected_fraud" });
+
+    // Steward's own denial: a legal hold keeps the person's data (the law's exemption): claim_not_covered.
+    const held = await deletion();
+    const hold = await h.app.inject({
+      method: "POST",
+      url: "/api/admin/holds",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      payload: JSON.stringify({ request_id: held.id, reason: "litigation 2026-52" }),
+    });
+    expect(hold.statusCode).toBe(201);
+    await h.service.act(held.id, "approve", "key:dpo");
+    const exempt = await agent.callback(held.id, "denied", 120_000);
+    expect(exempt).toMatchObject({ status: "denied", reason: "claim_not_covered" });
+    expect(String(exempt["processing_details"])).toContain("legal claim");
+  }, 180_000);
+
   it("takes a voluntary request: the default jurisdiction, or California's where the default lacks the type", async () => {
     const person = await learner();
     const optOut = await json(await agent.exercise("sale:opt-out", { email: person.email }, { regime: "voluntary" }));

@@ -63,6 +63,18 @@ describe("DRP status of a Steward request", () => {
     expect(statusOf(withPackage("2026-12-19T10:00:00.000Z")).status).toBe("expired");
   });
 
+  it("carries the kind of denial recorded with the request, in the protocol's spelling", () => {
+    const denied = (outcome: Record<string, unknown> | null) =>
+      statusOf(facts({ status: "denied", reason: "why", outcome } as Partial<RequestRow>)).reason;
+    expect(denied({ denial: "no_match" })).toBe("no_match");
+    expect(denied({ denial: "suspected_fraud" })).toBe("suspected_fraud");
+    expect(denied({ denial: "claim_not_covered", exemption: "legal_claims" })).toBe("claim_not_covered");
+    expect(denied({ denial: "insufficient_verification" })).toBe("insuf_verification");
+    // Denied before kinds were recorded, or an unknown value: other.
+    expect(denied(null)).toBe("other");
+    expect(denied({ denial: "because" })).toBe("other");
+  });
+
   it("writes the fields of §3.03 in its order, +00:00 timestamps, expected_by while in progress", () => {
     const verify = statusOf(facts({ status: "awaiting_verification", due_at: null }));
     expect(Object.keys(verify)).toEqual([
