@@ -825,6 +825,12 @@ export const ERRORS = {
     message: (p) => `unsupported rights action "${p.action}"; supported: ${list(p.allowed)}`,
     fix: "Send one of the supported actions (the business discovery document lists them).",
   }),
+  STW_DRP_OPT_IN_NOT_OFFERED: define<{ why: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A DRP sale:opt-in where the manifest offers no choice about the sale and sharing of personal data.",
+    message: (p) => `"sale:opt-in" is not taken here: ${p.why}; supported: ${list(p.allowed)}`,
+    fix: "Send one of the supported actions (the business discovery document lists them); an opt-in is taken where a purpose sells or shares data and the CCPA's rights offer opt_out_sale_sharing.",
+  }),
   STW_DRP_CANNOT_VERIFY: define<{ level: string; type: string }>({
     status: 400,
     summary: "A DRP request needs a proof of identity an agent cannot give and the person cannot give through a link.",

@@ -1,7 +1,8 @@
 /**
  * The details a request type takes, checked at intake: the values a rectification sets, the data categories an access
  * request is limited to, the provider a portability copy is sent to (GDPR Art. 20(2)), and the purposes an objection
- * or a withdrawal of consent is about. Sealed in the store: a
+ * or a withdrawal of consent is about, whether the choice about sale and sharing is an opt-in rather than an opt-out,
+ * and whether an access request asks for the categories only. Sealed in the store: a
  * value to set is personal data.
  */
 import { LOOPBACK_HOSTS } from "../connectors/connection-url.ts";
@@ -16,6 +17,12 @@ export interface RequestDetails {
   readonly destination?: string;
   /** The purposes an objection or a withdrawal is about (default: every purpose it can cover). */
   readonly purposes?: readonly string[];
+  /**
+   * `opt_out_sale_sharing` only: the person opts back in to the sale and sharing of their data (CCPA §1798.120(d),
+   * DRP's `sale:opt-in`) — the same choice the other way: the consent ledger records `granted` for every sale and
+   * sharing purpose instead of `withdrawn`.
+   */
+  readonly opt_in?: true;
 }
 
 const KEYS: Readonly<Partial<Record<RequestType, readonly string[]>>> = {
@@ -24,6 +31,7 @@ const KEYS: Readonly<Partial<Record<RequestType, readonly string[]>>> = {
   portability: ["categories", "destination"],
   objection: ["purposes"],
   withdraw_consent: ["purposes"],
+  opt_out_sale_sharing: ["opt_in"],
 };
 
 export function parseDetails(manifest: Manifest, type: RequestType, input: unknown): RequestDetails {
@@ -42,7 +50,13 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
   for (const key of Object.keys(record))
     if (!allowed.includes(key))
       throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: `"${key}" does not apply to ${type}`, allowed });
-  const out: { set?: Rectification[]; categories?: string[]; destination?: string; purposes?: string[] } = {};
+  const out: {
+    set?: Rectification[];
+    categories?: string[];
+    destination?: string;
+    purposes?: string[];
+    opt_in?: true;
+  } = {};
   if (record["set"] !== undefined) {
     const set = record["set"];
     if (typeof set !== "object" || set === null || Array.isArray(set) || Object.keys(set).length === 0)
@@ -82,8 +96,16 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
       });
     out.purposes = purposes as string[];
   }
+  if (record["opt_in"] !== undefined) {
+    if (typeof record["opt_in"] !== "boolean")
+      throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: "`opt_in` must be true or false", allowed: ["opt_in"] });
+    if (record["opt_in"]) out.opt_in = true;
+  }
   return out;
 }
+
+/** The choice about sale and sharing is an opt-in (the details say so). */
+export const isOptIn = (details: RequestDetails | undefined): boolean => details?.opt_in === true;
 
 function checkDestination(value: unknown): string {
   let url: URL | undefined;

@@ -10,6 +10,7 @@ import { ENGLISH } from "../i18n/translate.ts";
 import type { MailFacts } from "../mail/request-mails.ts";
 import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
 import type { RequestRow } from "./move-request.ts";
+import { isOptIn, type RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
 
 /** "a copy of your data" — what the request asks for, as a noun phrase (English; other locales: `asked.<type>`). */
@@ -21,11 +22,20 @@ export function statusUrl(ctx: ServiceContext, id: string): string {
   return `${ctx.config.publicUrl}/api/requests/${id}`;
 }
 
+/** An opt-out of sale and sharing that is an opt-in (its details, or its outcome once done, say so). */
+function optsIn(row: RequestRow, ctx?: ServiceContext): boolean {
+  if (row.type !== "opt_out_sale_sharing") return false;
+  if (row.outcome?.["choice"] === "granted") return true;
+  return ctx !== undefined && row.details_enc !== null
+    ? isOptIn(ctx.sealer.openJson<RequestDetails>(row.details_enc, `details:${row.id}`))
+    : false;
+}
+
 export function mailFacts(ctx: ServiceContext, row: RequestRow, to: string): MailFacts {
   return {
     to,
     organization: ctx.manifest.organization?.name ?? "us",
-    what: ASKED_FOR[row.type],
+    what: optsIn(row, ctx) ? ENGLISH.t("asked.opt_in_sale_sharing") : ASKED_FOR[row.type],
     statusUrl: statusUrl(ctx, row.id),
   };
 }
@@ -49,12 +59,14 @@ export function timelineMessage(
 ): Message | undefined {
   const p = e.payload;
   const due = typeof p["due_at"] === "string" ? date(p["due_at"]) : undefined;
-  const what = ENGLISH.t(`asked.${row.type}`);
+  // `type` names the phrase (`asked.<type>`) a page puts in the reader's locale.
+  const type = optsIn(row) ? "opt_in_sale_sharing" : row.type;
+  const what = ENGLISH.t(`asked.${type}`);
   switch (e.kind) {
     case "request.received":
       return due
-        ? { key: "timeline.received_due", params: { what, due, type: row.type } }
-        : { key: "timeline.received", params: { what, type: row.type } };
+        ? { key: "timeline.received_due", params: { what, due, type } }
+        : { key: "timeline.received", params: { what, type } };
     case "mail.sent":
       return { key: p["mail"] === "code" ? "timeline.code_sent" : "timeline.mail_sent" };
     case "mail.failed":

@@ -175,6 +175,35 @@ describe("data rights requests", () => {
     expect(history.some((e) => e.request_id === id && e.status === "withdrawn")).toBe(true);
   });
 
+  it("opts back in to sale (sale:opt-in): the ledger records the grant for every sale and sharing purpose", async () => {
+    const person = await learner();
+    const subject = `email:${person.email}`;
+    const out = await json(await agent.exercise("sale:opt-out", { email: person.email }));
+    await agent.callback(String(out["request_id"]), "fulfilled");
+    const res = await agent.exercise("sale:opt-in", { email: person.email }, { "agent-request-id": "opt-in-1" });
+    expect(res.status).toBe(200);
+    const first = await json(res);
+    checkStatusShape(first);
+    expect(first).toMatchObject({ status: "open", agent_request_id: "opt-in-1" });
+    const id = String(first["request_id"]);
+    expect(id).not.toBe(out["request_id"]);
+    await agent.callback(id, "fulfilled");
+    const view = await viewWith(id, "drp.callback_delivered");
+    expect(view).toMatchObject({ type: "opt_out_sale_sharing", status: "completed", agent: agent.id });
+    expect(view.outcome).toMatchObject({ choice: "granted" });
+    const history = await h.service.ctx.consent.history(subject);
+    const granted = history.filter((e) => e.request_id === id).map((e) => [e.purpose, e.status]);
+    const withdrawn = history.filter((e) => e.request_id === out["request_id"]).map((e) => [e.purpose, e.status]);
+    expect(granted.length).toBeGreaterThan(0);
+    // The same purposes, the other way.
+    expect(granted.map(([p]) => p).sort()).toEqual(withdrawn.map(([p]) => p).sort());
+    expect(new Set(granted.map(([, st]) => st))).toEqual(new Set(["granted"]));
+    const purpose = String(granted[0]![0]);
+    expect((await h.service.ctx.consent.decide(subject, purpose, "us_ca")).allowed).toBe(true);
+    // The person's mail says what they asked for.
+    await h.smtp.waitFor(person.email, /your opt-in to the sale and sharing of your personal data/);
+  });
+
   // Before the tests that move the clock by days: the console's session would have run out.
   it("tells the agent the kind of denial the operator picked, in the API and the console, and Steward's own", async () => {
     const deletion = async () => {
@@ -470,7 +499,7 @@ describe("data rights requests", () => {
     );
     await refusal(await agent.exercise("access", p, { "business-id": "OTHER_CB" }), 403, "STW_DRP_WRONG_BUSINESS");
     await refusal(await agent.exercise("access", p, { "agent-id": other.id }), 403, "STW_DRP_WRONG_AGENT");
-    await refusal(await agent.exercise("sale:opt-in", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
+    await refusal(await agent.exercise("sale:opt-out-forever", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
     // Colorado's access requests need the person signed in here (the harness's manifest): no agent can vouch for it.
     await refusal(await agent.exercise("access", p, { regime: "us_co" }), 400, "STW_DRP_CANNOT_VERIFY");
     const regime = await refusal(await agent.exercise("access", p, { regime: "lgpd" }), 400, "STW_DRP_BAD_CLAIM");
