@@ -534,7 +534,7 @@ export const ERRORS = {
     status: 400,
     summary: "The request's details do not fit its type.",
     message: (p) => `details: ${p.detail}; allowed: ${list(p.allowed, 20)}`,
-    fix: 'For rectification send `details.set`, e.g. {"learning_app.users.first_name": "Ada"}; for portability optionally `details.destination` (an https URL).',
+    fix: 'For rectification send `details.set`, e.g. {"learning_app.users.first_name": "Ada"}; for portability optionally `details.destination` (an https URL); for access optionally `details.scope: "categories"`; for opt_out_sale_sharing optionally `details.opt_in: true`.',
   }),
   STW_REQUEST_BAD_CODE: define<{ tries_left: number }>({
     status: 422,

@@ -25,6 +25,7 @@ export const DRP_ACTIONS: Readonly<Record<string, RequestType>> = {
 /** The request details an action implies (src/requests/request-details.ts). */
 export const DRP_DETAILS: Readonly<Record<string, RequestDetails>> = {
   "sale:opt-in": { opt_in: true },
+  "access:categories": { scope: "categories" },
 };
 
 /** Earlier spellings taken as the current ones. */

@@ -23,11 +23,17 @@ export interface RequestDetails {
    * sharing purpose instead of `withdrawn`.
    */
   readonly opt_in?: true;
+  /**
+   * `access` only: `categories` asks for the categories of personal information held, their sources, purposes and
+   * recipients — not the data (CCPA §1798.110(a)(1)–(4), DRP's `access:categories`); `specific` (the default, not
+   * stored) for the data itself.
+   */
+  readonly scope?: "categories";
 }
 
 const KEYS: Readonly<Partial<Record<RequestType, readonly string[]>>> = {
   rectification: ["set"],
-  access: ["categories"],
+  access: ["categories", "scope"],
   portability: ["categories", "destination"],
   objection: ["purposes"],
   withdraw_consent: ["purposes"],
@@ -56,6 +62,7 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
     destination?: string;
     purposes?: string[];
     opt_in?: true;
+    scope?: "categories";
   } = {};
   if (record["set"] !== undefined) {
     const set = record["set"];
@@ -101,8 +108,19 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
       throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: "`opt_in` must be true or false", allowed: ["opt_in"] });
     if (record["opt_in"]) out.opt_in = true;
   }
+  if (record["scope"] !== undefined) {
+    if (record["scope"] !== "categories" && record["scope"] !== "specific")
+      throw stewardError("STW_REQUEST_BAD_DETAILS", {
+        detail: "`scope` must be categories (the kinds of data held, not the data) or specific (the data)",
+        allowed: ["scope"],
+      });
+    if (record["scope"] === "categories") out.scope = "categories";
+  }
   return out;
 }
+
+/** An access request for the categories held, not the data. */
+export const asksForCategories = (details: RequestDetails | undefined): boolean => details?.scope === "categories";
 
 /** The choice about sale and sharing is an opt-in (the details say so). */
 export const isOptIn = (details: RequestDetails | undefined): boolean => details?.opt_in === true;

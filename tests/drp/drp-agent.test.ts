@@ -6,6 +6,7 @@
  * agent, a wrong business, a changed byte. Every DRP request is an ordinary Steward request with the agent named.
  */
 import { generateKeyPairSync } from "node:crypto";
+import { unzipSync } from "fflate";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/auth/api-keys.ts";
@@ -203,6 +204,57 @@ describe("data rights requests", () => {
     // The person's mail says what they asked for.
     await h.smtp.waitFor(person.email, /your opt-in to the sale and sharing of your personal data/);
   });
+
+  it("answers access:categories with the kinds of data held, their sources, purposes and recipients — no values", async () => {
+    const person = await learner();
+    const sent = h.smtp.mails.length;
+    const first = await json(await agent.exercise("access:categories", { email: person.email, email_verified: true }));
+    const id = String(first["request_id"]);
+    await agent.callback(id, "fulfilled", 120_000);
+    const view = await h.service.show(id);
+    expect(view).toMatchObject({ type: "access", status: "completed", outcome: { scope: "categories" } });
+
+    const ready = await h.smtp.waitFor(person.email, /kinds of personal data we hold about you is ready/, sent);
+    const link = /https:\/\/privacy\.example\.org(\/api\/requests\/\S+)/.exec(ready.text)?.[1];
+    const download = await h.app.inject({ url: link! });
+    expect(download.statusCode).toBe(200);
+    const files = unzipSync(new Uint8Array(download.rawPayload));
+    expect(Object.keys(files).sort()).toEqual(["categories.json", "report.html"]);
+    const text = Object.values(files)
+      .map((b) => new TextDecoder().decode(b))
+      .join("\n");
+    // None of the person's values: not their e-mail address, not their name.
+    expect(text).not.toContain(person.email);
+    expect(text).not.toContain(person.first_name);
+    const doc = JSON.parse(new TextDecoder().decode(files["categories.json"])) as {
+      categories: {
+        category: string;
+        found_in: string[];
+        purposes: unknown[];
+        recipients: unknown[];
+        sources: unknown[];
+      }[];
+    };
+    const keys = doc.categories.map((c) => c.category);
+    expect(keys).toEqual(expect.arrayContaining(["user.contact.email", "user.name.first"]));
+    const email = doc.categories.find((c) => c.category === "user.contact.email")!;
+    expect(email.found_in).toContain("learning_app.users");
+    expect(email.purposes.length).toBeGreaterThan(0);
+    expect(email.sources.length).toBeGreaterThan(0);
+    expect(doc.categories.some((c) => c.recipients.length > 0)).toBe(true);
+    const report = new TextDecoder().decode(files["report.html"]);
+    expect(report).toContain("The kinds of personal data we hold about you");
+    expect(report).toContain("Where it came from");
+    expect(report).toContain("Who receives your data");
+
+    // A full access (access:specific) of the same person is the data itself, and does not join the categories'.
+    const full = await json(await agent.exercise("access:specific", { email: person.email }));
+    const list = await json(await agent.exercise("access:categories", { email: person.email }));
+    expect(full["request_id"]).not.toBe(list["request_id"]);
+    expect((await json(await agent.exercise("access", { email: person.email })))["request_id"]).toBe(
+      full["request_id"],
+    );
+  }, 180_000);
 
   // Before the tests that move the clock by days: the console's session would have run out.
   it("tells the agent the kind of denial the operator picked, in the API and the console, and Steward's own", async () => {
