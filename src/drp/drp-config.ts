@@ -8,6 +8,8 @@
  *   `expires-at`. Default 900 (15 minutes): the reference agent signs every message for exactly 15 minutes, DRP 1.0
  *   recommends "no more than 10". A longer window is refused (STW_DRP_VALIDITY_TOO_LONG): a message valid for days
  *   could be kept and replayed long after the person asked.
+ * - `STEWARD_DRP_AGENTS_REFRESH_SECONDS` — how often the agent discovery document is read again while the server runs
+ *   (a file is also read when it changes). Default 300.
  * - `STEWARD_DRP_TECHNICAL_CONTACT`, `STEWARD_DRP_LOGO` — for the business discovery document.
  */
 import { stewardError } from "../errors.ts";
@@ -18,6 +20,7 @@ export interface DrpConfig {
   readonly businessId: string;
   readonly skewSeconds: number;
   readonly maxValiditySeconds: number;
+  readonly agentsRefreshSeconds: number;
   readonly technicalContact: string | undefined;
   readonly logo: string | undefined;
 }
@@ -40,6 +43,7 @@ export function drpConfigFromEnv(manifest: Manifest, env: NodeJS.ProcessEnv = pr
     businessId: env["STEWARD_DRP_BUSINESS_ID"]?.trim() || defaultBusinessId(manifest),
     skewSeconds: skew && /^\d+$/.test(skew) ? Number(skew) : 30,
     maxValiditySeconds: seconds("STEWARD_DRP_MAX_VALIDITY_SECONDS", 900),
+    agentsRefreshSeconds: seconds("STEWARD_DRP_AGENTS_REFRESH_SECONDS", 300),
     technicalContact: env["STEWARD_DRP_TECHNICAL_CONTACT"]?.trim() || undefined,
     logo: env["STEWARD_DRP_LOGO"]?.trim() || undefined,
   };

@@ -6,6 +6,7 @@
  * agent, a wrong business, a changed byte. Every DRP request is an ordinary Steward request with the agent named.
  */
 import { generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { unzipSync } from "fflate";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -576,6 +577,42 @@ describe("data rights requests", () => {
     expect((await other.revoke(mine, "no")).status).toBe(403);
     expect((await agent.status(mine, "wrong-token")).status).toBe(403);
     expect((await agent.status("not-an-id")).status).toBe(403);
+  });
+
+  it("reads the agent discovery document again when it changes: a new agent sets up, a removed one's token stops", async () => {
+    const until = async (what: string, test: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await test())) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const info = (a: TestAgent) =>
+      fetch(`${h.base}/v1/agent/${a.id}`, { headers: { authorization: `Bearer ${a.token}` } }).then((r) => r.status);
+    const newcomer = h.newAgent("TEST_AGENT_THREE");
+    expect((await newcomer.setup()).status).toBe(403);
+    expect(await info(other)).toBe(200);
+
+    // The operators add an agent and remove another; the refresh interval is 300 s: the file's change is what counts.
+    h.writeAgents([agent, newcomer]);
+    await until("the new agent sets up", async () => (await newcomer.setup()).status === 200);
+    expect(await info(newcomer)).toBe(200);
+    await until("the removed agent's token stops working", async () => (await info(other)) === 403);
+    const refused = await other.exercise("access", { email: "someone@example.net" });
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toMatchObject({ message: expect.stringMatching(/^STW_DRP_TOKEN_INVALID/) });
+    expect(await info(agent)).toBe(200);
+    expect(h.drp.agents.ids()).toEqual([agent.id, newcomer.id].sort());
+
+    // A document that cannot be used keeps the last good list; listing the agent again lets its token work again.
+    writeFileSync(h.agentsFile, "[{");
+    await until("the server notes the unusable document", async () =>
+      h.logs.some((l) => l.includes("agent discovery document not taken") && l.includes("STW_DRP_AGENTS_INVALID")),
+    );
+    expect(await info(newcomer)).toBe(200);
+    h.writeAgents([agent, other]);
+    await until("the agent listed again is known", async () => (await info(other)) === 200);
+    expect(await info(newcomer)).toBe(403);
   });
 
   it("writes no identity of anyone to the server's log", async () => {
