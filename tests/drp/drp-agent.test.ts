@@ -51,11 +51,11 @@ function checkStatusShape(body: Record<string, unknown>): void {
  * The request's admin view once its trail holds `kind`: the agent has the callback a moment before the worker
  * records the delivery.
  */
-async function viewWith(id: string, kind: string, timeoutMs = 60_000) {
+async function viewWith(id: string, kind: string, timeoutMs = 60_000, times = 1) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await h.service.show(id);
-    if (view.audit.some((e) => e.kind === kind)) return view;
+    if (view.audit.filter((e) => e.kind === kind).length >= times) return view;
     if (Date.now() > deadline) throw new Error(`no ${kind} in the trail of ${id} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -155,6 +155,12 @@ describe("data rights requests", () => {
     const id = String(first["request_id"]);
     const done = await agent.callback(id, "fulfilled");
     checkStatusShape(done);
+    // The worker moves it three times in one transaction (verified, in_progress, completed): each change is its own
+    // callback, in order — in_progress, then fulfilled (the second in_progress is the same status, not sent twice).
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["status"])).toEqual([
+      "in_progress",
+      "fulfilled",
+    ]);
     const delivered = agent.received.find((r) => r.body["request_id"] === id)!;
     expect(delivered.path).toBe("/update_status");
     expect(delivered.contentType).toMatch(/^application\/json/);
@@ -400,9 +406,16 @@ describe("data rights requests", () => {
     const wire = agent.sign(claims);
     const first = await json(await agent.send(wire));
     const id = String(first["request_id"]);
-    const review = await agent.callback(id, "in_progress");
+    // Verified (in_progress), then waiting for the review (in_progress, with the details): two changes, two callbacks.
+    const review = await agent.callbackWhere(
+      id,
+      (b) => b["processing_details"] === "Waiting for the business's review.",
+    );
     checkStatusShape(review);
-    expect(review["processing_details"]).toBe("Waiting for the business's review.");
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["processing_details"])).toEqual([
+      undefined,
+      "Waiting for the business's review.",
+    ]);
 
     await h.service.act(id, "extend", "key:dpo", "The analytics warehouse is searched as well");
     const extended = await agent.callbackWhere(id, (b) => String(b["processing_details"] ?? "").startsWith("Extended"));
@@ -426,21 +439,32 @@ describe("data rights requests", () => {
 
   it("retries a callback the agent did not take, with backoff, each attempt in the trail", async () => {
     const person = await learner();
-    // The worker's one transaction moves the opt-out three times (verified, in_progress, completed), so three
-    // callback jobs run; failing four deliveries means at least one job was tried again.
+    // The worker's one transaction moves the opt-out three times (verified, in_progress, completed): two statuses to
+    // send, in order. The first fails four times (three jobs try it, then a retry after the backoff); nothing after
+    // it is sent before it, so the agent hears in_progress, then fulfilled.
     agent.failing.set("retry-me", 4);
     const res = await agent.exercise("sale:opt-out", { email: person.email }, { "agent-request-id": "retry-me" });
     const id = String((await json(res))["request_id"]);
     await agent.callback(id, "fulfilled", 120_000);
-    const audit = (await viewWith(id, "drp.callback_delivered")).audit;
+    const audit = (await viewWith(id, "drp.callback_delivered", 60_000, 2)).audit;
     expect(audit.filter((e) => /^request\.(verified|in_progress|completed)$/.test(e.kind))).toHaveLength(3);
-    const deliveries = audit.filter((e) => e.kind.startsWith("drp.callback_")).map((e) => e.kind);
-    expect(deliveries).toEqual([...Array(4).fill("drp.callback_failed"), "drp.callback_delivered"]);
+    const deliveries = audit
+      .filter((e) => e.kind.startsWith("drp.callback_"))
+      .map((e) => `${e.kind} ${(e.payload as { status: string }).status}`);
+    expect(deliveries).toEqual([
+      ...Array(4).fill("drp.callback_failed in_progress"),
+      "drp.callback_delivered in_progress",
+      "drp.callback_delivered fulfilled",
+    ]);
     expect(audit.find((e) => e.kind === "drp.callback_failed")?.payload).toMatchObject({
       agent: agent.id,
-      status: "fulfilled",
+      status: "in_progress",
       http_status: 500,
     });
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["status"])).toEqual([
+      "in_progress",
+      "fulfilled",
+    ]);
   }, 180_000);
 
   it("asks the person to verify when the agent did not (need_user_verification), then goes on", async () => {
