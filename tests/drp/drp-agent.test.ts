@@ -395,9 +395,21 @@ describe("data rights requests", () => {
     const fulfilled = await json(await agent.status(id));
     expect(fulfilled).toMatchObject({ status: "fulfilled", expires_at: expect.stringMatching(/\+00:00$/) });
     h.clock.shift(8 * 86_400_000);
+    // The sweep tells the agent by callback (DRP §3.02: expired once past expires_at), once.
+    expect(agent.received.some((r) => r.body["request_id"] === id && r.body["status"] === "expired")).toBe(false);
+    expect((await h.service.sweepRequests()).packagesExpired).toBeGreaterThanOrEqual(1);
+    const expiredCallback = await agent.callback(id, "expired");
+    checkStatusShape(expiredCallback);
+    expect(expiredCallback).toMatchObject({ status: "expired", expires_at: fulfilled["expires_at"] });
+    expect((await h.service.sweepRequests()).packagesExpired).toBe(0);
     const expired = await json(await agent.status(id));
     checkStatusShape(expired);
     expect(expired).toMatchObject({ status: "expired", expires_at: fulfilled["expires_at"] });
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["status"])).toEqual([
+      "in_progress",
+      "fulfilled",
+      "expired",
+    ]);
   });
 
   it("holds a verified deletion for approval; the operator's extension and approval reach the agent by callback", async () => {
