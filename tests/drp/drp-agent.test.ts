@@ -665,4 +665,34 @@ describe("data rights requests", () => {
     const doc = await json(await fetch(`${h.base}/.well-known/data-rights.json`));
     expect(doc).toMatchObject({ id: BUSINESS_ID, api_base: "https://privacy.example.org" });
   });
+
+  // Last: it moves the clock by years.
+  it("deletes the records of closed DRP requests with their agent links after STEWARD_REQUEST_RECORD_MONTHS", async () => {
+    const closed = await h.store.db
+      .selectFrom("drp_requests as l")
+      .innerJoin("requests as r", "r.id", "l.request_id")
+      .select("r.id")
+      .where("r.closed_at", "is not", null)
+      .execute();
+    const ids = closed.map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(1);
+    h.clock.shift(3 * 365 * 86_400_000); // past the 24 months records are kept
+    const { deleted } = await h.service.sweepRequests();
+    expect(deleted.requests).toBeGreaterThan(0);
+    // What is left is kept for the legal hold placed above; the rest went with its links and callbacks.
+    const kept = await h.store.db.selectFrom("requests").select("id").where("id", "in", ids).execute();
+    expect(kept.length).toBe(ids.length - deleted.requests);
+    const links = await h.store.db
+      .selectFrom("drp_requests")
+      .select("request_id")
+      .where("request_id", "in", ids)
+      .execute();
+    expect(links.map((l) => l.request_id).sort()).toEqual(kept.map((k) => k.id).sort());
+    const callbacks = await h.store.db
+      .selectFrom("drp_callbacks")
+      .select("request_id")
+      .where("request_id", "in", ids)
+      .execute();
+    expect(new Set(callbacks.map((c) => c.request_id))).toEqual(new Set(kept.map((k) => k.id)));
+  });
 });
