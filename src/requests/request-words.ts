@@ -27,7 +27,7 @@ export function statusUrl(ctx: ServiceContext, id: string): string {
  * that is an opt-in, or the categories' for an access to the categories only. The details are sealed, so they are
  * read when `ctx` is given; the outcome says it too once the request is done.
  */
-function askedKey(row: RequestRow, ctx?: ServiceContext): string {
+export function askedKey(row: RequestRow, ctx?: ServiceContext): string {
   if (row.type !== "opt_out_sale_sharing" && row.type !== "access") return row.type;
   const details =
     ctx !== undefined && row.details_enc !== null

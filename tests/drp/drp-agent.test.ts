@@ -199,6 +199,9 @@ describe("data rights requests", () => {
     const view = await viewWith(id, "drp.callback_delivered");
     expect(view).toMatchObject({ type: "opt_out_sale_sharing", status: "completed", agent: agent.id });
     expect(view.outcome).toMatchObject({ choice: "granted" });
+    // Named for what it is, wherever the request is shown (`type.<asked>`).
+    expect(view.asked).toBe("opt_in_sale_sharing");
+    expect((await h.service.show(String(out["request_id"]))).asked).toBe("opt_out_sale_sharing");
     const history = await h.service.ctx.consent.history(subject);
     const granted = history.filter((e) => e.request_id === id).map((e) => [e.purpose, e.status]);
     const withdrawn = history.filter((e) => e.request_id === out["request_id"]).map((e) => [e.purpose, e.status]);
@@ -219,7 +222,12 @@ describe("data rights requests", () => {
     const id = String(first["request_id"]);
     await agent.callback(id, "fulfilled", 120_000);
     const view = await h.service.show(id);
-    expect(view).toMatchObject({ type: "access", status: "completed", outcome: { scope: "categories" } });
+    expect(view).toMatchObject({
+      type: "access",
+      asked: "access_categories",
+      status: "completed",
+      outcome: { scope: "categories" },
+    });
 
     const ready = await h.smtp.waitFor(person.email, /kinds of personal data we hold about you is ready/, sent);
     const link = /https:\/\/privacy\.example\.org(\/api\/requests\/\S+)/.exec(ready.text)?.[1];
@@ -662,6 +670,15 @@ describe("data rights requests", () => {
     const spec = (await (await fetch(`${h.base}/docs/json`)).json()) as { paths: Record<string, unknown> };
     for (const path of ["/v1/agent/{agentId}", "/v1/data-rights-request", "/v1/data-rights-request/{id}"])
       expect(Object.keys(spec.paths)).toContain(path);
+    // The admin deny action takes the kind of denial; summaries say what a request asks.
+    const deny = (
+      spec.paths["/api/admin/requests/{id}/{action}"] as {
+        post: { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+      }
+    ).post.requestBody.content["application/json"]!.schema.properties;
+    expect(Object.keys(deny)).toEqual(["reason", "denial"]);
+    expect(JSON.stringify(deny["denial"])).toContain("no_match");
+    expect(JSON.stringify(spec)).toContain("opt_in_sale_sharing (an opt_out_sale_sharing that opts in)");
     const doc = await json(await fetch(`${h.base}/.well-known/data-rights.json`));
     expect(doc).toMatchObject({ id: BUSINESS_ID, api_base: "https://privacy.example.org" });
   });

@@ -138,7 +138,7 @@ ${extras.done ? html`<div class="banner-success" role="status"><p>${t.t("admin.r
 <section aria-labelledby="facts-title">
 <h2 id="facts-title">${t.t("admin.request.facts")}</h2>
 <dl class="summary-list">
-<dt>${t.t("admin.request.type")}</dt><dd>${t.t(`type.${r.type}` as MessageKey)}</dd>
+<dt>${t.t("admin.request.type")}</dt><dd>${t.t(`type.${r.asked}` as MessageKey)}</dd>
 <dt>${t.t("admin.request.status")}</dt><dd>${t.t(`status.${r.status}` as MessageKey)}</dd>
 <dt>${t.t("admin.request.jurisdiction")}</dt><dd>${manifest.rights.find((x) => x.jurisdiction === r.jurisdiction)?.name ?? r.jurisdiction ?? ""}</dd>
 <dt>${t.t("admin.request.received")}</dt><dd>${t.dateTime(r.received_at)}</dd>
