@@ -598,10 +598,13 @@ export const ERRORS = {
     message: (p) => `${p.action} needs a reason; it is shown to the person and kept in the audit trail`,
     fix: 'Send {"reason": "…"} (CLI: --reason "…").',
   }),
-  STW_REQUEST_BAD_DENIAL: define<{ value: string; allowed: readonly string[] }>({
+  STW_REQUEST_BAD_DENIAL: define<{ value: string; allowed: readonly string[]; action?: string }>({
     status: 400,
     summary: "A denial names a kind of denial that does not exist (or one was named for another action than deny).",
-    message: (p) => `"${p.value}" is not a kind of denial; allowed: ${list(p.allowed)}`,
+    message: (p) =>
+      p.action
+        ? `a kind of denial ("${p.value}") goes only with deny, not with ${p.action}`
+        : `"${p.value}" is not a kind of denial; allowed: ${list(p.allowed)}`,
     fix: 'Deny with one of the kinds (DRP 1.0 §3.02), e.g. {"reason": "…", "denial": "no_match"} (CLI: --denial no_match); leave it out for "other".',
   }),
   STW_REQUEST_REASON_TOO_LONG: define<{ action: string; length: number; max: number }>({

@@ -9,7 +9,7 @@ import { stewardError } from "../errors.ts";
 import type { Manifest, RequestType } from "../manifest/types.ts";
 import type { ClockPause } from "../store/store-schema.ts";
 import { queueMail, startWork } from "./advance-request.ts";
-import { type DenialReason, parseDenialReason } from "./denial-reasons.ts";
+import { DENIAL_REASONS, type DenialReason, parseDenialReason } from "./denial-reasons.ts";
 import { isOpen, OPEN_STATUSES, type RequestStatus } from "./lifecycle.ts";
 import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
 import { canExtend, clockOf } from "./request-clock.ts";
@@ -52,7 +52,7 @@ export async function actOnRequest(
   if (NEEDS_REASON.includes(action) && why === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action });
   checkLength(action, why);
   if (denial !== undefined && denial !== "" && action !== "deny")
-    throw stewardError("STW_REQUEST_BAD_DENIAL", { value: `${denial}" for "${action}`, allowed: ["deny"] });
+    throw stewardError("STW_REQUEST_BAD_DENIAL", { value: denial, allowed: DENIAL_REASONS, action });
   const kind: DenialReason = parseDenialReason(denial);
   return ctx.store.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);

@@ -295,6 +295,17 @@ describe("data rights requests", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: "STW_REQUEST_BAD_DENIAL" });
     expect((await h.service.get(byApi.id)).status).toBe("awaiting_approval");
+    const wrongAction = await h.app.inject({
+      method: "POST",
+      url: `/api/admin/requests/${byApi.id}/extend`,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      payload: JSON.stringify({ reason: "more time", denial: "no_match" }),
+    });
+    expect(wrongAction.json()).toMatchObject({
+      code: "STW_REQUEST_BAD_DENIAL",
+      message: expect.stringMatching(/^a kind of denial \("no_match"\) goes only with deny, not with extend/),
+    });
+    expect((await h.service.get(byApi.id)).extended_at).toBeNull();
     expect(
       (await api(byApi.id, { reason: "We hold no account for this address", denial: "no_match" })).statusCode,
     ).toBe(200);
