@@ -305,7 +305,7 @@ export interface DrpRequestsTable {
   readonly callback_sent: string | null;
 }
 
-/** One status change to send to an agent (migration 13). */
+/** One status change to send to an agent (migration 14). */
 export interface DrpCallbacksTable {
   readonly id: Generated<string>;
   readonly request_id: string;

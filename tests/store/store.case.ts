@@ -96,7 +96,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0010_request_retries",
           "0011_request_record_retention",
           "0012_drp_agents",
-          "0013_drp_callbacks",
+          "0014_drp_callbacks",
         ],
       });
       const tables = await sql<{ table_name: string }>`

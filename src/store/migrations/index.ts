@@ -16,7 +16,7 @@ import { migration0009 } from "./0009_retention_clocks.ts";
 import { migration0010 } from "./0010_request_retries.ts";
 import { migration0011 } from "./0011_request_record_retention.ts";
 import { migration0012 } from "./0012_drp_agents.ts";
-import { migration0013 } from "./0013_drp_callbacks.ts";
+import { migration0014 } from "./0014_drp_callbacks.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
@@ -31,5 +31,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0010_request_retries": migration0010,
   "0011_request_record_retention": migration0011,
   "0012_drp_agents": migration0012,
-  "0013_drp_callbacks": migration0013,
+  "0014_drp_callbacks": migration0014,
 };

@@ -1,5 +1,5 @@
 /**
- * Migration 13: the Data Rights Protocol's status callbacks, one row per status change of a request an agent follows
+ * Migration 14: the Data Rights Protocol's status callbacks, one row per status change of a request an agent follows
  * (DRP 1.0 §2.03: "the PIP SHALL use that mechanism to notify Authorized Agents of status updates"). A move of the
  * request writes the row in its own transaction with the facts the status is made of at that moment (no personal
  * data: the request's state, dates, the operator's reason, the package's expiry); the `drp.callback` job sends the
@@ -8,7 +8,7 @@
  */
 import { type Kysely, type Migration, sql } from "kysely";
 
-export const migration0013: Migration = {
+export const migration0014: Migration = {
   // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not StoreSchema.
   async up(db: Kysely<any>): Promise<void> {
     await db.schema
