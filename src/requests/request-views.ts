@@ -82,8 +82,9 @@ export interface PersonView extends RequestSummary {
 
 export async function personView(ctx: ServiceContext, row: RequestRow): Promise<PersonView> {
   const events = await eventsOf(ctx, row.id);
+  const asked = askedKey(row, ctx);
   const timeline = events.flatMap((e) => {
-    const message = timelineMessage(e, row);
+    const message = timelineMessage(e, row, undefined, asked);
     return message ? [{ at: e.at.toISOString(), text: ENGLISH.say(message), message }] : [];
   });
   const next = nextMessage(row);

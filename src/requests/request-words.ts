@@ -65,11 +65,13 @@ export function timelineMessage(
   e: TimelineEvent,
   row: RequestRow,
   date: (iso: string) => string = (iso) => iso.slice(0, 10),
+  /** What the request asks (`askedKey`), when the caller has worked it out from the sealed details. */
+  asked: string = askedKey(row),
 ): Message | undefined {
   const p = e.payload;
   const due = typeof p["due_at"] === "string" ? date(p["due_at"]) : undefined;
   // `type` names the phrase (`asked.<type>`) a page puts in the reader's locale.
-  const type = askedKey(row);
+  const type = asked;
   const what = ENGLISH.t(`asked.${type}` as MessageKey);
   switch (e.kind) {
     case "request.received":

@@ -201,6 +201,7 @@ describe("data rights requests", () => {
     expect(view.outcome).toMatchObject({ choice: "granted" });
     // Named for what it is, wherever the request is shown (`type.<asked>`).
     expect(view.asked).toBe("opt_in_sale_sharing");
+    expect(view.timeline[0]?.text).toContain("your opt-in to the sale and sharing of your personal data");
     expect((await h.service.show(String(out["request_id"]))).asked).toBe("opt_out_sale_sharing");
     const history = await h.service.ctx.consent.history(subject);
     const granted = history.filter((e) => e.request_id === id).map((e) => [e.purpose, e.status]);
