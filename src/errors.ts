@@ -534,7 +534,7 @@ export const ERRORS = {
     status: 400,
     summary: "The request's details do not fit its type.",
     message: (p) => `details: ${p.detail}; allowed: ${list(p.allowed, 20)}`,
-    fix: 'For rectification send `details.set`, e.g. {"learning_app.users.first_name": "Ada"}; for portability optionally `details.destination` (an https URL).',
+    fix: 'For rectification send `details.set`, e.g. {"learning_app.users.first_name": "Ada"}; for portability optionally `details.destination` (an https URL); for access optionally `details.scope: "categories"`; for opt_out_sale_sharing optionally `details.opt_in: true`.',
   }),
   STW_REQUEST_BAD_CODE: define<{ tries_left: number }>({
     status: 422,
@@ -597,6 +597,15 @@ export const ERRORS = {
     summary: "An admin action that needs a reason was given none.",
     message: (p) => `${p.action} needs a reason; it is shown to the person and kept in the audit trail`,
     fix: 'Send {"reason": "…"} (CLI: --reason "…").',
+  }),
+  STW_REQUEST_BAD_DENIAL: define<{ value: string; allowed: readonly string[]; action?: string }>({
+    status: 400,
+    summary: "A denial names a kind of denial that does not exist (or one was named for another action than deny).",
+    message: (p) =>
+      p.action
+        ? `a kind of denial ("${p.value}") goes only with deny, not with ${p.action}`
+        : `"${p.value}" is not a kind of denial; allowed: ${list(p.allowed)}`,
+    fix: 'Deny with one of the kinds (DRP 1.0 §3.02), e.g. {"reason": "…", "denial": "no_match"} (CLI: --denial no_match); leave it out for "other".',
   }),
   STW_REQUEST_REASON_TOO_LONG: define<{ action: string; length: number; max: number }>({
     status: 400,
@@ -733,6 +742,12 @@ export const ERRORS = {
     message: (p) => `the agent discovery document ${p.source} cannot be used: ${p.detail}`,
     fix: 'Point STEWARD_DRP_AGENTS at a JSON list of agents (DRP 1.0 §3.05.1), each with "id" and a base64 Ed25519 "verify_key" of 32 bytes.',
   }),
+  STW_DRP_BAD_SETTING: define<{ name: string; value: string; detail: string }>({
+    status: 500,
+    summary: "A Data Rights Protocol setting in the environment has a value Steward cannot use.",
+    message: (p) => `${p.name} is "${p.value}"; it must be ${p.detail}`,
+    fix: "Correct the variable (docs/drp.md lists the settings and their defaults) and start Steward again.",
+  }),
   STW_DRP_UNKNOWN_AGENT: define<{ agent: string; allowed: readonly string[] }>({
     status: 403,
     summary: "A DRP message names an agent that is not in the agent discovery document.",
@@ -782,6 +797,13 @@ export const ERRORS = {
     message: (p) => `the message expired at ${p.expires}; the server's time is ${p.now}`,
     fix: "Sign a new message with a fresh issued-at and an expires-at a few minutes later (DRP 1.0 recommends at most 10).",
   }),
+  STW_DRP_VALIDITY_TOO_LONG: define<{ issued: string; expires: string; seconds: number; max: number }>({
+    status: 400,
+    summary: "A DRP message is valid for longer than this server takes (from issued-at to expires-at).",
+    message: (p) =>
+      `the message is valid from ${p.issued} to ${p.expires}, ${p.seconds} s; this server takes at most ${p.max} s (STEWARD_DRP_MAX_VALIDITY_SECONDS)`,
+    fix: "Sign a new message whose expires-at is a few minutes after its issued-at (DRP 1.0 recommends at most 10 minutes).",
+  }),
   STW_DRP_REPLAYED: define<{ agent: string; issued: string }>({
     status: 409,
     summary: "The same signed DRP exercise (same agent, issued-at and body) was already received.",
@@ -805,6 +827,12 @@ export const ERRORS = {
     summary: "A DRP exercise asks for a right this business does not take through the protocol.",
     message: (p) => `unsupported rights action "${p.action}"; supported: ${list(p.allowed)}`,
     fix: "Send one of the supported actions (the business discovery document lists them).",
+  }),
+  STW_DRP_OPT_IN_NOT_OFFERED: define<{ why: string; allowed: readonly string[] }>({
+    status: 400,
+    summary: "A DRP sale:opt-in where the manifest offers no choice about the sale and sharing of personal data.",
+    message: (p) => `"sale:opt-in" is not taken here: ${p.why}; supported: ${list(p.allowed)}`,
+    fix: "Send one of the supported actions (the business discovery document lists them); an opt-in is taken where a purpose sells or shares data and the CCPA's rights offer opt_out_sale_sharing.",
   }),
   STW_DRP_CANNOT_VERIFY: define<{ level: string; type: string }>({
     status: 400,

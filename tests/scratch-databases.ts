@@ -36,7 +36,7 @@ export function sqliteRun(path: string, statements: readonly string[]): void {
 }
 
 export interface ScratchDatabases {
-  /** `stw_<label>_<pid>_<time>`: the same name on both servers. */
+  /** `stw_<label>_<pid>_<time>` (`STEWARD_TEST_DB_PREFIX` replaces `stw`): the same name on both servers. */
   readonly name: string;
   readonly pgUrl: string;
   readonly myUrl: string;
@@ -54,7 +54,11 @@ export interface ScratchDatabases {
 
 /** A name for a test's databases (unique per process and start), and the ways to create, reach and drop them. */
 export function scratchDatabases(label: string): ScratchDatabases {
-  const name = `stw_${label}_${process.pid}_${Date.now().toString(36)}`;
+  // A session sharing the servers with others may mark its databases as its own.
+  const prefix = /^[a-z][a-z0-9_]{0,15}$/.test(process.env["STEWARD_TEST_DB_PREFIX"] ?? "")
+    ? process.env["STEWARD_TEST_DB_PREFIX"]
+    : "stw";
+  const name = `${prefix}_${label}_${process.pid}_${Date.now().toString(36)}`;
   const pgUrl = `${PG_SERVER}/${name}`;
   const myUrl = `${MY_SERVER}/${name}`;
   const myRun = async (statements: readonly string[]): Promise<void> => {

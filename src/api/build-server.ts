@@ -150,6 +150,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }),
     );
     await app.register(adminConsentRoutes({ consent: options.requests.ctx.consent, store }));
+    if (options.drp) {
+      // The agent list is read again while the server runs, and no more once it closes.
+      const agents = options.drp.agents;
+      agents.startRefreshing(options.drp.config.agentsRefreshSeconds, app.log);
+      app.addHook("onClose", async () => agents.stop());
+    }
     if (options.drp)
       await app.register(
         drpRoutes({

@@ -31,6 +31,7 @@ export interface RequestsTwin {
     id: string,
     action: AdminAction,
     reason: string | undefined,
+    denial?: string,
   ): Promise<{ id: string; status: string; due_at: string | null }>;
   hold(requestId: string, reason: string): Promise<HoldJson[]>;
   unhold(holdId: string, reason: string | undefined): Promise<void>;
@@ -54,8 +55,8 @@ export async function withRequestsTwin<T>(
       via: "store",
       list: (filter) => service.list(filter).then((l) => asJson<RequestList>(l)),
       show: (id) => service.show(id).then((v) => asJson<AdminViewJson>(v)),
-      act: async (id, action, reason) => {
-        const row = await service.act(id, action, cliActor(), reason);
+      act: async (id, action, reason, denial) => {
+        const row = await service.act(id, action, cliActor(), reason, denial);
         return { id: row.id, status: row.status, due_at: row.due_at?.toISOString() ?? null };
       },
       hold: (id, reason) => service.placeHold({ request_id: id }, reason, cliActor()).then((h) => asJson(h)),
@@ -80,8 +81,11 @@ function remoteTwin(server: ServeFile): RequestsTwin {
       return call("GET", `/api/admin/requests${query ? `?${query}` : ""}`);
     },
     show: (request) => call("GET", `/api/admin/requests/${id(request)}`),
-    act: (request, action, reason) =>
-      call("POST", `/api/admin/requests/${id(request)}/${action}`, reason === undefined ? {} : { reason }),
+    act: (request, action, reason, denial) =>
+      call("POST", `/api/admin/requests/${id(request)}/${action}`, {
+        ...(reason === undefined ? {} : { reason }),
+        ...(denial === undefined ? {} : { denial }),
+      }),
     hold: async (request, reason) =>
       (await call<{ holds: HoldJson[] }>("POST", "/api/admin/holds", { request_id: request, reason })).holds,
     unhold: async (hold, reason) => {

@@ -31,12 +31,33 @@ export async function currentStatus(ctx: ServiceContext, row: RequestRow, link: 
     packageExpires: result?.expires_at,
     now: ctx.now(),
   });
-  if (!link.announced) return computed;
+  return mayTell(link, computed) ? computed : (JSON.parse(link.announced!) as StatusObject);
+}
+
+/**
+ * Whether `status` may be told after what the agent was last told (`link.announced`): not of a lower rank, and once
+ * final only the same status again, or `fulfilled` → `expired`.
+ */
+export function mayTell(link: Pick<DrpLink, "announced" | "announced_rank">, status: StatusObject): boolean {
+  if (!link.announced) return true;
   const told = JSON.parse(link.announced) as StatusObject;
-  if (rankOf(computed.status) < link.announced_rank) return told;
-  const finalChanged = link.announced_rank === 3 && told.status !== computed.status;
-  if (finalChanged && !(told.status === "fulfilled" && computed.status === "expired")) return told;
-  return computed;
+  if (rankOf(status.status) < link.announced_rank) return false;
+  const finalChanged = link.announced_rank === 3 && told.status !== status.status;
+  return !finalChanged || (told.status === "fulfilled" && status.status === "expired");
+}
+
+/** Records `status` as told to the agent, unless something of a higher rank was told meanwhile. */
+export async function recordTold(db: Kysely<StoreSchema>, link: DrpLink, status: StatusObject): Promise<void> {
+  const json = JSON.stringify(status);
+  const rank = rankOf(status.status);
+  if (json === link.announced || rank < link.announced_rank) return;
+  await db
+    .updateTable("drp_requests")
+    .set({ announced: json, announced_rank: rank })
+    .where("request_id", "=", link.request_id)
+    .where("agent_id", "=", link.agent_id)
+    .where("announced_rank", "<=", rank)
+    .execute();
 }
 
 /** The status to answer with, recorded as told. */
@@ -47,15 +68,6 @@ export async function announceStatus(
   link: DrpLink,
 ): Promise<StatusObject> {
   const status = await currentStatus(ctx, row, link);
-  const json = JSON.stringify(status);
-  const rank = rankOf(status.status);
-  if (json !== link.announced && rank >= link.announced_rank)
-    await db
-      .updateTable("drp_requests")
-      .set({ announced: json, announced_rank: rank })
-      .where("request_id", "=", link.request_id)
-      .where("agent_id", "=", link.agent_id)
-      .where("announced_rank", "<=", rank)
-      .execute();
+  await recordTold(db, link, status);
   return status;
 }

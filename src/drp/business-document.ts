@@ -3,8 +3,10 @@
  * business-document` prints for the network's operators. `supported_actions` are the DRP actions whose request type
  * the manifest offers under the CCPA regime (California's jurisdiction), else in the default one.
  */
+
+import { choicesOffered } from "../consent/choices.ts";
 import { knownIdentityTypes } from "../engine/identities.ts";
-import { regionCovers } from "../manifest/jurisdictions.ts";
+import { isSaleOrSharing, regionCovers } from "../manifest/jurisdictions.ts";
 import type { JurisdictionRights, Manifest } from "../manifest/types.ts";
 import type { DrpConfig } from "./drp-config.ts";
 import { DRP_ACTIONS } from "./exercise-claims.ts";
@@ -26,12 +28,28 @@ export function ccpaRights(manifest: Manifest): JurisdictionRights | undefined {
   return manifest.rights.find((r) => regionCovers(r, "US-CA")) ?? manifest.rights[0];
 }
 
-/** The DRP actions this deployment takes: those whose request type is offered under the CCPA. */
+/**
+ * The DRP actions this deployment takes: those whose request type is offered under the CCPA; `sale:opt-in` besides
+ * needs a purpose that sells or shares personal data, for the person to opt in to.
+ */
 export function supportedActions(manifest: Manifest): string[] {
   const offered = ccpaRights(manifest)?.requests ?? [];
   return Object.entries(DRP_ACTIONS)
-    .filter(([, type]) => offered.includes(type))
+    .filter(([action, type]) => offered.includes(type) && !(action === "sale:opt-in" && optInUnavailable(manifest)))
     .map(([action]) => action);
+}
+
+/** Why `sale:opt-in` is not taken here, in words, or undefined when it is. */
+export function optInUnavailable(manifest: Manifest): string | undefined {
+  const rights = ccpaRights(manifest);
+  if (!rights?.requests.includes("opt_out_sale_sharing"))
+    return `the manifest offers no choice about the sale and sharing of personal data under ${rights?.law ?? "the CCPA"} (no opt_out_sale_sharing in its rights)`;
+  const purposes = manifest.purposes.filter(
+    (p) => isSaleOrSharing(p) && !p.processor_for && choicesOffered(p, rights).includes("granted"),
+  );
+  if (purposes.length === 0)
+    return "no purpose of the manifest sells or shares personal data (sale_or_sharing, or a data use under marketing.advertising), so there is nothing to opt in to";
+  return undefined;
 }
 
 export function businessDocument(manifest: Manifest, config: DrpConfig, publicUrl: string): BusinessDocument {

@@ -1,7 +1,9 @@
 /**
  * The checks of DRP 1.0 §3.07 on a verified message's envelope, in the order the protocol gives: the agent named
  * inside is the one the token (or the URL) is for, the message is for this business, it was issued before now and
- * has not expired. Pure: the clock is passed in.
+ * has not expired — and, beyond §3.07, that its window from `issued-at` to `expires-at` is no longer than the
+ * configured maximum (§2.01: "this should be kept short … no more than 10 minute time windows to prevent re-use").
+ * Pure: the clock is passed in.
  */
 import { stewardError } from "../errors.ts";
 import { drpTime, parseDrpTime } from "./drp-time.ts";
@@ -22,6 +24,8 @@ export interface EnvelopeExpectation {
   readonly now: Date;
   /** How far an agent's clock may run ahead, in seconds. */
   readonly skewSeconds: number;
+  /** The longest window from issued-at to expires-at, in seconds. */
+  readonly maxValiditySeconds: number;
 }
 
 const text = (claims: Record<string, unknown>, claim: string): string => {
@@ -51,6 +55,14 @@ export function checkEnvelope(claims: Record<string, unknown>, expect: EnvelopeE
     throw stewardError("STW_DRP_NOT_YET_VALID", { issued: drpTime(issuedAt), now: drpTime(expect.now) });
   if (now >= expiresAt.getTime())
     throw stewardError("STW_DRP_EXPIRED", { expires: drpTime(expiresAt), now: drpTime(expect.now) });
+  const window = (expiresAt.getTime() - issuedAt.getTime()) / 1000;
+  if (window > expect.maxValiditySeconds)
+    throw stewardError("STW_DRP_VALIDITY_TOO_LONG", {
+      issued: drpTime(issuedAt),
+      expires: drpTime(expiresAt),
+      seconds: window,
+      max: expect.maxValiditySeconds,
+    });
   const version = typeof claims["drp.version"] === "string" ? claims["drp.version"].trim() : undefined;
   return { agentId, businessId, issuedAt, expiresAt, version };
 }

@@ -24,7 +24,7 @@ import { sameSecret, sha256 } from "../secrets/keyed-hash.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
 import { type Agent, AgentDirectory } from "./agent-directory.ts";
 import { announceStatus, type DrpLink } from "./announce-status.ts";
-import { supportedActions } from "./business-document.ts";
+import { optInUnavailable, supportedActions } from "./business-document.ts";
 import { checkEnvelope } from "./check-envelope.ts";
 import type { DrpConfig } from "./drp-config.ts";
 import type { StatusObject } from "./drp-status.ts";
@@ -73,6 +73,7 @@ export class DrpService {
       businessId: this.config.businessId,
       now: this.ctx.now(),
       skewSeconds: this.config.skewSeconds,
+      maxValiditySeconds: this.config.maxValiditySeconds,
     });
   }
 
@@ -131,7 +132,9 @@ export class DrpService {
     const agent = await this.agentOf(authorization);
     const { message, claims } = this.verified(agent, body);
     const envelope = this.envelope(claims, agent.id, "bearer token");
-    const exercise = readExercise(claims, knownIdentityTypes(ctx.manifest), this.supportedActions());
+    const exercise = readExercise(claims, knownIdentityTypes(ctx.manifest), this.supportedActions(), (action) =>
+      action === "sale:opt-in" ? optInUnavailable(ctx.manifest) : undefined,
+    );
     const rights = regimeRights(ctx.manifest, exercise.regime, exercise.type);
     if (verificationFor(rights, exercise.type) === "account")
       throw stewardError("STW_DRP_CANNOT_VERIFY", { level: "account", type: exercise.type });
@@ -191,6 +194,7 @@ export class DrpService {
       submitted = await this.requests.submit({
         type: exercise.type,
         identity: exercise.identity,
+        ...(exercise.details ? { details: exercise.details } : {}),
         jurisdiction: rights.jurisdiction,
         source: "agent",
         actor: `agent:${agent.id}`,

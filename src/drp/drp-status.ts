@@ -9,13 +9,15 @@
  *   routed, partially_completed                → in_progress (extension, pause, review in processing_details)
  *   completed                                  → fulfilled (+ expires_at while a package can be downloaded),
  *                                                 expired once its download link has run out
- *   denied                                     → denied / other (the operator's reason in processing_details)
+ *   denied                                     → denied / the kind of denial the operator (or Steward) chose
+ *                                                 (src/requests/denial-reasons.ts), the reason in processing_details
  *   expired (never verified in time)           → denied / insuf_verification
  *   cancelled                                  → revoked when the agent revoked it, else denied / other
  *
  * A status never moves backwards: `rank` orders them (open 1, in_progress 2, final 3) and the caller keeps the
  * highest one the agent was told.
  */
+import { type DenialReason, denialOf } from "../requests/denial-reasons.ts";
 import type { RequestRow } from "../requests/move-request.ts";
 import type { DrpRequestsTable } from "../store/store-schema.ts";
 import { drpTime } from "./drp-time.ts";
@@ -133,9 +135,19 @@ export function statusOf(facts: StatusFacts): StatusObject {
             reason: "other",
           };
     default:
-      return { ...base, ...agentId, ...details(row.reason), status: "denied", reason: "other" };
+      return {
+        ...base,
+        ...agentId,
+        ...details(row.reason),
+        status: "denied",
+        reason: drpDenial(denialOf(row.outcome)),
+      };
   }
 }
+
+/** Steward's kind of denial as §3.02 writes it (`insuf_verification` is the protocol's spelling). */
+export const drpDenial = (kind: DenialReason): DrpReason =>
+  kind === "insufficient_verification" ? "insuf_verification" : kind;
 
 function progressDetails(row: RequestRow): string | undefined {
   if (row.paused_since) return `Paused: ${row.reason ?? "the business is waiting for information"}`;

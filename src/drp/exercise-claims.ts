@@ -8,15 +8,26 @@
  */
 import { stewardError } from "../errors.ts";
 import type { RequestType } from "../manifest/types.ts";
+import type { RequestDetails } from "../requests/request-details.ts";
 
-/** DRP rights actions → Steward request types. `sale:opt-in` has no request type: Steward refuses it. */
+/**
+ * DRP rights actions → Steward request types. `sale:opt-in` is the opt-out's choice the other way (the details say
+ * `opt_in`); `access:categories` asks for the categories held, not the data (the details say `scope`).
+ */
 export const DRP_ACTIONS: Readonly<Record<string, RequestType>> = {
   "sale:opt-out": "opt_out_sale_sharing",
+  "sale:opt-in": "opt_out_sale_sharing",
   access: "access",
   "access:categories": "access",
   "access:specific": "access",
   deletion: "erasure",
 };
+/** The request details an action implies (src/requests/request-details.ts). */
+export const DRP_DETAILS: Readonly<Record<string, RequestDetails>> = {
+  "sale:opt-in": { opt_in: true },
+  "access:categories": { scope: "categories" },
+};
+
 /** Earlier spellings taken as the current ones. */
 const ACTION_ALIASES: Readonly<Record<string, string>> = { "sale:opt_out": "sale:opt-out" };
 
@@ -27,6 +38,8 @@ export interface Exercise {
   /** The action as the protocol names it, trimmed (`sale:opt-out`). */
   readonly action: string;
   readonly type: RequestType;
+  /** The details of the Steward request (an opt-in, an access to the categories only), if the action implies any. */
+  readonly details: RequestDetails | undefined;
   readonly regime: string | undefined;
   readonly agentRequestId: string | undefined;
   readonly statusCallback: string | undefined;
@@ -43,11 +56,13 @@ const str = (v: unknown): string | undefined =>
 /**
  * @param identityTypes the identity types of the manifest (`email`, `phone_number`, …)
  * @param supported the DRP actions this deployment takes
+ * @param whyNot why an action of the protocol is not taken here, when a reason is known (STW_DRP_OPT_IN_NOT_OFFERED)
  */
 export function readExercise(
   claims: Record<string, unknown>,
   identityTypes: readonly string[],
   supported: readonly string[],
+  whyNot: (action: string) => string | undefined = () => undefined,
 ): Exercise {
   const version = claims["drp.version"];
   if (version !== undefined && !VERSIONS.includes(String(version).trim()))
@@ -60,6 +75,9 @@ export function readExercise(
   if (!raw) throw stewardError("STW_DRP_BAD_CLAIM", { claim: "exercise", detail: "is missing", allowed: supported });
   const action = ACTION_ALIASES[raw.toLowerCase()] ?? raw.toLowerCase();
   const type = DRP_ACTIONS[action];
+  const reason = type && !supported.includes(action) ? whyNot(action) : undefined;
+  if (action === "sale:opt-in" && reason)
+    throw stewardError("STW_DRP_OPT_IN_NOT_OFFERED", { why: reason, allowed: supported });
   if (!type || !supported.includes(action))
     throw stewardError("STW_DRP_UNSUPPORTED_ACTION", { action: raw, allowed: supported });
 
@@ -83,6 +101,7 @@ export function readExercise(
   return {
     action,
     type,
+    details: DRP_DETAILS[action],
     regime: str(claims["regime"])?.toLowerCase(),
     agentRequestId: str(claims["agent-request-id"]) ?? str(claims["agent_request_id"]),
     statusCallback: callback,

@@ -58,7 +58,16 @@ export function receivedMail(f: MailFacts, dueAt: Date | null): MailMessage {
   };
 }
 
-export function readyMail(f: MailFacts, link: string, expiresAt: Date): MailMessage {
+export function readyMail(f: MailFacts, link: string, expiresAt: Date, categoriesOnly = false): MailMessage {
+  if (categoriesOnly)
+    return {
+      to: f.to,
+      subject: `The kinds of data ${f.organization} holds about you`,
+      text:
+        `The list of the kinds of personal data we hold about you is ready. Download it here (the link works until ${day(expiresAt)}):\n\n` +
+        `    ${link}\n\nThe file is a zip with a readable report and the same as JSON: for each kind of data, where it ` +
+        `came from, why we use it, who receives it and how long we keep it. It does not contain the data itself.${sign(f)}`,
+    };
   return {
     to: f.to,
     subject: `Your data from ${f.organization} is ready`,

@@ -9,6 +9,7 @@ import { stewardError } from "../errors.ts";
 import type { Manifest, RequestType } from "../manifest/types.ts";
 import type { ClockPause } from "../store/store-schema.ts";
 import { queueMail, startWork } from "./advance-request.ts";
+import { DENIAL_REASONS, type DenialReason, parseDenialReason } from "./denial-reasons.ts";
 import { isOpen, OPEN_STATUSES, type RequestStatus } from "./lifecycle.ts";
 import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
 import { canExtend, clockOf } from "./request-clock.ts";
@@ -44,10 +45,15 @@ export async function actOnRequest(
   action: AdminAction,
   actor: string,
   reason?: string,
+  /** For `deny`: which kind of denial it is (DRP 1.0 §3.02); `other` when not given. */
+  denial?: string,
 ): Promise<RequestRow> {
   const why = reason?.trim() ?? "";
   if (NEEDS_REASON.includes(action) && why === "") throw stewardError("STW_REQUEST_REASON_REQUIRED", { action });
   checkLength(action, why);
+  if (denial !== undefined && denial !== "" && action !== "deny")
+    throw stewardError("STW_REQUEST_BAD_DENIAL", { value: denial, allowed: DENIAL_REASONS, action });
+  const kind: DenialReason = parseDenialReason(denial);
   return ctx.store.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
     const now = ctx.now();
@@ -68,7 +74,13 @@ export async function actOnRequest(
         const denied = await moveRequest(
           trx,
           row,
-          { to: "denied", action, actor, payload: { reason: why }, set: { reason: why } },
+          {
+            to: "denied",
+            action,
+            actor,
+            payload: { reason: why, denial: kind },
+            set: { reason: why, outcome: JSON.stringify({ ...(row.outcome ?? {}), denial: kind }) },
+          },
           now,
           ctx.jobs,
         );

@@ -7,6 +7,9 @@
  * An objection to a legitimate-interest purpose that offers no opt-out is not switched off automatically: the
  * controller may show compelling grounds (GDPR Art. 21(1)), so those purposes are listed in the outcome for an
  * operator's review.
+ *
+ * An opt-out of sale and sharing whose details say `opt_in` is the same choice the other way (CCPA §1798.120(d): a
+ * person who opted out may opt back in; DRP's `sale:opt-in`): every sale and sharing purpose is recorded `granted`.
  */
 import type { Kysely } from "kysely";
 import { CHOICE_REQUESTS, purposesCovered } from "../consent/choices.ts";
@@ -14,7 +17,7 @@ import type { RecordInput } from "../consent/consent-ledger.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
 import { queueMail } from "./advance-request.ts";
 import { moveRequest, type RequestRow } from "./move-request.ts";
-import type { RequestDetails } from "./request-details.ts";
+import { isOptIn, type RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
 import type { Identity } from "./subject.ts";
 
@@ -25,10 +28,11 @@ export async function carryOutChoice(
   row: RequestRow,
   actor: string,
 ): Promise<RequestRow> {
-  const status = CHOICE_REQUESTS[row.type];
-  if (!status) throw new Error(`${row.type} is not a request the consent ledger carries out`);
+  const recorded = CHOICE_REQUESTS[row.type];
+  if (!recorded) throw new Error(`${row.type} is not a request the consent ledger carries out`);
   const identity = ctx.sealer.openJson<Identity>(row.identities_enc ?? "", `identities:${row.id}`);
   const details = row.details_enc ? ctx.sealer.openJson<RequestDetails>(row.details_enc, `details:${row.id}`) : {};
+  const status = row.type === "opt_out_sale_sharing" && isOptIn(details) ? "granted" : recorded;
   const rights = ctx.manifest.rights.find((r) => r.jurisdiction === row.jurisdiction);
   const { covered, forReview } = purposesCovered(ctx.manifest, row.type, rights, details.purposes);
   const events: RecordInput[] = Object.entries(identity).flatMap(([type, value]) =>
@@ -45,6 +49,7 @@ export async function carryOutChoice(
   await ctx.consent.record(events, trx);
   const outcome = {
     action: row.type,
+    ...(status === "granted" ? { choice: "granted" } : {}),
     purposes: covered,
     ...(forReview.length > 0 ? { for_review: forReview } : {}),
     ledger_events: events.length,
@@ -56,7 +61,12 @@ export async function carryOutChoice(
       to: "completed",
       action: "complete",
       actor,
-      payload: { purposes: covered.length, ledger_events: events.length, for_review: forReview.length },
+      payload: {
+        purposes: covered.length,
+        ledger_events: events.length,
+        for_review: forReview.length,
+        ...(status === "granted" ? { choice: "granted" } : {}),
+      },
       set: { outcome: JSON.stringify(outcome) },
     },
     ctx.now(),

@@ -67,7 +67,11 @@ export async function deleteOldRecords(ctx: ServiceContext, batch = 200): Promis
         closed_before: cutoff.toISOString(),
         kept_months: months,
       });
-      if (ids.length > 0) await trx.deleteFrom("requests").where("id", "in", ids).execute();
+      if (ids.length > 0) {
+        // An agent's link goes with its request (drp_requests references it; its callbacks cascade).
+        await trx.deleteFrom("drp_requests").where("request_id", "in", ids).execute();
+        await trx.deleteFrom("requests").where("id", "in", ids).execute();
+      }
       return { requests: ids.length, events: pruned.events, holds: holds.length };
     });
     total.requests += done.requests;

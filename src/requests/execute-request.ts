@@ -15,6 +15,7 @@ import { auditedTransaction } from "../audit/append-audit-event.ts";
 import type { ConsentEventRow } from "../consent/append-consent-events.ts";
 import { consentRecords } from "../consent/consent-views.ts";
 import { buildAccessPackage } from "../engine/access-package/build-access-package.ts";
+import { buildCategoriesPackage } from "../engine/access-package/build-categories-package.ts";
 import { type RequestOutcome, runAccess, runErasure, runRectification } from "../engine/run-request.ts";
 import { Stores } from "../engine/stores.ts";
 import { isStewardError } from "../errors.ts";
@@ -23,7 +24,7 @@ import { holdsOf } from "./admin-actions.ts";
 import { queueMail } from "./advance-request.ts";
 import { changesData } from "./lifecycle.ts";
 import { lockRequest, moveRequest, noteRequest, type RequestRow } from "./move-request.ts";
-import type { RequestDetails } from "./request-details.ts";
+import { asksForCategories, type RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
 import { asEngineIdentities, type Identity } from "./subject.ts";
 import type { TransmitJob } from "./transmit-package.ts";
@@ -80,8 +81,9 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
           to: "denied",
           action: "deny",
           actor: "worker",
-          payload: { reason: hold.reason, exemption: hold.key },
-          set: { reason: hold.reason },
+          // The law's exemption keeps the data: the right does not reach it (DRP's claim_not_covered).
+          payload: { reason: hold.reason, exemption: hold.key, denial: "claim_not_covered" },
+          set: { reason: hold.reason, outcome: JSON.stringify({ denial: "claim_not_covered", exemption: hold.key }) },
         },
         ctx.now(),
         ctx.jobs,
@@ -104,7 +106,10 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
       outcome = await runRectification(ctx.manifest, identities, stores, details.set ?? [], options);
     else {
       outcome = await runAccess(ctx.manifest, identities, stores, options);
-      if (outcome.access)
+      // The categories held, not the data (CCPA §1798.110(a)(1)–(4)): no values, and no consent records either.
+      if (outcome.access && asksForCategories(details))
+        zip = await buildCategoriesPackage(ctx.manifest, outcome.access);
+      else if (outcome.access)
         zip = await buildAccessPackage(ctx.manifest, outcome.access, await consentFiles(ctx, identity));
     }
   } catch (error) {
@@ -142,7 +147,10 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
         .where(sql<boolean>`subject_hashes && ${sql.val(row.subject_hashes)}::text[]`)
         .execute();
     // A retry's answer adds to the earlier runs': what they deleted, masked or updated is not found again.
-    const summary = withEarlierRuns(outcomeSummary(outcome), locked.outcome);
+    const summary: Record<string, unknown> = {
+      ...withEarlierRuns(outcomeSummary(outcome), locked.outcome),
+      ...(asksForCategories(details) ? { scope: "categories" } : {}),
+    };
     const partial = isPartial(outcome);
     const retryAt = partial ? nextRetryAt(ctx, locked, now) : null;
     const done = await moveRequest(

@@ -3,13 +3,14 @@
  * it is, write the change, and append the audit event that records it. Two operators (or two workers) racing on one
  * request are serialised by the row lock; the second is told the state it found.
  *
- * A request an authorized agent follows (DRP, src/drp/) gets its status callback queued in the same transaction, for
- * every move — a change of state, an extension, a pause — so that no change goes unannounced.
+ * A request an authorized agent follows (DRP, src/drp/) gets its status callback written in the same transaction, for
+ * every move — a change of state, an extension, a pause — each its own delivery, so that no change goes unannounced.
  */
 import type { Kysely, Selectable, Updateable } from "kysely";
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
+import { queueStatusCallbacks } from "../drp/queue-status-callbacks.ts";
 import { stewardError } from "../errors.ts";
-import { inTransaction, type JobQueue } from "../jobs/job-queue.ts";
+import type { JobQueue } from "../jobs/job-queue.ts";
 import type { AuditPayload, RequestsTable, StoreSchema } from "../store/store-schema.ts";
 import { isOpen, type RequestStatus, statesBefore } from "./lifecycle.ts";
 
@@ -71,15 +72,8 @@ export async function moveRequest(
     request_id: row.id,
     payload: move.to ? { from: row.status, to, ...move.payload } : { status: row.status, ...move.payload },
   });
-  if (jobs) {
-    const followed = await trx
-      .selectFrom("drp_requests")
-      .select("request_id")
-      .where("request_id", "=", row.id)
-      .where("status_callback", "is not", null)
-      .executeTakeFirst();
-    if (followed) await jobs.send("drp.callback", { request_id: row.id }, inTransaction(trx));
-  }
+  // Each move its own callback, with the status as it is now (src/drp/queue-status-callbacks.ts).
+  if (jobs) await queueStatusCallbacks(trx, updated, now, jobs);
   return updated;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The details a request type takes, checked at intake: the values a rectification sets, the data categories an access
  * request is limited to, the provider a portability copy is sent to (GDPR Art. 20(2)), and the purposes an objection
- * or a withdrawal of consent is about. Sealed in the store: a
+ * or a withdrawal of consent is about, whether the choice about sale and sharing is an opt-in rather than an opt-out,
+ * and whether an access request asks for the categories only. Sealed in the store: a
  * value to set is personal data.
  */
 import { LOOPBACK_HOSTS } from "../connectors/connection-url.ts";
@@ -16,14 +17,27 @@ export interface RequestDetails {
   readonly destination?: string;
   /** The purposes an objection or a withdrawal is about (default: every purpose it can cover). */
   readonly purposes?: readonly string[];
+  /**
+   * `opt_out_sale_sharing` only: the person opts back in to the sale and sharing of their data (CCPA §1798.120(d),
+   * DRP's `sale:opt-in`) — the same choice the other way: the consent ledger records `granted` for every sale and
+   * sharing purpose instead of `withdrawn`.
+   */
+  readonly opt_in?: true;
+  /**
+   * `access` only: `categories` asks for the categories of personal information held, their sources, purposes and
+   * recipients — not the data (CCPA §1798.110(a)(1)–(4), DRP's `access:categories`); `specific` (the default, not
+   * stored) for the data itself.
+   */
+  readonly scope?: "categories";
 }
 
 const KEYS: Readonly<Partial<Record<RequestType, readonly string[]>>> = {
   rectification: ["set"],
-  access: ["categories"],
+  access: ["categories", "scope"],
   portability: ["categories", "destination"],
   objection: ["purposes"],
   withdraw_consent: ["purposes"],
+  opt_out_sale_sharing: ["opt_in"],
 };
 
 export function parseDetails(manifest: Manifest, type: RequestType, input: unknown): RequestDetails {
@@ -42,7 +56,14 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
   for (const key of Object.keys(record))
     if (!allowed.includes(key))
       throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: `"${key}" does not apply to ${type}`, allowed });
-  const out: { set?: Rectification[]; categories?: string[]; destination?: string; purposes?: string[] } = {};
+  const out: {
+    set?: Rectification[];
+    categories?: string[];
+    destination?: string;
+    purposes?: string[];
+    opt_in?: true;
+    scope?: "categories";
+  } = {};
   if (record["set"] !== undefined) {
     const set = record["set"];
     if (typeof set !== "object" || set === null || Array.isArray(set) || Object.keys(set).length === 0)
@@ -82,8 +103,27 @@ export function parseDetails(manifest: Manifest, type: RequestType, input: unkno
       });
     out.purposes = purposes as string[];
   }
+  if (record["opt_in"] !== undefined) {
+    if (typeof record["opt_in"] !== "boolean")
+      throw stewardError("STW_REQUEST_BAD_DETAILS", { detail: "`opt_in` must be true or false", allowed: ["opt_in"] });
+    if (record["opt_in"]) out.opt_in = true;
+  }
+  if (record["scope"] !== undefined) {
+    if (record["scope"] !== "categories" && record["scope"] !== "specific")
+      throw stewardError("STW_REQUEST_BAD_DETAILS", {
+        detail: "`scope` must be categories (the kinds of data held, not the data) or specific (the data)",
+        allowed: ["scope"],
+      });
+    if (record["scope"] === "categories") out.scope = "categories";
+  }
   return out;
 }
+
+/** An access request for the categories held, not the data. */
+export const asksForCategories = (details: RequestDetails | undefined): boolean => details?.scope === "categories";
+
+/** The choice about sale and sharing is an opt-in (the details say so). */
+export const isOptIn = (details: RequestDetails | undefined): boolean => details?.opt_in === true;
 
 function checkDestination(value: unknown): string {
   let url: URL | undefined;

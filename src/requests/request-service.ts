@@ -13,6 +13,7 @@
 import { join } from "node:path";
 import { ConsentLedger } from "../consent/consent-ledger.ts";
 import { ConsentDeliverer, type DelivererOptions } from "../consent/deliver-consent.ts";
+import { announceExpiredPackages } from "../drp/announce-expired-packages.ts";
 import { type CallbackJob, deliverStatusCallbacks } from "../drp/status-callback.ts";
 import { ConnectorSets } from "../engine/connector-sets.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
@@ -187,8 +188,8 @@ export class RequestService {
     return listRequests(this.ctx, filter);
   }
 
-  act(id: string, action: AdminAction, actor: string, reason?: string) {
-    return actOnRequest(this.ctx, id, action, actor, reason);
+  act(id: string, action: AdminAction, actor: string, reason?: string, denial?: string) {
+    return actOnRequest(this.ctx, id, action, actor, reason, denial);
   }
 
   placeHold(target: { request_id?: string; identity?: unknown }, reason: string, actor: string) {
@@ -299,14 +300,22 @@ export class RequestService {
   /**
    * The request service's own sweep, run by every worker every `sweepSeconds`: unverified requests past
    * `unverifiedHours` expire (the person is told), partial answers whose automatic retry is due are tried again, and
-   * records closed longer than `recordMonths` ago are deleted (src/requests/delete-old-records.ts).
+   * records closed longer than `recordMonths` ago are deleted (src/requests/delete-old-records.ts), and the agents
+   * following a fulfilled request whose package ran out are sent `expired` (src/drp/announce-expired-packages.ts).
    * Each step locks the rows it moves, so any number of workers may sweep at once.
    */
-  async sweepRequests(): Promise<{ expired: number; retried: number; deleted: DeletedRecords }> {
+  async sweepRequests(): Promise<{
+    expired: number;
+    retried: number;
+    deleted: DeletedRecords;
+    packagesExpired: number;
+  }> {
     const expired = await this.expireUnverified();
     const retried = await retryPartial(this.ctx);
+    // Before old records go: an agent is told that a package ran out (DRP's fulfilled → expired).
+    const packagesExpired = await announceExpiredPackages(this.ctx);
     const deleted = await deleteOldRecords(this.ctx);
-    return { expired, retried, deleted };
+    return { expired, retried, deleted, packagesExpired };
   }
 
   /** One step of a notice change's notification, in a worker; queues the next step while mails are left. */

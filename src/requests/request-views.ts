@@ -13,7 +13,7 @@ import type { StoreSchema } from "../store/store-schema.ts";
 import { holdsOf, type LegalHold } from "./admin-actions.ts";
 import { isOpen, REQUEST_STATUSES, type RequestStatus } from "./lifecycle.ts";
 import type { RequestRow } from "./move-request.ts";
-import { nextMessage, statusUrl, timelineMessage } from "./request-words.ts";
+import { askedKey, nextMessage, statusUrl, timelineMessage } from "./request-words.ts";
 import type { ServiceContext } from "./service-context.ts";
 import { type Identity, maskIdentity } from "./subject.ts";
 
@@ -22,6 +22,11 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export interface RequestSummary {
   readonly id: string;
   readonly type: RequestType;
+  /**
+   * What it asks, as the key of its words (`type.<asked>`): the type, or `opt_in_sale_sharing` for an opt-out of sale
+   * and sharing that opts in, `access_categories` for an access to the categories held only.
+   */
+  readonly asked: string;
   readonly status: string;
   readonly jurisdiction: string | null;
   readonly received_at: string;
@@ -43,6 +48,7 @@ export function summarise(ctx: ServiceContext, row: RequestRow): RequestSummary 
   return {
     id: row.id,
     type: row.type,
+    asked: askedKey(row, ctx),
     status: row.status,
     jurisdiction: row.jurisdiction,
     received_at: row.created_at.toISOString(),
@@ -76,8 +82,9 @@ export interface PersonView extends RequestSummary {
 
 export async function personView(ctx: ServiceContext, row: RequestRow): Promise<PersonView> {
   const events = await eventsOf(ctx, row.id);
+  const asked = askedKey(row, ctx);
   const timeline = events.flatMap((e) => {
-    const message = timelineMessage(e, row);
+    const message = timelineMessage(e, row, undefined, asked);
     return message ? [{ at: e.at.toISOString(), text: ENGLISH.say(message), message }] : [];
   });
   const next = nextMessage(row);

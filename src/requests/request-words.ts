@@ -5,11 +5,12 @@
  * visitor's locale.
  */
 
-import type { Message, Translator } from "../i18n/translate.ts";
+import type { Message, MessageKey, Translator } from "../i18n/translate.ts";
 import { ENGLISH } from "../i18n/translate.ts";
 import type { MailFacts } from "../mail/request-mails.ts";
 import { REQUEST_TYPES, type RequestType } from "../manifest/types.ts";
 import type { RequestRow } from "./move-request.ts";
+import { asksForCategories, isOptIn, type RequestDetails } from "./request-details.ts";
 import type { ServiceContext } from "./service-context.ts";
 
 /** "a copy of your data" — what the request asks for, as a noun phrase (English; other locales: `asked.<type>`). */
@@ -21,11 +22,29 @@ export function statusUrl(ctx: ServiceContext, id: string): string {
   return `${ctx.config.publicUrl}/api/requests/${id}`;
 }
 
+/**
+ * The phrase (`asked.<key>`) for what the request asks: its type's, or the opt-in's for an opt-out of sale and sharing
+ * that is an opt-in, or the categories' for an access to the categories only. The details are sealed, so they are
+ * read when `ctx` is given; the outcome says it too once the request is done.
+ */
+export function askedKey(row: RequestRow, ctx?: ServiceContext): string {
+  if (row.type !== "opt_out_sale_sharing" && row.type !== "access") return row.type;
+  const details =
+    ctx !== undefined && row.details_enc !== null
+      ? ctx.sealer.openJson<RequestDetails>(row.details_enc, `details:${row.id}`)
+      : undefined;
+  if (row.type === "opt_out_sale_sharing" && (row.outcome?.["choice"] === "granted" || isOptIn(details)))
+    return "opt_in_sale_sharing";
+  if (row.type === "access" && (row.outcome?.["scope"] === "categories" || asksForCategories(details)))
+    return "access_categories";
+  return row.type;
+}
+
 export function mailFacts(ctx: ServiceContext, row: RequestRow, to: string): MailFacts {
   return {
     to,
     organization: ctx.manifest.organization?.name ?? "us",
-    what: ASKED_FOR[row.type],
+    what: ENGLISH.t(`asked.${askedKey(row, ctx)}` as MessageKey),
     statusUrl: statusUrl(ctx, row.id),
   };
 }
@@ -46,15 +65,19 @@ export function timelineMessage(
   e: TimelineEvent,
   row: RequestRow,
   date: (iso: string) => string = (iso) => iso.slice(0, 10),
+  /** What the request asks (`askedKey`), when the caller has worked it out from the sealed details. */
+  asked: string = askedKey(row),
 ): Message | undefined {
   const p = e.payload;
   const due = typeof p["due_at"] === "string" ? date(p["due_at"]) : undefined;
-  const what = ENGLISH.t(`asked.${row.type}`);
+  // `type` names the phrase (`asked.<type>`) a page puts in the reader's locale.
+  const type = asked;
+  const what = ENGLISH.t(`asked.${type}` as MessageKey);
   switch (e.kind) {
     case "request.received":
       return due
-        ? { key: "timeline.received_due", params: { what, due, type: row.type } }
-        : { key: "timeline.received", params: { what, type: row.type } };
+        ? { key: "timeline.received_due", params: { what, due, type } }
+        : { key: "timeline.received", params: { what, type } };
     case "mail.sent":
       return { key: p["mail"] === "code" ? "timeline.code_sent" : "timeline.mail_sent" };
     case "mail.failed":

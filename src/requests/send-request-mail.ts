@@ -75,7 +75,8 @@ export async function sendRequestMail(ctx: ServiceContext, job: MailJob): Promis
         .where("request_id", "=", row.id)
         .executeTakeFirst();
       if (!result) return;
-      message = readyMail(f, packageLink(ctx, row.id, result.expires_at), result.expires_at);
+      const categoriesOnly = row.outcome?.["scope"] === "categories";
+      message = readyMail(f, packageLink(ctx, row.id, result.expires_at), result.expires_at, categoriesOnly);
       break;
     }
     case "done":

@@ -125,14 +125,20 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
     });
 
   const hashes = subjectHashes(identity, ctx.hash);
-  const existing = await ctx.store.db
+  const candidates = await ctx.store.db
     .selectFrom("requests")
     .selectAll()
     .where("type", "=", type)
     .where("status", "in", [...OPEN_STATUSES])
     .where(sql<boolean>`subject_hashes && ${sql.val(hashes)}::text[]`)
     .orderBy("created_at")
-    .executeTakeFirst();
+    .execute();
+  // Only a request that asks the same joins: an opt-in does not join an opt-out, nor a list of the categories held a
+  // full copy (the details are sealed, so they are compared here).
+  const asked = JSON.stringify(details);
+  const existing = candidates.find(
+    (c) => JSON.stringify(c.details_enc ? ctx.sealer.openJson(c.details_enc, `details:${c.id}`) : {}) === asked,
+  );
   if (existing && !input.hostEvent)
     return join(ctx, existing, vouched ? "account" : agentProof ? "agent" : undefined, input.actor);
 
@@ -193,6 +199,7 @@ export async function submitRequest(ctx: ServiceContext, input: SubmitInput): Pr
         verification: level,
         identity_types: Object.keys(identity).sort(),
         ...(input.agent ? { agent: input.agent } : {}),
+        ...(details.opt_in ? { opt_in: true } : {}),
         due_at: clock.due_at?.toISOString() ?? null,
         ...(input.hostEvent ? { event: input.hostEvent, basis: HOST_EVENT_BASIS[input.hostEvent] } : {}),
       },

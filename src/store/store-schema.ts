@@ -310,6 +310,18 @@ export interface DrpRequestsTable {
   readonly callback_sent: string | null;
 }
 
+/** One status change to send to an agent (migration 14). */
+export interface DrpCallbacksTable {
+  readonly id: Generated<string>;
+  readonly request_id: string;
+  readonly agent_id: string;
+  readonly facts: string;
+  readonly at: Date;
+  readonly created_at: Generated<Date>;
+  readonly claimed_at: Date | null;
+  readonly done_at: Date | null;
+}
+
 export interface DrpMessagesTable {
   readonly agent_id: string;
   readonly message_hash: string;
@@ -319,6 +331,7 @@ export interface DrpMessagesTable {
 export interface StoreSchema {
   readonly drp_agent_tokens: DrpAgentTokensTable;
   readonly drp_requests: DrpRequestsTable;
+  readonly drp_callbacks: DrpCallbacksTable;
   readonly drp_messages: DrpMessagesTable;
   readonly notice_versions: NoticeVersionsTable;
   readonly audit_events: AuditEventsTable;

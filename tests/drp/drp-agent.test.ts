@@ -6,6 +6,8 @@
  * agent, a wrong business, a changed byte. Every DRP request is an ordinary Steward request with the agent named.
  */
 import { generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { unzipSync } from "fflate";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/auth/api-keys.ts";
@@ -49,11 +51,11 @@ function checkStatusShape(body: Record<string, unknown>): void {
  * The request's admin view once its trail holds `kind`: the agent has the callback a moment before the worker
  * records the delivery.
  */
-async function viewWith(id: string, kind: string, timeoutMs = 60_000) {
+async function viewWith(id: string, kind: string, timeoutMs = 60_000, times = 1) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await h.service.show(id);
-    if (view.audit.some((e) => e.kind === kind)) return view;
+    if (view.audit.filter((e) => e.kind === kind).length >= times) return view;
     if (Date.now() > deadline) throw new Error(`no ${kind} in the trail of ${id} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -153,6 +155,12 @@ describe("data rights requests", () => {
     const id = String(first["request_id"]);
     const done = await agent.callback(id, "fulfilled");
     checkStatusShape(done);
+    // The worker moves it three times in one transaction (verified, in_progress, completed): each change is its own
+    // callback, in order — in_progress, then fulfilled (the second in_progress is the same status, not sent twice).
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["status"])).toEqual([
+      "in_progress",
+      "fulfilled",
+    ]);
     const delivered = agent.received.find((r) => r.body["request_id"] === id)!;
     expect(delivered.path).toBe("/update_status");
     expect(delivered.contentType).toMatch(/^application\/json/);
@@ -174,6 +182,181 @@ describe("data rights requests", () => {
     const history = await h.service.ctx.consent.history(`email:${person.email}`);
     expect(history.some((e) => e.request_id === id && e.status === "withdrawn")).toBe(true);
   });
+
+  it("opts back in to sale (sale:opt-in): the ledger records the grant for every sale and sharing purpose", async () => {
+    const person = await learner();
+    const subject = `email:${person.email}`;
+    const out = await json(await agent.exercise("sale:opt-out", { email: person.email }));
+    await agent.callback(String(out["request_id"]), "fulfilled");
+    const res = await agent.exercise("sale:opt-in", { email: person.email }, { "agent-request-id": "opt-in-1" });
+    expect(res.status).toBe(200);
+    const first = await json(res);
+    checkStatusShape(first);
+    expect(first).toMatchObject({ status: "open", agent_request_id: "opt-in-1" });
+    const id = String(first["request_id"]);
+    expect(id).not.toBe(out["request_id"]);
+    await agent.callback(id, "fulfilled");
+    const view = await viewWith(id, "drp.callback_delivered");
+    expect(view).toMatchObject({ type: "opt_out_sale_sharing", status: "completed", agent: agent.id });
+    expect(view.outcome).toMatchObject({ choice: "granted" });
+    // Named for what it is, wherever the request is shown (`type.<asked>`).
+    expect(view.asked).toBe("opt_in_sale_sharing");
+    expect(view.timeline[0]?.text).toContain("your opt-in to the sale and sharing of your personal data");
+    expect((await h.service.show(String(out["request_id"]))).asked).toBe("opt_out_sale_sharing");
+    const history = await h.service.ctx.consent.history(subject);
+    const granted = history.filter((e) => e.request_id === id).map((e) => [e.purpose, e.status]);
+    const withdrawn = history.filter((e) => e.request_id === out["request_id"]).map((e) => [e.purpose, e.status]);
+    expect(granted.length).toBeGreaterThan(0);
+    // The same purposes, the other way.
+    expect(granted.map(([p]) => p).sort()).toEqual(withdrawn.map(([p]) => p).sort());
+    expect(new Set(granted.map(([, st]) => st))).toEqual(new Set(["granted"]));
+    const purpose = String(granted[0]![0]);
+    expect((await h.service.ctx.consent.decide(subject, purpose, "us_ca")).allowed).toBe(true);
+    // The person's mail says what they asked for.
+    await h.smtp.waitFor(person.email, /your opt-in to the sale and sharing of your personal data/);
+  });
+
+  it("answers access:categories with the kinds of data held, their sources, purposes and recipients — no values", async () => {
+    const person = await learner();
+    const sent = h.smtp.mails.length;
+    const first = await json(await agent.exercise("access:categories", { email: person.email, email_verified: true }));
+    const id = String(first["request_id"]);
+    await agent.callback(id, "fulfilled", 120_000);
+    const view = await h.service.show(id);
+    expect(view).toMatchObject({
+      type: "access",
+      asked: "access_categories",
+      status: "completed",
+      outcome: { scope: "categories" },
+    });
+
+    const ready = await h.smtp.waitFor(person.email, /kinds of personal data we hold about you is ready/, sent);
+    const link = /https:\/\/privacy\.example\.org(\/api\/requests\/\S+)/.exec(ready.text)?.[1];
+    const download = await h.app.inject({ url: link! });
+    expect(download.statusCode).toBe(200);
+    const files = unzipSync(new Uint8Array(download.rawPayload));
+    expect(Object.keys(files).sort()).toEqual(["categories.json", "report.html"]);
+    const text = Object.values(files)
+      .map((b) => new TextDecoder().decode(b))
+      .join("\n");
+    // None of the person's values: not their e-mail address, not their name.
+    expect(text).not.toContain(person.email);
+    expect(text).not.toContain(person.first_name);
+    const doc = JSON.parse(new TextDecoder().decode(files["categories.json"])) as {
+      categories: {
+        category: string;
+        found_in: string[];
+        purposes: unknown[];
+        recipients: unknown[];
+        sources: unknown[];
+      }[];
+    };
+    const keys = doc.categories.map((c) => c.category);
+    expect(keys).toEqual(expect.arrayContaining(["user.contact.email", "user.name.first"]));
+    const email = doc.categories.find((c) => c.category === "user.contact.email")!;
+    expect(email.found_in).toContain("learning_app.users");
+    expect(email.purposes.length).toBeGreaterThan(0);
+    expect(email.sources.length).toBeGreaterThan(0);
+    expect(doc.categories.some((c) => c.recipients.length > 0)).toBe(true);
+    const report = new TextDecoder().decode(files["report.html"]);
+    expect(report).toContain("The kinds of personal data we hold about you");
+    expect(report).toContain("Where it came from");
+    expect(report).toContain("Who receives your data");
+
+    // A full access (access:specific) of the same person is the data itself, and does not join the categories'.
+    const full = await json(await agent.exercise("access:specific", { email: person.email }));
+    const list = await json(await agent.exercise("access:categories", { email: person.email }));
+    expect(full["request_id"]).not.toBe(list["request_id"]);
+    expect((await json(await agent.exercise("access", { email: person.email })))["request_id"]).toBe(
+      full["request_id"],
+    );
+  }, 180_000);
+
+  // Before the tests that move the clock by days: the console's session would have run out.
+  it("tells the agent the kind of denial the operator picked, in the API and the console, and Steward's own", async () => {
+    const deletion = async () => {
+      const person = await learner();
+      const first = await json(await agent.exercise("deletion", { email: person.email, email_verified: true }));
+      const id = String(first["request_id"]);
+      await agent.callback(id, "in_progress"); // waiting for the operator's review
+      return { id, person };
+    };
+    const { key } = await createApiKey(h.store.db, { name: "dpo", role: "approver" });
+    const api = (id: string, body: Record<string, unknown>) =>
+      h.app.inject({
+        method: "POST",
+        url: `/api/admin/requests/${id}/deny`,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        payload: JSON.stringify(body),
+      });
+
+    // The admin API: the kind is checked, then carried to the agent with the reason.
+    const byApi = await deletion();
+    const bad = await api(byApi.id, { reason: "no account", denial: "maybe" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: "STW_REQUEST_BAD_DENIAL" });
+    expect((await h.service.get(byApi.id)).status).toBe("awaiting_approval");
+    const wrongAction = await h.app.inject({
+      method: "POST",
+      url: `/api/admin/requests/${byApi.id}/extend`,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      payload: JSON.stringify({ reason: "more time", denial: "no_match" }),
+    });
+    expect(wrongAction.json()).toMatchObject({
+      code: "STW_REQUEST_BAD_DENIAL",
+      message: expect.stringMatching(/^a kind of denial \("no_match"\) goes only with deny, not with extend/),
+    });
+    expect((await h.service.get(byApi.id)).extended_at).toBeNull();
+    expect(
+      (await api(byApi.id, { reason: "We hold no account for this address", denial: "no_match" })).statusCode,
+    ).toBe(200);
+    const denied = await agent.callback(byApi.id, "denied");
+    checkStatusShape(denied);
+    expect(denied).toMatchObject({ reason: "no_match", processing_details: "We hold no account for this address" });
+
+    // The console's deny form offers the kinds, "other" chosen unless the operator picks another.
+    const byConsole = await deletion();
+    const signIn = await h.app.inject({
+      method: "POST",
+      url: "/admin/sign-in",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ key }).toString(),
+    });
+    const raw = signIn.headers["set-cookie"];
+    const cookie = (Array.isArray(raw) ? raw : [String(raw)]).map((l) => l.split(";")[0]).join("; ");
+    const page = await h.app.inject({ url: `/admin/requests/${byConsole.id}`, headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<select id="deny-denial" name="denial"');
+    expect(page.body).toContain('<option value="other" selected>Other</option>');
+    expect(page.body).toContain('<option value="suspected_fraud">Suspected fraud</option>');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+    const posted = await h.app.inject({
+      method: "POST",
+      url: `/admin/requests/${byConsole.id}/deny`,
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        csrf,
+        reason: "The request came from a known fraud ring",
+        denial: "suspected_fraud",
+      }).toString(),
+    });
+    expect(posted.statusCode, posted.body).toBe(303);
+    expect(await agent.callback(byConsole.id, "denied")).toMatchObject({ reason: "suspected_fraud" });
+
+    // Steward's own denial: a legal hold keeps the person's data (the law's exemption): claim_not_covered.
+    const held = await deletion();
+    const hold = await h.app.inject({
+      method: "POST",
+      url: "/api/admin/holds",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      payload: JSON.stringify({ request_id: held.id, reason: "litigation 2026-52" }),
+    });
+    expect(hold.statusCode).toBe(201);
+    await h.service.act(held.id, "approve", "key:dpo");
+    const exempt = await agent.callback(held.id, "denied", 120_000);
+    expect(exempt).toMatchObject({ status: "denied", reason: "claim_not_covered" });
+    expect(String(exempt["processing_details"])).toContain("legal claim");
+  }, 180_000);
 
   it("takes a voluntary request: the default jurisdiction, or California's where the default lacks the type", async () => {
     const person = await learner();
@@ -232,9 +415,21 @@ describe("data rights requests", () => {
     const fulfilled = await json(await agent.status(id));
     expect(fulfilled).toMatchObject({ status: "fulfilled", expires_at: expect.stringMatching(/\+00:00$/) });
     h.clock.shift(8 * 86_400_000);
+    // The sweep tells the agent by callback (DRP §3.02: expired once past expires_at), once.
+    expect(agent.received.some((r) => r.body["request_id"] === id && r.body["status"] === "expired")).toBe(false);
+    expect((await h.service.sweepRequests()).packagesExpired).toBeGreaterThanOrEqual(1);
+    const expiredCallback = await agent.callback(id, "expired");
+    checkStatusShape(expiredCallback);
+    expect(expiredCallback).toMatchObject({ status: "expired", expires_at: fulfilled["expires_at"] });
+    expect((await h.service.sweepRequests()).packagesExpired).toBe(0);
     const expired = await json(await agent.status(id));
     checkStatusShape(expired);
     expect(expired).toMatchObject({ status: "expired", expires_at: fulfilled["expires_at"] });
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["status"])).toEqual([
+      "in_progress",
+      "fulfilled",
+      "expired",
+    ]);
   });
 
   it("holds a verified deletion for approval; the operator's extension and approval reach the agent by callback", async () => {
@@ -243,9 +438,16 @@ describe("data rights requests", () => {
     const wire = agent.sign(claims);
     const first = await json(await agent.send(wire));
     const id = String(first["request_id"]);
-    const review = await agent.callback(id, "in_progress");
+    // Verified (in_progress), then waiting for the review (in_progress, with the details): two changes, two callbacks.
+    const review = await agent.callbackWhere(
+      id,
+      (b) => b["processing_details"] === "Waiting for the business's review.",
+    );
     checkStatusShape(review);
-    expect(review["processing_details"]).toBe("Waiting for the business's review.");
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["processing_details"])).toEqual([
+      undefined,
+      "Waiting for the business's review.",
+    ]);
 
     await h.service.act(id, "extend", "key:dpo", "The analytics warehouse is searched as well");
     const extended = await agent.callbackWhere(id, (b) => String(b["processing_details"] ?? "").startsWith("Extended"));
@@ -269,21 +471,32 @@ describe("data rights requests", () => {
 
   it("retries a callback the agent did not take, with backoff, each attempt in the trail", async () => {
     const person = await learner();
-    // The worker's one transaction moves the opt-out three times (verified, in_progress, completed), so three
-    // callback jobs run; failing four deliveries means at least one job was tried again.
+    // The worker's one transaction moves the opt-out three times (verified, in_progress, completed): two statuses to
+    // send, in order. The first fails four times (three jobs try it, then a retry after the backoff); nothing after
+    // it is sent before it, so the agent hears in_progress, then fulfilled.
     agent.failing.set("retry-me", 4);
     const res = await agent.exercise("sale:opt-out", { email: person.email }, { "agent-request-id": "retry-me" });
     const id = String((await json(res))["request_id"]);
     await agent.callback(id, "fulfilled", 120_000);
-    const audit = (await viewWith(id, "drp.callback_delivered")).audit;
+    const audit = (await viewWith(id, "drp.callback_delivered", 60_000, 2)).audit;
     expect(audit.filter((e) => /^request\.(verified|in_progress|completed)$/.test(e.kind))).toHaveLength(3);
-    const deliveries = audit.filter((e) => e.kind.startsWith("drp.callback_")).map((e) => e.kind);
-    expect(deliveries).toEqual([...Array(4).fill("drp.callback_failed"), "drp.callback_delivered"]);
+    const deliveries = audit
+      .filter((e) => e.kind.startsWith("drp.callback_"))
+      .map((e) => `${e.kind} ${(e.payload as { status: string }).status}`);
+    expect(deliveries).toEqual([
+      ...Array(4).fill("drp.callback_failed in_progress"),
+      "drp.callback_delivered in_progress",
+      "drp.callback_delivered fulfilled",
+    ]);
     expect(audit.find((e) => e.kind === "drp.callback_failed")?.payload).toMatchObject({
       agent: agent.id,
-      status: "fulfilled",
+      status: "in_progress",
       http_status: 500,
     });
+    expect(agent.received.filter((r) => r.body["request_id"] === id).map((r) => r.body["status"])).toEqual([
+      "in_progress",
+      "fulfilled",
+    ]);
   }, 180_000);
 
   it("asks the person to verify when the agent did not (need_user_verification), then goes on", async () => {
@@ -387,9 +600,15 @@ describe("data rights requests", () => {
       400,
       "STW_DRP_NOT_YET_VALID",
     );
+    // Valid for a day: longer than STEWARD_DRP_MAX_VALIDITY_SECONDS (default 900) allows, though not expired.
+    await refusal(
+      await agent.exercise("access", p, { "expires-at": drpTime(new Date(now + 86_400_000)) }),
+      400,
+      "STW_DRP_VALIDITY_TOO_LONG",
+    );
     await refusal(await agent.exercise("access", p, { "business-id": "OTHER_CB" }), 403, "STW_DRP_WRONG_BUSINESS");
     await refusal(await agent.exercise("access", p, { "agent-id": other.id }), 403, "STW_DRP_WRONG_AGENT");
-    await refusal(await agent.exercise("sale:opt-in", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
+    await refusal(await agent.exercise("sale:opt-out-forever", p), 400, "STW_DRP_UNSUPPORTED_ACTION");
     // Colorado's access requests need the person signed in here (the harness's manifest): no agent can vouch for it.
     await refusal(await agent.exercise("access", p, { regime: "us_co" }), 400, "STW_DRP_CANNOT_VERIFY");
     const regime = await refusal(await agent.exercise("access", p, { regime: "lgpd" }), 400, "STW_DRP_BAD_CLAIM");
@@ -416,6 +635,42 @@ describe("data rights requests", () => {
     expect((await agent.status("not-an-id")).status).toBe(403);
   });
 
+  it("reads the agent discovery document again when it changes: a new agent sets up, a removed one's token stops", async () => {
+    const until = async (what: string, test: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await test())) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const info = (a: TestAgent) =>
+      fetch(`${h.base}/v1/agent/${a.id}`, { headers: { authorization: `Bearer ${a.token}` } }).then((r) => r.status);
+    const newcomer = h.newAgent("TEST_AGENT_THREE");
+    expect((await newcomer.setup()).status).toBe(403);
+    expect(await info(other)).toBe(200);
+
+    // The operators add an agent and remove another; the refresh interval is 300 s: the file's change is what counts.
+    h.writeAgents([agent, newcomer]);
+    await until("the new agent sets up", async () => (await newcomer.setup()).status === 200);
+    expect(await info(newcomer)).toBe(200);
+    await until("the removed agent's token stops working", async () => (await info(other)) === 403);
+    const refused = await other.exercise("access", { email: "someone@example.net" });
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toMatchObject({ message: expect.stringMatching(/^STW_DRP_TOKEN_INVALID/) });
+    expect(await info(agent)).toBe(200);
+    expect(h.drp.agents.ids()).toEqual([agent.id, newcomer.id].sort());
+
+    // A document that cannot be used keeps the last good list; listing the agent again lets its token work again.
+    writeFileSync(h.agentsFile, "[{");
+    await until("the server notes the unusable document", async () =>
+      h.logs.some((l) => l.includes("agent discovery document not taken") && l.includes("STW_DRP_AGENTS_INVALID")),
+    );
+    expect(await info(newcomer)).toBe(200);
+    h.writeAgents([agent, other]);
+    await until("the agent listed again is known", async () => (await info(other)) === 200);
+    expect(await info(newcomer)).toBe(403);
+  });
+
   it("writes no identity of anyone to the server's log", async () => {
     const text = h.logs.join("");
     expect(text).toContain("/v1/data-rights-request");
@@ -427,7 +682,46 @@ describe("data rights requests", () => {
     const spec = (await (await fetch(`${h.base}/docs/json`)).json()) as { paths: Record<string, unknown> };
     for (const path of ["/v1/agent/{agentId}", "/v1/data-rights-request", "/v1/data-rights-request/{id}"])
       expect(Object.keys(spec.paths)).toContain(path);
+    // The admin deny action takes the kind of denial; summaries say what a request asks.
+    const deny = (
+      spec.paths["/api/admin/requests/{id}/{action}"] as {
+        post: { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+      }
+    ).post.requestBody.content["application/json"]!.schema.properties;
+    expect(Object.keys(deny)).toEqual(["reason", "denial"]);
+    expect(JSON.stringify(deny["denial"])).toContain("no_match");
+    expect(JSON.stringify(spec)).toContain("opt_in_sale_sharing (an opt_out_sale_sharing that opts in)");
     const doc = await json(await fetch(`${h.base}/.well-known/data-rights.json`));
     expect(doc).toMatchObject({ id: BUSINESS_ID, api_base: "https://privacy.example.org" });
+  });
+
+  // Last: it moves the clock by years.
+  it("deletes the records of closed DRP requests with their agent links after STEWARD_REQUEST_RECORD_MONTHS", async () => {
+    const closed = await h.store.db
+      .selectFrom("drp_requests as l")
+      .innerJoin("requests as r", "r.id", "l.request_id")
+      .select("r.id")
+      .where("r.closed_at", "is not", null)
+      .execute();
+    const ids = closed.map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(1);
+    h.clock.shift(3 * 365 * 86_400_000); // past the 24 months records are kept
+    const { deleted } = await h.service.sweepRequests();
+    expect(deleted.requests).toBeGreaterThan(0);
+    // What is left is kept for the legal hold placed above; the rest went with its links and callbacks.
+    const kept = await h.store.db.selectFrom("requests").select("id").where("id", "in", ids).execute();
+    expect(kept.length).toBe(ids.length - deleted.requests);
+    const links = await h.store.db
+      .selectFrom("drp_requests")
+      .select("request_id")
+      .where("request_id", "in", ids)
+      .execute();
+    expect(links.map((l) => l.request_id).sort()).toEqual(kept.map((k) => k.id).sort());
+    const callbacks = await h.store.db
+      .selectFrom("drp_callbacks")
+      .select("request_id")
+      .where("request_id", "in", ids)
+      .execute();
+    expect(new Set(callbacks.map((c) => c.request_id))).toEqual(new Set(kept.map((k) => k.id)));
   });
 });

@@ -24,7 +24,7 @@ describe("steward drp", () => {
       name: "Coursera",
       logo: null,
       api_base: "https://privacy.example.com",
-      supported_actions: ["sale:opt-out", "access", "access:categories", "access:specific", "deletion"],
+      supported_actions: ["sale:opt-out", "sale:opt-in", "access", "access:categories", "access:specific", "deletion"],
       supported_verifications: ["email"],
       web_url: "https://www.coursera.org",
       technical_contact: "drp-tech@example.com",

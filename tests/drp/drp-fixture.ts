@@ -48,6 +48,10 @@ export interface DrpHarness {
   /** The agents of the discovery document, by id; `newAgent` makes one that is not listed. */
   readonly agents: Record<string, TestAgent>;
   newAgent(id: string): TestAgent;
+  /** Writes the agent discovery document anew, listing these agents (the server reads it again as it changes). */
+  writeAgents(list: readonly TestAgent[]): void;
+  /** The agent discovery document's path (STEWARD_DRP_AGENTS). */
+  readonly agentsFile: string;
   close(): Promise<void>;
 }
 
@@ -134,7 +138,17 @@ export async function startDrpHarness(d: Databases, agentIds: readonly string[])
     clock,
     logs,
     agents,
+    agentsFile: file,
     newAgent: (id) => new TestAgent(id, base, BUSINESS_ID, clock.now),
+    writeAgents: (list) =>
+      writeFileSync(
+        file,
+        JSON.stringify(
+          list.map((a) => a.entry()),
+          null,
+          2,
+        ),
+      ),
     async close() {
       for (const a of Object.values(agents)) await a.close();
       await app.close();

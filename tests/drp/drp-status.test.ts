@@ -4,9 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { currentStatus } from "../../src/drp/announce-status.ts";
+import { optInUnavailable, supportedActions } from "../../src/drp/business-document.ts";
 import { rankOf, statusOf } from "../../src/drp/drp-status.ts";
 import { readExercise } from "../../src/drp/exercise-claims.ts";
 import { isStewardError } from "../../src/errors.ts";
+import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
+import { isSaleOrSharing } from "../../src/manifest/jurisdictions.ts";
 import { REQUEST_STATUSES } from "../../src/requests/lifecycle.ts";
 import type { RequestRow } from "../../src/requests/move-request.ts";
 import type { ServiceContext } from "../../src/requests/service-context.ts";
@@ -61,6 +64,18 @@ describe("DRP status of a Steward request", () => {
       expires_at: "2026-12-27T10:00:00.000+00:00",
     });
     expect(statusOf(withPackage("2026-12-19T10:00:00.000Z")).status).toBe("expired");
+  });
+
+  it("carries the kind of denial recorded with the request, in the protocol's spelling", () => {
+    const denied = (outcome: Record<string, unknown> | null) =>
+      statusOf(facts({ status: "denied", reason: "why", outcome } as Partial<RequestRow>)).reason;
+    expect(denied({ denial: "no_match" })).toBe("no_match");
+    expect(denied({ denial: "suspected_fraud" })).toBe("suspected_fraud");
+    expect(denied({ denial: "claim_not_covered", exemption: "legal_claims" })).toBe("claim_not_covered");
+    expect(denied({ denial: "insufficient_verification" })).toBe("insuf_verification");
+    // Denied before kinds were recorded, or an unknown value: other.
+    expect(denied(null)).toBe("other");
+    expect(denied({ denial: "because" })).toBe("other");
   });
 
   it("writes the fields of §3.03 in its order, +00:00 timestamps, expected_by while in progress", () => {
@@ -149,6 +164,31 @@ describe("exercise claims", () => {
       {
         email: "jane@example.com",
       },
+    );
+  });
+
+  it("takes sale:opt-in as the opt-out's choice the other way, where a purpose sells or shares data", async () => {
+    const manifest = await loadManifestDir("examples/learning-platform");
+    expect(supportedActions(manifest)).toContain("sale:opt-in");
+    expect(optInUnavailable(manifest)).toBeUndefined();
+    const optIn = readExercise({ ...base, exercise: "sale:opt-in" }, types, supportedActions(manifest));
+    expect(optIn).toMatchObject({ action: "sale:opt-in", type: "opt_out_sale_sharing", details: { opt_in: true } });
+    expect(readExercise({ ...base, exercise: "sale:opt-out" }, types, supported).details).toBeUndefined();
+
+    // Without a purpose that sells or shares, there is nothing to opt in to: refused, saying why.
+    const noSale = { ...manifest, purposes: manifest.purposes.filter((p) => !isSaleOrSharing(p)) };
+    expect(supportedActions(noSale)).not.toContain("sale:opt-in");
+    expect(supportedActions(noSale)).toContain("sale:opt-out");
+    let refusal = "";
+    try {
+      readExercise({ ...base, exercise: "sale:opt-in" }, types, supportedActions(noSale), () =>
+        optInUnavailable(noSale),
+      );
+    } catch (error) {
+      refusal = isStewardError(error) ? `${error.code}: ${error.message}` : String(error);
+    }
+    expect(refusal).toMatch(
+      /^STW_DRP_OPT_IN_NOT_OFFERED: "sale:opt-in" is not taken here: no purpose of the manifest sells or shares/,
     );
   });
 

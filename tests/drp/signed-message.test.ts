@@ -7,14 +7,18 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AgentDirectory } from "../../src/drp/agent-directory.ts";
 import { checkEnvelope } from "../../src/drp/check-envelope.ts";
+import { drpConfigFromEnv } from "../../src/drp/drp-config.ts";
 import { drpTime, parseDrpTime } from "../../src/drp/drp-time.ts";
 import { decodeSignedMessage, parseClaims, verifyKeyFrom, verifySignedMessage } from "../../src/drp/signed-message.ts";
 import { isStewardError } from "../../src/errors.ts";
+import type { Manifest } from "../../src/manifest/types.ts";
 
 const VECTORS = JSON.parse(readFileSync(new URL("../fixtures/drp/vectors.json", import.meta.url), "utf8")) as {
   verify_key_b64: string;
   vectors: { name: string; json?: string; wire: string }[];
 };
+/** Only the organization's key is read (for the default business id). */
+const EMPTY_MANIFEST = { organization: { key: "test" } } as unknown as Manifest;
 const key = verifyKeyFrom(VECTORS.verify_key_b64);
 const vector = (name: string) => VECTORS.vectors.find((v) => v.name.startsWith(name))!;
 
@@ -63,6 +67,7 @@ describe("DRP signed messages", () => {
       where: "URL" as const,
       businessId: "stub-cb-001",
       skewSeconds: 0,
+      maxValiditySeconds: 900,
     };
     const at = (iso: string) => ({ ...base, now: new Date(iso) });
     const env = checkEnvelope(claims, at("2025-01-01T00:05:00Z"));
@@ -75,6 +80,33 @@ describe("DRP signed messages", () => {
     );
     expect(codeOf(() => checkEnvelope(claims, { ...at("2025-01-01T00:05:00Z"), agentId: "OTHER" }))).toBe(
       "STW_DRP_WRONG_AGENT",
+    );
+  });
+
+  it("takes the reference agent's 15-minute window by default and refuses a longer one than configured", () => {
+    const claims = parseClaims(decodeSignedMessage(vector("pairwise-setup").wire));
+    const expect_ = {
+      agentId: "CR_AA_DRP_ID_001_LOCAL",
+      where: "URL" as const,
+      businessId: "stub-cb-001",
+      skewSeconds: 0,
+      now: new Date("2025-01-01T00:05:00Z"),
+    };
+    const defaults = drpConfigFromEnv(EMPTY_MANIFEST, {});
+    expect(defaults.maxValiditySeconds).toBe(900);
+    expect(checkEnvelope(claims, { ...expect_, maxValiditySeconds: defaults.maxValiditySeconds }).version).toBe("1.0");
+    const tight = drpConfigFromEnv(EMPTY_MANIFEST, { STEWARD_DRP_MAX_VALIDITY_SECONDS: "600" });
+    let message = "";
+    try {
+      checkEnvelope(claims, { ...expect_, maxValiditySeconds: tight.maxValiditySeconds });
+    } catch (error) {
+      message = isStewardError(error) ? `${error.code}: ${error.message}` : String(error);
+    }
+    expect(message).toMatch(
+      /^STW_DRP_VALIDITY_TOO_LONG: the message is valid from 2025-01-01T00:00:00.000\+00:00 to 2025-01-01T00:15:00.000\+00:00, 900 s; this server takes at most 600 s/,
+    );
+    expect(codeOf(() => drpConfigFromEnv(EMPTY_MANIFEST, { STEWARD_DRP_MAX_VALIDITY_SECONDS: "ten" }))).toBe(
+      "STW_DRP_BAD_SETTING",
     );
   });
 

@@ -97,6 +97,7 @@ export function runStoreCases({ backend, skip = [] }: StoreCaseOptions): void {
           "0011_request_record_retention",
           "0012_drp_agents",
           "0013_audit_linked_later",
+          "0014_drp_callbacks",
         ],
       });
       const tables = await sql<{ table_name: string }>`

@@ -220,7 +220,8 @@ export const adminConsoleRoutes =
         await requests.placeHold({ request_id: id }, reason, caller?.actor ?? "console");
       } else if ((ADMIN_ACTIONS as readonly string[]).includes(action)) {
         try {
-          await requests.act(id, action as AdminAction, caller?.actor ?? "console", reason || undefined);
+          const denial = action === "deny" ? one(bodyOf(request)["denial"]) || undefined : undefined;
+          await requests.act(id, action as AdminAction, caller?.actor ?? "console", reason || undefined, denial);
         } catch (error) {
           if (isStewardError(error) && error.code === "STW_REQUEST_REASON_REQUIRED") return missing();
           throw error;

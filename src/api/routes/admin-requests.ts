@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts";
+import { DENIAL_REASONS } from "../../requests/denial-reasons.ts";
 import { REQUEST_STATUSES } from "../../requests/lifecycle.ts";
 import type { RequestService } from "../../requests/request-service.ts";
 import { summarise } from "../../requests/request-views.ts";
@@ -99,17 +100,34 @@ export const adminRequestRoutes =
       {
         onRequest: act,
         schema: {
-          summary: `Act on a request: ${ADMIN_ACTIONS.join(", ")}. deny, extend and pause need a reason.`,
+          summary: `Act on a request: ${ADMIN_ACTIONS.join(", ")}. deny, extend and pause need a reason; deny may name the kind of denial (DRP 1.0 §3.02), default other.`,
           tags: ["admin"],
           security,
           params: z.object({ id: z.string(), action: z.enum(ADMIN_ACTIONS as [AdminAction, ...AdminAction[]]) }),
-          body: z.object({ reason: z.string().max(2000).optional() }).nullish(),
+          body: z
+            .object({
+              reason: z.string().max(2000).optional(),
+              denial: z
+                .string()
+                .max(40)
+                .optional()
+                .describe(
+                  `deny only: the kind of denial, told to an authorized agent (DRP 1.0 §3.02): ${DENIAL_REASONS.join(", ")}; default other`,
+                ),
+            })
+            .nullish(),
           response: { 200: summarySchema, ...errors },
         },
       },
       async (request) => {
         const caller = callerOf(request);
-        const row = await requests.act(request.params.id, request.params.action, caller.actor, request.body?.reason);
+        const row = await requests.act(
+          request.params.id,
+          request.params.action,
+          caller.actor,
+          request.body?.reason,
+          request.body?.denial,
+        );
         return summarise(requests.ctx, row);
       },
     );
@@ -150,7 +168,18 @@ export const adminRequestRoutes =
           tags: ["admin"],
           security,
           params: z.object({ id: z.string() }),
-          body: z.object({ reason: z.string().max(2000).optional() }).nullish(),
+          body: z
+            .object({
+              reason: z.string().max(2000).optional(),
+              denial: z
+                .string()
+                .max(40)
+                .optional()
+                .describe(
+                  `deny only: the kind of denial, told to an authorized agent (DRP 1.0 §3.02): ${DENIAL_REASONS.join(", ")}; default other`,
+                ),
+            })
+            .nullish(),
           response: { 200: z.object({ lifted: z.literal(true) }), ...errors },
         },
       },

@@ -13,6 +13,11 @@ import { errorBody } from "../error-body.ts";
 export const summarySchema = z.object({
   id: z.string(),
   type: z.string(),
+  asked: z
+    .string()
+    .describe(
+      "What it asks: the type, or opt_in_sale_sharing (an opt_out_sale_sharing that opts in), access_categories (an access to the categories held only)",
+    ),
   status: z.string(),
   jurisdiction: z.string().nullable(),
   received_at: z.string(),

@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { ADMIN_ACTIONS, type AdminAction } from "../../requests/admin-actions.ts";
+import { DENIAL_REASONS } from "../../requests/denial-reasons.ts";
 import type { RequestSummary } from "../../requests/request-views.ts";
 import { type AdminViewJson, withRequestsTwin } from "../requests-twin.ts";
 import { EXIT, runAction } from "../run-action.ts";
@@ -118,11 +119,15 @@ export function register(program: Command): void {
         )
         .argument("<id>")
         .argument("[dir]", "manifest folder", ".")
-        .option("--reason <text>", "why: shown to the person and kept in the audit trail"),
+        .option("--reason <text>", "why: shown to the person and kept in the audit trail")
+        .option(
+          "--denial <kind>",
+          `deny only: the kind of denial, told to an authorized agent (DRP 1.0 §3.02): ${DENIAL_REASONS.join(", ")} (default other)`,
+        ),
     ).action(
-      runAction(async (id: string, dir: string, o: Common & { reason?: string }) =>
+      runAction(async (id: string, dir: string, o: Common & { reason?: string; denial?: string }) =>
         withRequestsTwin(dir, o, async (twin) => {
-          const row = await twin.act(id, action as AdminAction, o.reason);
+          const row = await twin.act(id, action as AdminAction, o.reason, o.denial);
           process.stdout.write(
             o.json
               ? `${JSON.stringify({ id: row.id, status: row.status, due_at: row.due_at }, null, 2)}\n`

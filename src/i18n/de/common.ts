@@ -31,6 +31,8 @@ export const COMMON_DE: Readonly<Record<keyof typeof COMMON_EN, string>> = {
   "type.restriction": "Nutzung Ihrer Daten einschränken",
   "type.objection": "Der Nutzung Ihrer Daten widersprechen",
   "type.opt_out_sale_sharing": "Dem Verkauf und der Weitergabe Ihrer Daten widersprechen",
+  "type.opt_in_sale_sharing": "Dem Verkauf und der Weitergabe Ihrer Daten wieder zustimmen",
+  "type.access_categories": "Erfahren, welche Arten Ihrer Daten gespeichert sind",
   "type.limit_sensitive": "Nutzung Ihrer sensiblen Daten begrenzen",
   "type.withdraw_consent": "Ihre Einwilligung widerrufen",
 

@@ -9,6 +9,8 @@ export const REQUESTS_DE: Readonly<Record<keyof typeof REQUESTS_EN, string>> = {
   "asked.restriction": "die Einschränkung der Verarbeitung Ihrer personenbezogenen Daten",
   "asked.objection": "Ihr Widerspruch gegen die Nutzung Ihrer personenbezogenen Daten",
   "asked.opt_out_sale_sharing": "Ihr Widerspruch gegen den Verkauf und die Weitergabe Ihrer personenbezogenen Daten",
+  "asked.opt_in_sale_sharing": "Ihre Einwilligung in den Verkauf und die Weitergabe Ihrer personenbezogenen Daten",
+  "asked.access_categories": "eine Aufstellung der Arten personenbezogener Daten, die wir über Sie speichern",
   "asked.limit_sensitive": "die Begrenzung der Nutzung Ihrer sensiblen personenbezogenen Daten",
   "asked.withdraw_consent": "der Widerruf Ihrer Einwilligung",
 

@@ -27,6 +27,8 @@ export const COMMON_EN = {
   "type.restriction": "Restrict how we use your data",
   "type.objection": "Object to how we use your data",
   "type.opt_out_sale_sharing": "Opt out of the sale and sharing of your data",
+  "type.opt_in_sale_sharing": "Opt back in to the sale and sharing of your data",
+  "type.access_categories": "Know the kinds of data held about you",
   "type.limit_sensitive": "Limit the use of your sensitive data",
   "type.withdraw_consent": "Withdraw your consent",
 

@@ -7,6 +7,8 @@ export const REQUESTS_EN = {
   "asked.restriction": "a restriction of how we use your personal data",
   "asked.objection": "your objection to how we use your personal data",
   "asked.opt_out_sale_sharing": "your opt-out of the sale and sharing of your personal data",
+  "asked.opt_in_sale_sharing": "your opt-in to the sale and sharing of your personal data",
+  "asked.access_categories": "a list of the kinds of personal data we hold about you",
   "asked.limit_sensitive": "a limit on how we use your sensitive personal data",
   "asked.withdraw_consent": "the withdrawal of your consent",
 

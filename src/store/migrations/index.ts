@@ -17,6 +17,7 @@ import { migration0010 } from "./0010_request_retries.ts";
 import { migration0011 } from "./0011_request_record_retention.ts";
 import { migration0012 } from "./0012_drp_agents.ts";
 import { migration0013 } from "./0013_audit_linked_later.ts";
+import { migration0014 } from "./0014_drp_callbacks.ts";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": migration0001,
@@ -32,4 +33,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0011_request_record_retention": migration0011,
   "0012_drp_agents": migration0012,
   "0013_audit_linked_later": migration0013,
+  "0014_drp_callbacks": migration0014,
 };

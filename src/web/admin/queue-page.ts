@@ -74,7 +74,7 @@ ${
         const due = dueInWords(t, r);
         return html`<tr class="${due.mark}" data-id="${r.id}" data-due="${r.due_at ?? ""}">
 <td><span class="tag${due.mark ? ` ${due.mark}` : ""}">${due.text}</span>${r.due_at && !r.closed_at ? html`<br><span class="muted">${t.date(r.due_at)}</span>` : ""}</td>
-<td>${t.t(`type.${r.type}` as MessageKey)}</td>
+<td>${t.t(`type.${r.asked}` as MessageKey)}</td>
 <td>${manifest.rights.find((x) => x.jurisdiction === r.jurisdiction)?.name ?? r.jurisdiction ?? ""}</td>
 <td>${t.t(`status.${r.status}` as MessageKey)}</td>
 <td class="hide-narrow">${t.date(r.received_at)}</td>

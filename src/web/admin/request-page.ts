@@ -5,6 +5,7 @@
  */
 import type { MessageKey } from "../../i18n/translate.ts";
 import { availableActions } from "../../requests/admin-actions.ts";
+import { DENIAL_REASONS } from "../../requests/denial-reasons.ts";
 import type { AdminView } from "../../requests/request-views.ts";
 import { sayTimeline } from "../../requests/request-words.ts";
 import { type Html, html, trusted } from "../html.ts";
@@ -41,9 +42,18 @@ function actionForm(
     warning?: boolean;
     confirm?: string;
     errors?: readonly FieldError[] | undefined;
+    /** A choice of the kind of denial (DRP 1.0 §3.02), `other` preselected. */
+    denial?: boolean;
   } = {},
 ): Html {
   const field = `${action}-reason`;
+  const t = v.t;
+  const kinds = options.denial
+    ? html`<div class="field"><label for="${action}-denial">${t.t("admin.request.denial_kind")}</label><p class="muted" id="${action}-denial-hint">${t.t("admin.request.denial_hint")}</p><select id="${action}-denial" name="denial" aria-describedby="${action}-denial-hint">${DENIAL_REASONS.map(
+        (k) =>
+          html`<option value="${k}"${k === "other" ? html` selected` : ""}>${t.t(`admin.request.denial.${k}` as MessageKey)}</option>`,
+      )}</select></div>`
+    : "";
   const error = fieldError(options.errors, field, v.t.t("common.error_prefix"));
   const body = html`<form method="post" action="/admin/requests/${id}/${action}"${options.confirm ? html` data-confirm="${options.confirm}"` : ""}>
 ${csrfField(v)}
@@ -53,6 +63,7 @@ ${
     ? html`<div class="field${error ? " has-error" : ""}"><label for="${field}">${options.reason}</label>${error}<textarea id="${field}" name="reason" rows="2"></textarea></div>`
     : ""
 }
+${kinds}
 <button type="submit"${options.warning ? html` class="warning"` : ""}>${label}</button>
 </form>`;
   // An action that needs a reason folds away until it is wanted (a native <details>: no script needed).
@@ -86,6 +97,7 @@ export function requestPage(v: ConsoleView, r: AdminView, extras: RequestPageExt
         reason: t.t("admin.request.deny_reason"),
         hint: t.t("admin.request.deny_hint"),
         warning: true,
+        denial: true,
         errors,
       }),
     );
@@ -126,7 +138,7 @@ ${extras.done ? html`<div class="banner-success" role="status"><p>${t.t("admin.r
 <section aria-labelledby="facts-title">
 <h2 id="facts-title">${t.t("admin.request.facts")}</h2>
 <dl class="summary-list">
-<dt>${t.t("admin.request.type")}</dt><dd>${t.t(`type.${r.type}` as MessageKey)}</dd>
+<dt>${t.t("admin.request.type")}</dt><dd>${t.t(`type.${r.asked}` as MessageKey)}</dd>
 <dt>${t.t("admin.request.status")}</dt><dd>${t.t(`status.${r.status}` as MessageKey)}</dd>
 <dt>${t.t("admin.request.jurisdiction")}</dt><dd>${manifest.rights.find((x) => x.jurisdiction === r.jurisdiction)?.name ?? r.jurisdiction ?? ""}</dd>
 <dt>${t.t("admin.request.received")}</dt><dd>${t.dateTime(r.received_at)}</dd>

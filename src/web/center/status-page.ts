@@ -30,7 +30,7 @@ const REFRESHING = new Set(["verified", "in_progress"]);
 
 export function statusPage(v: CenterView, view: PersonView, extras: StatusExtras = {}): string {
   const { t } = v;
-  const type = t.t(`type.${view.type}` as MessageKey);
+  const type = t.t(`type.${view.asked}` as MessageKey);
   if (view.status === "awaiting_verification") return verifyPage(v, view, extras);
   const due = view.due_at
     ? view.paused
