@@ -242,10 +242,17 @@ export class ConsentLedger {
    */
   async prepare(inputs: readonly RecordInput[], db: Kysely<StoreSchema> = this.store.db): Promise<ConsentEventInput[]> {
     const out: ConsentEventInput[] = [];
+    // A batch names few jurisdictions and purposes: each is resolved, and each choice looked up, once.
+    const places = new Map<string | undefined, JurisdictionRights | undefined>();
+    const offers = new Map<string, ConsentStatus[]>();
     for (const input of inputs) {
       const subject = this.subject(input.subject);
       const known = input.jurisdiction ?? (await this.state(subject, db)).jurisdiction;
-      const rights = this.jurisdiction(known);
+      let rights = places.get(known);
+      if (!places.has(known)) {
+        rights = this.jurisdiction(known);
+        places.set(known, rights);
+      }
       if (FACTS.includes(input.status)) {
         if (input.purpose !== "*")
           throw stewardError("STW_CONSENT_BAD_EVENT", {
@@ -254,7 +261,12 @@ export class ConsentLedger {
           });
       } else {
         const purpose = this.purpose(input.purpose);
-        const offered = choicesOffered(purpose, rights);
+        const offer = `${purpose.key}|${rights?.jurisdiction ?? ""}`;
+        let offered = offers.get(offer);
+        if (!offered) {
+          offered = choicesOffered(purpose, rights);
+          offers.set(offer, offered);
+        }
         if (!offered.includes(input.status))
           throw stewardError("STW_CONSENT_NO_CHOICE", {
             purpose: purpose.key,
@@ -379,7 +391,8 @@ export class ConsentLedger {
       this.#members.clear();
       return;
     }
-    for (const key of [...(this.#members.get(hash) ?? [])]) this.#drop(key);
+    const keys = this.#members.get(hash);
+    if (keys) for (const key of [...keys]) this.#drop(key);
   }
 
   /** Every hash whose history is this subject's: itself, the devices linked to a person, the person of a device. */

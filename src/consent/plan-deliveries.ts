@@ -4,11 +4,13 @@
  * one. The rows go into the consent outbox in the transaction that appends the events, so that a change and its
  * deliveries exist together or not at all.
  */
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { Manifest, System } from "../manifest/types.ts";
 import type { Sealer } from "../secrets/seal.ts";
+import { copyRows, copyText } from "../store/copy-rows.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
-import type { ConsentEventRow } from "./append-consent-events.ts";
+import { COPY_FROM, type ConsentEventRow } from "./append-consent-events.ts";
 
 /** Where the delivery loop listens: a payload-less wake-up after a commit that queued deliveries. */
 export const OUTBOX_CHANNEL = "steward_consent_outbox";
@@ -28,25 +30,61 @@ export async function queueDeliveries(
   sealer: Sealer,
   events: readonly { row: ConsentEventRow; subject: { type: string; value: string } }[],
 ): Promise<number> {
-  const rows = events.flatMap(({ row, subject }) =>
-    systemsFor(manifest, row.purpose).map((s) => ({
-      record_id: row.record_id,
-      event_seq: row.seq,
-      system: s.key,
-      kind: s.consent_delivery?.kind ?? "webhook",
-      purpose: row.purpose,
-      status: row.status,
-      subject_hash: row.subject_hash,
-      subject_enc: sealer.sealJson(subject, deliveryBinding(row.record_id, s.key)),
-      created_at: row.at,
-      next_attempt_at: row.at,
-    })),
+  const systems = new Map<string, System[]>();
+  const systemsOf = (purpose: string) => {
+    let found = systems.get(purpose);
+    if (!found) {
+      found = systemsFor(manifest, purpose);
+      systems.set(purpose, found);
+    }
+    return found;
+  };
+  const planned = events.flatMap(({ row, subject }) =>
+    systemsOf(row.purpose).map((system) => ({ row, subject, system })),
   );
-  for (let i = 0; i < rows.length; i += 5_000)
-    await db
-      .insertInto("consent_deliveries")
-      .values(rows.slice(i, i + 5_000))
-      .execute();
-  if (rows.length > 0) await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
-  return rows.length;
+  if (planned.length === 0) return 0;
+  // The sealed value holds the identity and nothing else (not the ledger's hash of it).
+  const row = ({ row, subject, system }: (typeof planned)[number]) => ({
+    id: randomUUID(),
+    record_id: row.record_id,
+    event_seq: row.seq,
+    system: system.key,
+    kind: system.consent_delivery?.kind ?? "webhook",
+    purpose: row.purpose,
+    status: row.status,
+    subject_hash: row.subject_hash,
+    subject_enc: sealer.sealJson(
+      { type: subject.type, value: subject.value },
+      deliveryBinding(row.record_id, system.key),
+    ),
+    created_at: row.at,
+    next_attempt_at: row.at,
+  });
+  if (planned.length >= COPY_FROM) {
+    // Sealed as they are streamed: the server ingests one chunk while the next is sealed.
+    function* lines(): Generator<string> {
+      for (const p of planned) {
+        const r = row(p);
+        // Uuids, sequence numbers, times, hex hashes and sealed base64url need no escaping; the rest is escaped.
+        yield `${r.id}\t${r.record_id}\t${r.event_seq}\t${copyText(r.system)}\t${copyText(r.kind)}\t${copyText(r.purpose)}\t${copyText(r.status)}\t${copyText(r.subject_hash)}\t${r.subject_enc}\t${r.created_at.toISOString()}\t${r.next_attempt_at.toISOString()}\n`;
+      }
+    }
+    await copyRows(db, "consent_deliveries", COLUMNS, lines());
+  } else await db.insertInto("consent_deliveries").values(planned.map(row)).execute();
+  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  return planned.length;
 }
+
+const COLUMNS = [
+  "id",
+  "record_id",
+  "event_seq",
+  "system",
+  "kind",
+  "purpose",
+  "status",
+  "subject_hash",
+  "subject_enc",
+  "created_at",
+  "next_attempt_at",
+] as const;
