@@ -89,9 +89,12 @@ const COLUMNS = [
  */
 export const COPY_FROM = 64;
 
+/** Events to append: an array, or rows produced (and checked) as they are read, with their number known first. */
+export type ConsentEventSource = Iterable<ConsentEventInput> & { readonly length: number };
+
 export async function appendConsentEvents(
   db: Kysely<StoreSchema>,
-  inputs: readonly ConsentEventInput[],
+  inputs: ConsentEventSource,
 ): Promise<ConsentEventRow[]> {
   if (inputs.length === 0) return [];
   if (!db.isTransaction) return db.transaction().execute((trx) => appendConsentEvents(trx, inputs));
@@ -99,8 +102,10 @@ export async function appendConsentEvents(
   const last = await db.selectFrom("consent_events").select("hash").orderBy("seq", "desc").limit(1).executeTakeFirst();
   const previous = last?.hash ?? "";
   const written =
-    inputs.length >= COPY_FROM ? await copyEvents(db, inputs, previous) : await insertEvents(db, inputs, previous);
-  const subjects = [...new Set(inputs.map((e) => e.subject_hash))];
+    inputs.length >= COPY_FROM
+      ? await copyEvents(db, inputs, previous)
+      : await insertEvents(db, Array.from(inputs), previous);
+  const subjects = [...new Set(written.map((e) => e.subject_hash))];
   // One notice per batch for large batches (listeners then drop their whole cache), else one per subject — all in one
   // statement.
   const payloads = subjects.length > 100 ? ["*"] : subjects;
@@ -139,7 +144,7 @@ function chained(input: ConsentEventInput, previous: string, at: Date, iso: stri
  */
 async function copyEvents(
   db: Kysely<StoreSchema>,
-  inputs: readonly ConsentEventInput[],
+  inputs: ConsentEventSource,
   first: string,
 ): Promise<ConsentEventRow[]> {
   // One range of the column's sequence, drawn in one statement: every writer of the ledger holds the lock above, so
@@ -153,8 +158,9 @@ async function copyEvents(
   const written: ConsentEventRow[] = [];
   function* lines(): Generator<string> {
     let previous = first;
-    for (let i = 0; i < inputs.length; i++) {
-      const input = inputs[i] as ConsentEventInput;
+    let i = 0;
+    for (const input of inputs) {
+      if (i === inputs.length) throw new Error("more consent events than announced");
       // Milliseconds, as JavaScript keeps them: what is hashed is exactly what is stored and read back.
       const at = new Date(input.at.getTime());
       const iso = at.toISOString();
@@ -162,11 +168,14 @@ async function copyEvents(
       (row as { seq: string }).seq = String(start + i);
       previous = row.hash;
       written.push(row);
+      i++;
       // Uuids, times and hex hashes need no escaping; every other value is escaped.
       yield `${row.seq}\t${row.record_id}\t${iso}\t${copyText(row.subject_hash)}\t${copyText(row.subject_type)}\t${copyText(row.purpose)}\t${copyText(row.status)}\t${copyText(row.method)}\t${copyText(row.notice_version)}\t${copyText(row.jurisdiction)}\t${copyText(row.proof)}\t${copyText(row.request_id)}\t${copyText(row.actor)}\t${copyText(row.prev_hash)}\t${row.hash}\n`;
     }
   }
   await copyRows(db, "consent_events", COLUMNS, lines());
+  // Fewer rows than announced would leave numbers of the range unused: harmless, but a caller's mistake.
+  if (written.length !== inputs.length) throw new Error("fewer consent events than announced");
   return written;
 }
 

@@ -27,6 +27,7 @@ import type { ConsentMethod, ConsentStatus, StoreSchema } from "../store/store-s
 import {
   appendConsentEvents,
   CONSENT_CHANNEL,
+  COPY_FROM,
   type ConsentEventInput,
   type ConsentEventRow,
 } from "./append-consent-events.ts";
@@ -241,16 +242,45 @@ export class ConsentLedger {
    * when it was named or known, so that a fact recorded without one does not move the person.
    */
   async prepare(inputs: readonly RecordInput[], db: Kysely<StoreSchema> = this.store.db): Promise<ConsentEventInput[]> {
-    const out: ConsentEventInput[] = [];
+    const source = await this.#prepare(inputs, db);
+    return Array.from(source.rows);
+  }
+
+  /**
+   * The checks of `prepare`, made as the rows are read: a large batch is checked while it streams into the store (an
+   * event that fails its check aborts the write, so nothing of the batch is written). What needs the store — the
+   * latest jurisdiction of a person whose event names none — is read first. `subjects` fills as the rows are read.
+   */
+  async #prepare(
+    inputs: readonly RecordInput[],
+    db: Kysely<StoreSchema>,
+  ): Promise<{ rows: Iterable<ConsentEventInput> & { readonly length: number }; subjects: ConsentSubject[] }> {
+    // A large batch (an import) names each subject once: parsed without filling the cache of subject texts, which
+    // serves the hot path of decisions.
+    const parse =
+      inputs.length >= COPY_FROM
+        ? (s: string | ConsentSubject) =>
+            typeof s !== "string" ? s : (this.#parsed.get(s)?.subject ?? this.subjects.parse(s))
+        : (s: string | ConsentSubject) => this.subject(s);
+    const parsed: (ConsentSubject | undefined)[] = [];
+    const stored: (string | null | undefined)[] = [];
+    for (const [i, input] of inputs.entries()) {
+      if (input.jurisdiction !== undefined) continue;
+      const subject = parse(input.subject);
+      parsed[i] = subject;
+      stored[i] = (await this.state(subject, db)).jurisdiction;
+    }
     // A batch names few jurisdictions and purposes: each is resolved, and each choice looked up, once.
-    const places = new Map<string | undefined, JurisdictionRights | undefined>();
+    const places = new Map<string | null | undefined, JurisdictionRights | undefined>();
     const offers = new Map<string, ConsentStatus[]>();
-    for (const input of inputs) {
-      const subject = this.subject(input.subject);
-      const known = input.jurisdiction ?? (await this.state(subject, db)).jurisdiction;
+    const subjects: ConsentSubject[] = [];
+    const check = (input: RecordInput, i: number): ConsentEventInput => {
+      const subject = parsed[i] ?? parse(input.subject);
+      subjects.push(subject);
+      const known = input.jurisdiction ?? stored[i];
       let rights = places.get(known);
       if (!places.has(known)) {
-        rights = this.jurisdiction(known);
+        rights = this.jurisdiction(known ?? undefined);
         places.set(known, rights);
       }
       if (FACTS.includes(input.status)) {
@@ -276,7 +306,7 @@ export class ConsentLedger {
             allowed: offered,
           });
       }
-      out.push({
+      return {
         subject_hash: subject.hash,
         subject_type: subject.type,
         purpose: input.purpose,
@@ -288,9 +318,15 @@ export class ConsentLedger {
         request_id: input.request_id ?? null,
         actor: input.actor,
         at: input.at ?? this.now(),
-      });
-    }
-    return out;
+      };
+    };
+    const rows = {
+      length: inputs.length,
+      *[Symbol.iterator]() {
+        for (const [i, input] of inputs.entries()) yield check(input, i);
+      },
+    };
+    return { rows, subjects };
   }
 
   /**
@@ -305,9 +341,8 @@ export class ConsentLedger {
       for (const row of written) this.forget(row.subject_hash);
       return written;
     }
-    const rows = await this.prepare(list, trx);
+    const { rows, subjects } = await this.#prepare(list, trx);
     const written = await appendConsentEvents(trx, rows);
-    const subjects = list.map((input) => this.subject(input.subject));
     await queueDeliveries(
       trx,
       this.manifest,

@@ -44,29 +44,30 @@ export async function queueDeliveries(
   );
   if (planned.length === 0) return 0;
   // The sealed value holds the identity and nothing else (not the ledger's hash of it).
-  const row = ({ row, subject, system }: (typeof planned)[number]) => ({
+  const seal = ({ row, subject, system }: (typeof planned)[number]) =>
+    sealer.sealJson({ type: subject.type, value: subject.value }, deliveryBinding(row.record_id, system.key));
+  const row = (p: (typeof planned)[number]) => ({
     id: randomUUID(),
-    record_id: row.record_id,
-    event_seq: row.seq,
-    system: system.key,
-    kind: system.consent_delivery?.kind ?? "webhook",
-    purpose: row.purpose,
-    status: row.status,
-    subject_hash: row.subject_hash,
-    subject_enc: sealer.sealJson(
-      { type: subject.type, value: subject.value },
-      deliveryBinding(row.record_id, system.key),
-    ),
-    created_at: row.at,
-    next_attempt_at: row.at,
+    record_id: p.row.record_id,
+    event_seq: p.row.seq,
+    system: p.system.key,
+    kind: p.system.consent_delivery?.kind ?? "webhook",
+    purpose: p.row.purpose,
+    status: p.row.status,
+    subject_hash: p.row.subject_hash,
+    subject_enc: seal(p),
+    created_at: p.row.at,
+    next_attempt_at: p.row.at,
   });
   if (planned.length >= COPY_FROM) {
     // Sealed as they are streamed: the server ingests one chunk while the next is sealed.
     function* lines(): Generator<string> {
       for (const p of planned) {
-        const r = row(p);
+        const { row: e, system } = p;
+        const sealed = seal(p);
+        const at = e.at.toISOString();
         // Uuids, sequence numbers, times, hex hashes and sealed base64url need no escaping; the rest is escaped.
-        yield `${r.id}\t${r.record_id}\t${r.event_seq}\t${copyText(r.system)}\t${copyText(r.kind)}\t${copyText(r.purpose)}\t${copyText(r.status)}\t${copyText(r.subject_hash)}\t${r.subject_enc}\t${r.created_at.toISOString()}\t${r.next_attempt_at.toISOString()}\n`;
+        yield `${randomUUID()}\t${e.record_id}\t${e.seq}\t${copyText(system.key)}\t${copyText(system.consent_delivery?.kind ?? "webhook")}\t${copyText(e.purpose)}\t${copyText(e.status)}\t${copyText(e.subject_hash)}\t${sealed}\t${at}\t${at}\n`;
       }
     }
     await copyRows(db, "consent_deliveries", COLUMNS, lines());

@@ -133,6 +133,27 @@ describe.each([pgliteBackend, postgresBackend])("the ledger's COPY path on $name
     expect(await verifyConsentChain(db)).toMatchObject({ ok: true, events: (before?.n ?? 0) + COPY_FROM });
   });
 
+  it("checks a large batch as it streams: one event without that choice, late in the batch, writes nothing", async () => {
+    const db = stores[0]!.db;
+    const before = (await verifyConsentChain(db)).events;
+    const events = batch("checked", COPY_FROM * 3, "surveys");
+    // A contract purpose offers no choice: the ledger refuses it, after two thirds of the batch were sent.
+    events[COPY_FROM * 2] = { ...events[COPY_FROM * 2]!, purpose: "provide_platform", status: "withdrawn" };
+    await expect(ledgers[0]!.record(events)).rejects.toMatchObject({ code: "STW_CONSENT_NO_CHOICE" });
+    expect((await verifyConsentChain(db)).events).toBe(before);
+    const outbox = await db
+      .selectFrom("consent_deliveries")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("subject_hash", "=", ledgers[0]!.subject(device("checked", 0)).hash)
+      .executeTakeFirst();
+    expect(outbox?.n).toBe(0);
+    // The person's decision did not move either, and the ledger goes on.
+    expect(await ledgers[0]!.decide(device("checked", 1), "surveys", "us_ca")).toMatchObject({
+      code: expect.stringMatching(/^default_/),
+    });
+    expect(await ledgers[0]!.record(events.filter((_, i) => i !== COPY_FROM * 2))).toHaveLength(COPY_FROM * 3 - 1);
+  });
+
   it("extends one chain from large and small batches written at once", async () => {
     const db = stores[0]!.db;
     const before = (await verifyConsentChain(db)).events;
