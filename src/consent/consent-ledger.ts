@@ -52,6 +52,12 @@ export interface RecordInput {
   readonly request_id?: string | undefined;
   readonly actor: string;
   readonly at?: Date | undefined;
+  /**
+   * The person's e-mail address, when the caller vouched for it together with a subject of another type (the host's
+   * token for `user_id:42` that also names the user's e-mail): the e-mail vendors (Mailchimp, Meta) are told under it.
+   * It is not written to the ledger, only sealed in the outbox rows of this event.
+   */
+  readonly email?: string | undefined;
 }
 
 export interface LedgerOptions {
@@ -347,7 +353,11 @@ export class ConsentLedger {
       trx,
       this.manifest,
       this.sealer,
-      written.map((row, i) => ({ row, subject: subjects[i] as ConsentSubject })),
+      written.map((row, i) => {
+        const subject = subjects[i] as ConsentSubject;
+        const email = list[i]?.email;
+        return { row, subject: email && subject.type !== "email" ? { ...subject, email } : subject };
+      }),
     );
     for (const r of rows) this.forget(r.subject_hash);
     return written;

@@ -15,6 +15,16 @@ import { COPY_FROM, type ConsentEventRow } from "./append-consent-events.ts";
 /** Where the delivery loop listens: a payload-less wake-up after a commit that queued deliveries. */
 export const OUTBOX_CHANNEL = "steward_consent_outbox";
 
+/**
+ * Whom a delivery is about, as sealed in its outbox row: the ledger's subject, and for a subject that is not an e-mail
+ * address the address its caller vouched for with it, if any (the e-mail vendors are reached by address).
+ */
+export interface DeliverySubject {
+  readonly type: string;
+  readonly value: string;
+  readonly email?: string | undefined;
+}
+
 export const deliveryBinding = (recordId: string, system: string) => `consent-delivery:${recordId}:${system}`;
 
 export function systemsFor(manifest: Manifest, purpose: string): System[] {
@@ -28,7 +38,7 @@ export async function queueDeliveries(
   db: Kysely<StoreSchema>,
   manifest: Manifest,
   sealer: Sealer,
-  events: readonly { row: ConsentEventRow; subject: { type: string; value: string } }[],
+  events: readonly { row: ConsentEventRow; subject: DeliverySubject }[],
 ): Promise<number> {
   const systems = new Map<string, System[]>();
   const systemsOf = (purpose: string) => {
@@ -43,9 +53,15 @@ export async function queueDeliveries(
     systemsOf(row.purpose).map((system) => ({ row, subject, system })),
   );
   if (planned.length === 0) return 0;
-  // The sealed value holds the identity and nothing else (not the ledger's hash of it).
+  // The sealed value holds the identity (and an e-mail address vouched for with it) and nothing else — not the
+  // ledger's hash of it.
   const seal = ({ row, subject, system }: (typeof planned)[number]) =>
-    sealer.sealJson({ type: subject.type, value: subject.value }, deliveryBinding(row.record_id, system.key));
+    sealer.sealJson(
+      subject.email
+        ? { type: subject.type, value: subject.value, email: subject.email }
+        : { type: subject.type, value: subject.value },
+      deliveryBinding(row.record_id, system.key),
+    );
   const row = (p: (typeof planned)[number]) => ({
     id: randomUUID(),
     record_id: p.row.record_id,

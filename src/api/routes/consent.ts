@@ -7,7 +7,7 @@ import fastifyCors from "@fastify/cors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, type ConsentCaller, consentCaller, mayActFor } from "../../consent/consent-caller.ts";
+import { actorOf, type ConsentCaller, consentCaller, mayActFor, vouchedEmail } from "../../consent/consent-caller.ts";
 import { consentConfig, noticeChangeBanner } from "../../consent/consent-config.ts";
 import type { ConsentLedger } from "../../consent/consent-ledger.ts";
 import type { ConsentSubject } from "../../consent/consent-subject.ts";
@@ -73,17 +73,24 @@ export const consentRoutes =
       subjectText: string,
       jurisdiction: string | undefined,
       pageSignal = false,
-    ): Promise<{ caller: ConsentCaller; subject: ConsentSubject; proof: () => string; gpc: number }> {
+    ): Promise<{
+      caller: ConsentCaller;
+      subject: ConsentSubject;
+      proof: () => string;
+      gpc: number;
+      email: string | undefined;
+    }> {
       const caller = await consentCaller(headers["authorization"] as string | undefined, deps.hostTokens);
       const subject = consent.subject(subjectText);
       mayActFor(caller, subject);
+      const email = vouchedEmail(caller, subject);
       // Computed only when something is recorded: a decision that records nothing needs no proof.
       const proof = () => consent.hash.proof(ip, String(headers["user-agent"] ?? ""));
       const gpc =
         headers["sec-gpc"] === "1" || pageSignal
-          ? (await honourGpc(consent, subject, { jurisdiction, proof: proof(), actor: actorOf(caller) })).length
+          ? (await honourGpc(consent, subject, { jurisdiction, proof: proof(), actor: actorOf(caller), email })).length
           : 0;
-      return { caller, subject, proof, gpc };
+      return { caller, subject, proof, gpc, email };
     }
 
     /**
@@ -142,7 +149,7 @@ export const consentRoutes =
       },
       async (request, reply) => {
         const b = request.body;
-        const { caller, subject, proof, gpc } = await admit(
+        const { caller, subject, proof, gpc, email } = await admit(
           request.headers,
           request.ip,
           b.subject,
@@ -157,6 +164,7 @@ export const consentRoutes =
           jurisdiction: b.jurisdiction,
           proof: proof(),
           actor: actorOf(caller),
+          email,
         });
         const decision = await consent.decide(subject, b.purpose, b.jurisdiction);
         return reply.status(201).send({ id: row?.record_id ?? "", decision, gpc_recorded: gpc });
