@@ -326,10 +326,14 @@ export class ConsentLedger {
         at: input.at ?? this.now(),
       };
     };
+    // Read once: a second reading would check (and collect) every event again.
+    let read = false;
     const rows = {
       length: inputs.length,
       *[Symbol.iterator]() {
-        for (const [i, input] of inputs.entries()) yield check(input, i);
+        if (read) throw new Error("the prepared consent events were read twice");
+        read = true;
+        for (let i = 0; i < inputs.length; i++) yield check(inputs[i] as RecordInput, i);
       },
     };
     return { rows, subjects };
@@ -359,7 +363,7 @@ export class ConsentLedger {
         return { row, subject: email && subject.type !== "email" ? { ...subject, email } : subject };
       }),
     );
-    for (const r of rows) this.forget(r.subject_hash);
+    for (const r of written) this.forget(r.subject_hash);
     return written;
   }
 
