@@ -24,6 +24,7 @@ import type { Store } from "../store/store.ts";
 import { registerErrorHandlers } from "./error-handler.ts";
 import { fastDecision } from "./fast-decision.ts";
 import { loggerOptions } from "./logger-options.ts";
+import { CONSENT_READS_PER_MINUTE, ReadLimit } from "./read-limit.ts";
 import { adminConsentRoutes } from "./routes/admin-consent.ts";
 import { adminConsoleRoutes } from "./routes/admin-console.ts";
 import { adminKeyRoutes } from "./routes/admin-keys.ts";
@@ -79,6 +80,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { manifest, store } = options;
   const logger = options.logger ?? true;
   const consent = options.requests?.ctx.consent;
+  // One read budget per client address for the consent API's reads, shared by the fast path and the routes.
+  const readLimit = new ReadLimit(Math.max(1, Math.round(CONSENT_READS_PER_MINUTE * (options.rateLimitScale ?? 1))));
   const app = Fastify({
     ...(logger === false ? {} : { logger: loggerOptions(logger === true ? undefined : logger) }),
     // Cached decisions for browsers are answered before Fastify (src/api/fast-decision.ts); the rest goes through it.
@@ -86,7 +89,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
             const server = createServer((req, res) => {
-              if (!fastDecision(consent, req, res)) handler(req, res);
+              if (!fastDecision(consent, req, res, readLimit)) handler(req, res);
             });
             // Fastify's own defaults, which it does not apply to a server it did not make.
             server.keepAliveTimeout = 72_000;
@@ -146,6 +149,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         consent: options.requests.ctx.consent,
         hostTokens: options.requests.ctx.hostTokens,
         rateLimitScale: options.rateLimitScale ?? 1,
+        readLimit,
         origins: consentOrigins(process.env["STEWARD_CONSENT_ORIGINS"]),
       }),
     );

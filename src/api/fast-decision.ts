@@ -7,11 +7,20 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConsentLedger } from "../consent/consent-ledger.ts";
+import type { ReadLimit } from "./read-limit.ts";
 
 const PREFIX = "/api/consent/decision?";
 
-/** Answers and returns true, or returns false having written nothing. */
-export function fastDecision(consent: ConsentLedger, req: IncomingMessage, res: ServerResponse): boolean {
+/**
+ * Answers and returns true, or returns false having written nothing. A request it would answer counts against the
+ * client address's read budget (`limit`), the same one the routes use; over it, the route answers the 429.
+ */
+export function fastDecision(
+  consent: ConsentLedger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit?: ReadLimit,
+): boolean {
   const url = req.url;
   if (req.method !== "GET" || !url?.startsWith(PREFIX)) return false;
   // A browser on another origin needs the route's CORS answer; a credential or a signal needs the route's checks.
@@ -35,6 +44,7 @@ export function fastDecision(consent: ConsentLedger, req: IncomingMessage, res: 
   } catch {
     return false; // a bad subject, purpose or jurisdiction: the route answers it with its coded error
   }
+  if (limit && limit.take(req.socket.remoteAddress) > 0) return false;
   res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
   return true;

@@ -36,3 +36,13 @@ export function mayActFor(caller: ConsentCaller, subject: ConsentSubject): void 
 /** The actor the ledger names: never the person's identity. */
 export const actorOf = (caller: ConsentCaller): string =>
   caller.kind === "operator" ? caller.actor : caller.kind === "host" ? "host" : "subject";
+
+/**
+ * The e-mail address a caller vouches for with a subject of another type: the host's token for `user_id:42` that
+ * names the user's e-mail too links the two (the e-mail vendors are reached by address). Never for a device: any
+ * signed-in user may write for a device, so its token says nothing about whose the device is.
+ */
+export function vouchedEmail(caller: ConsentCaller, subject: ConsentSubject): string | undefined {
+  if (caller.kind !== "host" || subject.type === "email" || subject.type === "device") return undefined;
+  return caller.identity[subject.type] === subject.value ? caller.identity["email"] : undefined;
+}

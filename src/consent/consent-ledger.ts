@@ -27,6 +27,7 @@ import type { ConsentMethod, ConsentStatus, StoreSchema } from "../store/store-s
 import {
   appendConsentEvents,
   CONSENT_CHANNEL,
+  COPY_FROM,
   type ConsentEventInput,
   type ConsentEventRow,
 } from "./append-consent-events.ts";
@@ -51,6 +52,12 @@ export interface RecordInput {
   readonly request_id?: string | undefined;
   readonly actor: string;
   readonly at?: Date | undefined;
+  /**
+   * The person's e-mail address, when the caller vouched for it together with a subject of another type (the host's
+   * token for `user_id:42` that also names the user's e-mail): the e-mail vendors (Mailchimp, Meta) are told under it.
+   * It is not written to the ledger, only sealed in the outbox rows of this event.
+   */
+  readonly email?: string | undefined;
 }
 
 export interface LedgerOptions {
@@ -241,11 +248,47 @@ export class ConsentLedger {
    * when it was named or known, so that a fact recorded without one does not move the person.
    */
   async prepare(inputs: readonly RecordInput[], db: Kysely<StoreSchema> = this.store.db): Promise<ConsentEventInput[]> {
-    const out: ConsentEventInput[] = [];
-    for (const input of inputs) {
-      const subject = this.subject(input.subject);
-      const known = input.jurisdiction ?? (await this.state(subject, db)).jurisdiction;
-      const rights = this.jurisdiction(known);
+    const source = await this.#prepare(inputs, db);
+    return Array.from(source.rows);
+  }
+
+  /**
+   * The checks of `prepare`, made as the rows are read: a large batch is checked while it streams into the store (an
+   * event that fails its check aborts the write, so nothing of the batch is written). What needs the store — the
+   * latest jurisdiction of a person whose event names none — is read first. `subjects` fills as the rows are read.
+   */
+  async #prepare(
+    inputs: readonly RecordInput[],
+    db: Kysely<StoreSchema>,
+  ): Promise<{ rows: Iterable<ConsentEventInput> & { readonly length: number }; subjects: ConsentSubject[] }> {
+    // A large batch (an import) names each subject once: parsed without filling the cache of subject texts, which
+    // serves the hot path of decisions.
+    const parse =
+      inputs.length >= COPY_FROM
+        ? (s: string | ConsentSubject) =>
+            typeof s !== "string" ? s : (this.#parsed.get(s)?.subject ?? this.subjects.parse(s))
+        : (s: string | ConsentSubject) => this.subject(s);
+    const parsed: (ConsentSubject | undefined)[] = [];
+    const stored: (string | null | undefined)[] = [];
+    for (const [i, input] of inputs.entries()) {
+      if (input.jurisdiction !== undefined) continue;
+      const subject = parse(input.subject);
+      parsed[i] = subject;
+      stored[i] = (await this.state(subject, db)).jurisdiction;
+    }
+    // A batch names few jurisdictions and purposes: each is resolved, and each choice looked up, once.
+    const places = new Map<string | null | undefined, JurisdictionRights | undefined>();
+    const offers = new Map<string, ConsentStatus[]>();
+    const subjects: ConsentSubject[] = [];
+    const check = (input: RecordInput, i: number): ConsentEventInput => {
+      const subject = parsed[i] ?? parse(input.subject);
+      subjects.push(subject);
+      const known = input.jurisdiction ?? stored[i];
+      let rights = places.get(known);
+      if (!places.has(known)) {
+        rights = this.jurisdiction(known ?? undefined);
+        places.set(known, rights);
+      }
       if (FACTS.includes(input.status)) {
         if (input.purpose !== "*")
           throw stewardError("STW_CONSENT_BAD_EVENT", {
@@ -254,7 +297,12 @@ export class ConsentLedger {
           });
       } else {
         const purpose = this.purpose(input.purpose);
-        const offered = choicesOffered(purpose, rights);
+        const offer = `${purpose.key}|${rights?.jurisdiction ?? ""}`;
+        let offered = offers.get(offer);
+        if (!offered) {
+          offered = choicesOffered(purpose, rights);
+          offers.set(offer, offered);
+        }
         if (!offered.includes(input.status))
           throw stewardError("STW_CONSENT_NO_CHOICE", {
             purpose: purpose.key,
@@ -264,7 +312,7 @@ export class ConsentLedger {
             allowed: offered,
           });
       }
-      out.push({
+      return {
         subject_hash: subject.hash,
         subject_type: subject.type,
         purpose: input.purpose,
@@ -276,9 +324,19 @@ export class ConsentLedger {
         request_id: input.request_id ?? null,
         actor: input.actor,
         at: input.at ?? this.now(),
-      });
-    }
-    return out;
+      };
+    };
+    // Read once: a second reading would check (and collect) every event again.
+    let read = false;
+    const rows = {
+      length: inputs.length,
+      *[Symbol.iterator]() {
+        if (read) throw new Error("the prepared consent events were read twice");
+        read = true;
+        for (let i = 0; i < inputs.length; i++) yield check(inputs[i] as RecordInput, i);
+      },
+    };
+    return { rows, subjects };
   }
 
   /**
@@ -293,16 +351,19 @@ export class ConsentLedger {
       for (const row of written) this.forget(row.subject_hash);
       return written;
     }
-    const rows = await this.prepare(list, trx);
+    const { rows, subjects } = await this.#prepare(list, trx);
     const written = await appendConsentEvents(trx, rows);
-    const subjects = list.map((input) => this.subject(input.subject));
     await queueDeliveries(
       trx,
       this.manifest,
       this.sealer,
-      written.map((row, i) => ({ row, subject: subjects[i] as ConsentSubject })),
+      written.map((row, i) => {
+        const subject = subjects[i] as ConsentSubject;
+        const email = list[i]?.email;
+        return { row, subject: email && subject.type !== "email" ? { ...subject, email } : subject };
+      }),
     );
-    for (const r of rows) this.forget(r.subject_hash);
+    for (const r of written) this.forget(r.subject_hash);
     return written;
   }
 
@@ -379,7 +440,8 @@ export class ConsentLedger {
       this.#members.clear();
       return;
     }
-    for (const key of [...(this.#members.get(hash) ?? [])]) this.#drop(key);
+    const keys = this.#members.get(hash);
+    if (keys) for (const key of [...keys]) this.#drop(key);
   }
 
   /** Every hash whose history is this subject's: itself, the devices linked to a person, the person of a device. */

@@ -19,7 +19,7 @@ import type { Manifest } from "../manifest/types.ts";
 import type { Sealer } from "../secrets/seal.ts";
 import type { Store } from "../store/store.ts";
 import type { ConsentDeliveriesTable, DeliveryAttempt } from "../store/store-schema.ts";
-import { deliveryBinding, OUTBOX_CHANNEL } from "./plan-deliveries.ts";
+import { type DeliverySubject, deliveryBinding, OUTBOX_CHANNEL } from "./plan-deliveries.ts";
 
 type DeliveryRow = Selectable<ConsentDeliveriesTable>;
 
@@ -203,28 +203,37 @@ export class ConsentDeliverer {
         .join(", ");
       return { kind: "waiting", note: `not configured: set ${missing}` };
     }
-    let subject: { type: string; value: string };
+    let subject: DeliverySubject;
     try {
       subject = this.#o.sealer.openJson(row.subject_enc, deliveryBinding(row.record_id, row.system));
     } catch {
       return { kind: "failed", note: "the sealed subject could not be opened (another secret, or a changed row)" };
     }
     const stops = row.status !== "granted" && row.status !== "unrestricted";
+    // The e-mail vendors are reached by address: the subject's own, or the one its caller vouched for with it.
+    const address = subject.type === "email" ? subject.value : subject.email;
+    const noAddress: Outcome = {
+      kind: "skipped",
+      note:
+        subject.type === "device"
+          ? "the subject is a device, which has no e-mail address"
+          : `no e-mail address is known for this ${subject.type} subject (the host's token named none with it)`,
+    };
     switch (delivery.kind) {
       case "webhook":
-        return this.#webhook(url, secret, row, subject);
+        return this.#webhook(url, secret, row, { type: subject.type, value: subject.value });
       case "mailchimp": {
-        if (subject.type !== "email") return { kind: "skipped", note: "the subject has no e-mail address" };
+        if (!address) return noAddress;
         if (!isMarketingEmail(this.#o.manifest, row.purpose))
           return { kind: "skipped", note: "Mailchimp hears only of marketing e-mail choices" };
         if (row.status === "unrestricted")
           return { kind: "skipped", note: "a lifted restriction re-subscribes nobody" };
-        return this.#mailchimp(url, secret, list as string, subject.value, stops ? "unsubscribed" : "subscribed");
+        return this.#mailchimp(url, secret, list as string, address, stops ? "unsubscribed" : "subscribed");
       }
       case "meta_custom_audience": {
-        if (subject.type !== "email") return { kind: "skipped", note: "the subject has no e-mail address" };
+        if (!address) return noAddress;
         if (row.status === "unrestricted") return { kind: "skipped", note: "a lifted restriction adds nobody" };
-        return this.#meta(url, secret, list as string, subject.value, stops ? "DELETE" : "POST");
+        return this.#meta(url, secret, list as string, address, stops ? "DELETE" : "POST");
       }
     }
   }

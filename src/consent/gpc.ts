@@ -22,7 +22,13 @@ export const gpcWellKnown = (lastUpdate: string | undefined) => ({
 export async function honourGpc(
   ledger: ConsentLedger,
   subject: ConsentSubject,
-  options: { jurisdiction?: string | undefined; proof?: string | undefined; actor: string },
+  options: {
+    jurisdiction?: string | undefined;
+    proof?: string | undefined;
+    actor: string;
+    /** An e-mail address the caller vouched for with a subject of another type (RecordInput.email). */
+    email?: string | undefined;
+  },
 ): Promise<ConsentEventRow[]> {
   const state = await ledger.state(subject);
   const due = ledger.manifest.purposes.filter((p) => {
@@ -42,6 +48,7 @@ export async function honourGpc(
       jurisdiction: options.jurisdiction,
       proof: options.proof,
       actor: options.actor,
+      email: options.email,
     })),
   );
 }

@@ -4,14 +4,26 @@
  * one. The rows go into the consent outbox in the transaction that appends the events, so that a change and its
  * deliveries exist together or not at all.
  */
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { Manifest, System } from "../manifest/types.ts";
 import type { Sealer } from "../secrets/seal.ts";
+import { copyRows, copyText } from "../store/copy-rows.ts";
 import type { StoreSchema } from "../store/store-schema.ts";
-import type { ConsentEventRow } from "./append-consent-events.ts";
+import { COPY_FROM, type ConsentEventRow } from "./append-consent-events.ts";
 
 /** Where the delivery loop listens: a payload-less wake-up after a commit that queued deliveries. */
 export const OUTBOX_CHANNEL = "steward_consent_outbox";
+
+/**
+ * Whom a delivery is about, as sealed in its outbox row: the ledger's subject, and for a subject that is not an e-mail
+ * address the address its caller vouched for with it, if any (the e-mail vendors are reached by address).
+ */
+export interface DeliverySubject {
+  readonly type: string;
+  readonly value: string;
+  readonly email?: string | undefined;
+}
 
 export const deliveryBinding = (recordId: string, system: string) => `consent-delivery:${recordId}:${system}`;
 
@@ -26,27 +38,70 @@ export async function queueDeliveries(
   db: Kysely<StoreSchema>,
   manifest: Manifest,
   sealer: Sealer,
-  events: readonly { row: ConsentEventRow; subject: { type: string; value: string } }[],
+  events: readonly { row: ConsentEventRow; subject: DeliverySubject }[],
 ): Promise<number> {
-  const rows = events.flatMap(({ row, subject }) =>
-    systemsFor(manifest, row.purpose).map((s) => ({
-      record_id: row.record_id,
-      event_seq: row.seq,
-      system: s.key,
-      kind: s.consent_delivery?.kind ?? "webhook",
-      purpose: row.purpose,
-      status: row.status,
-      subject_hash: row.subject_hash,
-      subject_enc: sealer.sealJson(subject, deliveryBinding(row.record_id, s.key)),
-      created_at: row.at,
-      next_attempt_at: row.at,
-    })),
+  const systems = new Map<string, System[]>();
+  const systemsOf = (purpose: string) => {
+    let found = systems.get(purpose);
+    if (!found) {
+      found = systemsFor(manifest, purpose);
+      systems.set(purpose, found);
+    }
+    return found;
+  };
+  const planned = events.flatMap(({ row, subject }) =>
+    systemsOf(row.purpose).map((system) => ({ row, subject, system })),
   );
-  for (let i = 0; i < rows.length; i += 5_000)
-    await db
-      .insertInto("consent_deliveries")
-      .values(rows.slice(i, i + 5_000))
-      .execute();
-  if (rows.length > 0) await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
-  return rows.length;
+  if (planned.length === 0) return 0;
+  // The sealed value holds the identity (and an e-mail address vouched for with it) and nothing else — not the
+  // ledger's hash of it.
+  const seal = ({ row, subject, system }: (typeof planned)[number]) =>
+    sealer.sealJson(
+      subject.email
+        ? { type: subject.type, value: subject.value, email: subject.email }
+        : { type: subject.type, value: subject.value },
+      deliveryBinding(row.record_id, system.key),
+    );
+  const row = (p: (typeof planned)[number]) => ({
+    id: randomUUID(),
+    record_id: p.row.record_id,
+    event_seq: p.row.seq,
+    system: p.system.key,
+    kind: p.system.consent_delivery?.kind ?? "webhook",
+    purpose: p.row.purpose,
+    status: p.row.status,
+    subject_hash: p.row.subject_hash,
+    subject_enc: seal(p),
+    created_at: p.row.at,
+    next_attempt_at: p.row.at,
+  });
+  if (planned.length >= COPY_FROM) {
+    // Sealed as they are streamed: the server ingests one chunk while the next is sealed.
+    function* lines(): Generator<string> {
+      for (const p of planned) {
+        const { row: e, system } = p;
+        const sealed = seal(p);
+        const at = e.at.toISOString();
+        // Uuids, sequence numbers, times, hex hashes and sealed base64url need no escaping; the rest is escaped.
+        yield `${randomUUID()}\t${e.record_id}\t${e.seq}\t${copyText(system.key)}\t${copyText(system.consent_delivery?.kind ?? "webhook")}\t${copyText(e.purpose)}\t${copyText(e.status)}\t${copyText(e.subject_hash)}\t${sealed}\t${at}\t${at}\n`;
+      }
+    }
+    await copyRows(db, "consent_deliveries", COLUMNS, lines());
+  } else await db.insertInto("consent_deliveries").values(planned.map(row)).execute();
+  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+  return planned.length;
 }
+
+const COLUMNS = [
+  "id",
+  "record_id",
+  "event_seq",
+  "system",
+  "kind",
+  "purpose",
+  "status",
+  "subject_hash",
+  "subject_enc",
+  "created_at",
+  "next_attempt_at",
+] as const;

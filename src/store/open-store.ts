@@ -12,6 +12,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { AuditLinker } from "../audit/link-audit-chain.ts";
 import { isStewardError, stewardError } from "../errors.ts";
+import { copied, copyOnClient, takeCopyJob } from "./copy-rows.ts";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 import { migrateStore, readSchemaVersion } from "./migrate-store.ts";
 import { PGlitePool } from "./pglite-pool.ts";
@@ -22,10 +23,16 @@ import { STORE_PARSERS } from "./type-parsers.ts";
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** A store connection that gives up connecting after 10 s. */
+/** A store connection that gives up connecting after 10 s, and runs COPY jobs sent through Kysely (copy-rows.ts). */
 class StoreClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super({ ...(typeof config === "string" ? { connectionString: config } : config), connectionTimeoutMillis: 10_000 });
+    const query = this.query.bind(this) as (...args: unknown[]) => unknown;
+    this.query = ((...args: unknown[]) => {
+      const job = takeCopyJob(args[0], args[1]);
+      if (!job) return query(...args);
+      return copyOnClient(query as pg.Client["query"], job).then(copied);
+    }) as pg.Client["query"];
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import type { PGlite } from "@electric-sql/pglite";
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
+import { copied, copyBlob, takeCopyJob } from "./copy-rows.ts";
 
 type Command = PostgresQueryResult<unknown>["command"];
 
@@ -64,6 +65,12 @@ export class PGlitePool implements PostgresPool {
     return {
       // Kysely only passes a cursor for `.stream()`, which the store does not use.
       query: (async (sql: string, parameters: readonly unknown[]) => {
+        const job = takeCopyJob(sql, parameters);
+        if (job) {
+          const { statement, blob, count } = copyBlob(job);
+          const result = count > 0 ? await pglite.query(statement, [], { blob }) : undefined;
+          return copied(result?.affectedRows ?? 0);
+        }
         const result = await pglite.query<unknown>(sql, [...parameters]);
         return {
           command: (result.command ?? "SELECT") as Command,

@@ -139,7 +139,56 @@ describe("consent changes reach the downstream systems the manifest names", () =
     expect(await settled(device!.record_id)).toMatchObject([{ system: "fullstory", state: "delivered" }]);
     const [dm] = await record("device:dev_no_email_0000000001", "marketing_email", "withdrawn");
     expect(await settled(dm!.record_id)).toMatchObject([
-      { system: "email_delivery", state: "skipped", log: [{ outcome: "skipped: the subject has no e-mail address" }] },
+      {
+        system: "email_delivery",
+        state: "skipped",
+        log: [{ outcome: "skipped: the subject is a device, which has no e-mail address" }],
+      },
+    ]);
+  });
+
+  it("tells the e-mail vendors of a user_id subject's change under the e-mail the host's token names with it", async () => {
+    const events = async (token: string, subject: string, purpose: string) => {
+      const res = await h.app.inject({
+        method: "POST",
+        url: "/api/consent/events",
+        payload: { subject, purpose, status: "withdrawn", method: "api", jurisdiction: "us_ca" },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json().id as string;
+    };
+    const both = await h.hostToken({ email: "Uma@Example.com", sub: "7001" });
+    const mail = await settled(await events(both, "user_id:7001", "marketing_email"));
+    expect(mail).toMatchObject([{ system: "email_delivery", kind: "mailchimp", state: "delivered" }]);
+    expect(mailchimp.members.get(md5("uma@example.com"))).toMatchObject({
+      email_address: "uma@example.com",
+      status: "unsubscribed",
+    });
+    const ads = await settled(await events(both, "user_id:7001", "targeted_advertising"));
+    expect(ads).toMatchObject([{ system: "meta_ads", state: "delivered" }]);
+    expect(meta.requests.at(-1)?.body).toContain(sha256("uma@example.com"));
+    // The ledger keeps the user_id subject it was given, and nothing under the address.
+    expect(await h.service.ctx.consent.history("email:uma@example.com")).toEqual([]);
+    expect((await h.service.ctx.consent.history("user_id:7001")).map((e) => e.subject_type)).toEqual([
+      "user_id",
+      "user_id",
+    ]);
+
+    // A token that names the user only: the e-mail vendors cannot be told, and the log says why.
+    const only = await h.hostToken({ sub: "7002" });
+    const skipped = await settled(await events(only, "user_id:7002", "marketing_email"));
+    expect(skipped).toMatchObject([
+      {
+        system: "email_delivery",
+        state: "skipped",
+        log: [
+          {
+            outcome:
+              "skipped: no e-mail address is known for this user_id subject (the host's token named none with it)",
+          },
+        ],
+      },
     ]);
   });
 

@@ -103,6 +103,55 @@ describe.skipIf(!HAS_CHROMIUM)(`the browser SDK on /demo (skipped when ${CHROMIU
     await context.close();
   });
 
+  it("answers __gppCall messages from a cross-origin frame that finds it by its __gppLocator frame", async () => {
+    const { context, page, errors } = await visit("us_ca");
+    // A vendor's frame on another origin: it walks up its parents to the window holding `__gppLocator`, as IAB's
+    // frame-side code does, and posts one call as an object and one as a JSON text.
+    const vendor = `<!doctype html><html lang="en"><title>vendor</title><body><script>
+      window.answers = [];
+      let cmp = null;
+      for (let f = window; ; f = f.parent) {
+        try { if (f.frames.__gppLocator) { cmp = f; break; } } catch (e) {}
+        if (f === window.top) break;
+      }
+      window.addEventListener("message", (e) => {
+        const m = typeof e.data === "string" ? JSON.parse(e.data) : e.data;
+        if (m && m.__gppReturn) window.answers.push({ text: typeof e.data === "string", ...m.__gppReturn });
+      });
+      cmp.postMessage({ __gppCall: { command: "ping", version: "1.1", callId: "ping-1" } }, "*");
+      cmp.postMessage(JSON.stringify({ __gppCall: { command: "getSection", parameter: "usnat", version: "1.1", callId: 2 } }), "*");
+    </script></body></html>`;
+    await context.route("https://vendor.example/**", (route) =>
+      route.fulfill({ contentType: "text/html; charset=utf-8", body: vendor }),
+    );
+    expect(await page.locator('iframe[name="__gppLocator"]').count()).toBe(1);
+    await page.evaluate(() => {
+      const frame = document.createElement("iframe");
+      frame.src = "https://vendor.example/ad.html";
+      frame.title = "An advertisement";
+      document.body.append(frame);
+    });
+    const frame = await (await page.waitForSelector('iframe[src^="https://vendor.example/"]')).contentFrame();
+    if (!frame) throw new Error("the vendor frame did not load");
+    type Answer = { text: boolean; callId: unknown; success: boolean; returnValue: Record<string, unknown> | null };
+    await frame.waitForFunction(() => (window as unknown as { answers: unknown[] }).answers.length >= 2);
+    const answers = await frame.evaluate(() => (window as unknown as { answers: Answer[] }).answers);
+    const inPage = await page.evaluate(() => {
+      const gpp = (window as unknown as { __gpp: (c: string, cb: null, p?: string) => unknown }).__gpp;
+      return { ping: gpp("ping", null) as { gppString: string }, usnat: gpp("getSection", null, "usnat") };
+    });
+    const ping = answers.find((a) => a.callId === "ping-1");
+    const section = answers.find((a) => a.callId === 2);
+    expect(ping).toMatchObject({ text: false, success: true, returnValue: { gppVersion: "1.1", cmpStatus: "loaded" } });
+    expect(ping?.returnValue?.["gppString"]).toBe(inPage.ping.gppString);
+    expect(inPage.ping.gppString).toMatch(/^DB/);
+    expect(section).toMatchObject({ text: true, success: true });
+    expect(section?.returnValue).toEqual(inPage.usnat);
+    expect(section?.returnValue).not.toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("reject-all records a withdrawal of every choice and no gated tag runs, now or on the next visit", async () => {
     const { context, page } = await visit("eea");
     await page.getByRole("button", { name: "Reject all" }).click();

@@ -4,16 +4,18 @@
  * records that subject's opt-out of sale and sharing before anything else (src/consent/gpc.ts).
  */
 import fastifyCors from "@fastify/cors";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { actorOf, type ConsentCaller, consentCaller, mayActFor } from "../../consent/consent-caller.ts";
+import { actorOf, type ConsentCaller, consentCaller, mayActFor, vouchedEmail } from "../../consent/consent-caller.ts";
 import { consentConfig, noticeChangeBanner } from "../../consent/consent-config.ts";
 import type { ConsentLedger } from "../../consent/consent-ledger.ts";
 import type { ConsentSubject } from "../../consent/consent-subject.ts";
 import { gpcWellKnown, honourGpc } from "../../consent/gpc.ts";
-import { stewardError } from "../../errors.ts";
+import { isStewardError, stewardError } from "../../errors.ts";
 import type { HostTokens } from "../../requests/host-token.ts";
 import { errorBody } from "../error-body.ts";
+import type { ReadLimit } from "../read-limit.ts";
 
 export const decisionSchema = z.object({
   purpose: z.string(),
@@ -39,6 +41,8 @@ export interface ConsentRouteDeps {
   readonly consent: ConsentLedger;
   readonly hostTokens: HostTokens | undefined;
   readonly rateLimitScale: number;
+  /** The per-address budget of the reads without a credential (src/api/read-limit.ts), shared with the fast path. */
+  readonly readLimit: ReadLimit;
   /**
    * The host sites whose pages may call these routes from the browser (the SDK on another origin): a list of origins
    * (`STEWARD_CONSENT_ORIGINS`, comma-separated), or `*` for any — the default, since no route answers a browser
@@ -69,17 +73,53 @@ export const consentRoutes =
       subjectText: string,
       jurisdiction: string | undefined,
       pageSignal = false,
-    ): Promise<{ caller: ConsentCaller; subject: ConsentSubject; proof: () => string; gpc: number }> {
+    ): Promise<{
+      caller: ConsentCaller;
+      subject: ConsentSubject;
+      proof: () => string;
+      gpc: number;
+      email: string | undefined;
+    }> {
       const caller = await consentCaller(headers["authorization"] as string | undefined, deps.hostTokens);
       const subject = consent.subject(subjectText);
       mayActFor(caller, subject);
+      const email = vouchedEmail(caller, subject);
       // Computed only when something is recorded: a decision that records nothing needs no proof.
       const proof = () => consent.hash.proof(ip, String(headers["user-agent"] ?? ""));
       const gpc =
         headers["sec-gpc"] === "1" || pageSignal
-          ? (await honourGpc(consent, subject, { jurisdiction, proof: proof(), actor: actorOf(caller) })).length
+          ? (await honourGpc(consent, subject, { jurisdiction, proof: proof(), actor: actorOf(caller), email })).length
           : 0;
-      return { caller, subject, proof, gpc };
+      return { caller, subject, proof, gpc, email };
+    }
+
+    /**
+     * `admit` for the reads: a call without a host token (the SDK, or anyone) counts against its address's budget
+     * first; so does one whose token is refused, so that made-up tokens are no way around it. A host's backend,
+     * asking for all its users from one address with their tokens, is not counted.
+     */
+    async function admitRead(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      subjectText: string,
+      jurisdiction: string | undefined,
+      pageSignal = false,
+    ) {
+      const count = () => {
+        const seconds = deps.readLimit.take(request.ip);
+        if (seconds === 0) return;
+        reply.header("retry-after", String(seconds));
+        throw stewardError("STW_API_RATE_LIMITED", { seconds });
+      };
+      const authorization = request.headers.authorization;
+      const bearer = authorization?.startsWith("Bearer ") === true && authorization.slice(7).trim() !== "";
+      if (!bearer) count();
+      try {
+        return await admit(request.headers, request.ip, subjectText, jurisdiction, pageSignal);
+      } catch (error) {
+        if (bearer && isStewardError(error) && error.code === "STW_HOST_TOKEN_INVALID") count();
+        throw error;
+      }
     }
 
     app.post(
@@ -109,7 +149,7 @@ export const consentRoutes =
       },
       async (request, reply) => {
         const b = request.body;
-        const { caller, subject, proof, gpc } = await admit(
+        const { caller, subject, proof, gpc, email } = await admit(
           request.headers,
           request.ip,
           b.subject,
@@ -124,6 +164,7 @@ export const consentRoutes =
           jurisdiction: b.jurisdiction,
           proof: proof(),
           actor: actorOf(caller),
+          email,
         });
         const decision = await consent.decide(subject, b.purpose, b.jurisdiction);
         return reply.status(201).send({ id: row?.record_id ?? "", decision, gpc_recorded: gpc });
@@ -133,8 +174,8 @@ export const consentRoutes =
     app.get(
       "/api/consent/decision",
       {
-        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
-        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        // Read-only and answered from the cache: limited per address only without a credential (admitRead), and the
+        // answer — built by the ledger in a fixed shape — is written without re-validation.
         serializerCompiler: plainJson,
         schema: {
           summary: "May this purpose run for this subject now? The answer, its reason in words and as a code.",
@@ -143,9 +184,9 @@ export const consentRoutes =
           response: { 200: decisionSchema, ...errors },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const q = request.query;
-        const { subject } = await admit(request.headers, request.ip, q.subject, q.jurisdiction);
+        const { subject } = await admitRead(request, reply, q.subject, q.jurisdiction);
         return consent.decide(subject, q.purpose, q.jurisdiction);
       },
     );
@@ -153,8 +194,7 @@ export const consentRoutes =
     app.post(
       "/api/consent/decisions",
       {
-        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
-        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        // As the decision: limited per address only without a credential (admitRead).
         serializerCompiler: plainJson,
         schema: {
           summary: "Decisions for many purposes at once (default: every purpose of the manifest).",
@@ -168,9 +208,9 @@ export const consentRoutes =
           response: { 200: z.object({ decisions: z.array(decisionSchema), gpc_recorded: z.number() }), ...errors },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const b = request.body;
-        const { subject, gpc } = await admit(request.headers, request.ip, b.subject, b.jurisdiction, b.gpc === true);
+        const { subject, gpc } = await admitRead(request, reply, b.subject, b.jurisdiction, b.gpc === true);
         return { decisions: await consent.decideMany(subject, b.purposes, b.jurisdiction), gpc_recorded: gpc };
       },
     );
@@ -178,8 +218,7 @@ export const consentRoutes =
     app.get(
       "/api/consent/gpp",
       {
-        // Read-only and answered from the cache: no per-client limit (a host's backend asks for all its users from
-        // one address), and the answer — built by the ledger in a fixed shape — is written without re-validation.
+        // As the decision: limited per address only without a credential (admitRead).
         serializerCompiler: plainJson,
         schema: {
           summary:
@@ -196,9 +235,9 @@ export const consentRoutes =
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const q = request.query;
-        const { subject } = await admit(request.headers, request.ip, q.subject, q.jurisdiction);
+        const { subject } = await admitRead(request, reply, q.subject, q.jurisdiction);
         return consent.gpp(subject, q.jurisdiction);
       },
     );

@@ -5,7 +5,8 @@
  *   <script type="text/plain" data-purpose="session_replay" data-src="https://vendor.example/replay.js"></script>
  *
  * What it does, in order: reads navigator.globalPrivacyControl before anything else; installs the IAB GPP CMP API
- * (window.__gpp: ping, addEventListener, removeEventListener, hasSection, getSection, getField, getGPPData); gives the
+ * (window.__gpp: ping, addEventListener, removeEventListener, hasSection, getSection, getField, getGPPData; and, for
+ * scripts in frames, the `__gppLocator` frame and the `__gppCall`/`__gppReturn` messages); gives the
  * visitor a pseudonymous device id (localStorage); asks Steward for the decisions (a GPC signal is recorded there as
  * an opt-out of sale and sharing); loads the page's gated tags whose purpose is allowed; and shows the banner when a
  * purpose with a choice has none yet, and a bar about a material change to the notice until the day it applies.
@@ -84,7 +85,7 @@
   }
 
   const queued = Array.isArray(window.__gpp?.queue) ? window.__gpp.queue : [];
-  window.__gpp = (command, callback, parameter) => {
+  const gpp = (command, callback, parameter) => {
     const done = typeof callback === "function" ? callback : () => {};
     switch (command) {
       case "ping":
@@ -133,7 +134,45 @@
         return null;
     }
   };
-  for (const args of queued) window.__gpp(...args);
+  window.__gpp = gpp;
+  for (const args of queued) gpp(...args);
+
+  // Scripts in frames (a vendor's ad or player) cannot call window.__gpp here: they look for the frame named
+  // `__gppLocator` up their parents, post {__gppCall: {command, parameter, version, callId}} to the window that has it,
+  // and get {__gppReturn: {returnValue, success, callId}} back — as a JSON text when they sent one (GPP CMP API 1.1).
+  function addLocator() {
+    if (window.frames.__gppLocator) return; // IAB's stub made it already
+    const frame = document.createElement("iframe");
+    frame.name = "__gppLocator";
+    frame.title = "GPP locator";
+    frame.hidden = true;
+    frame.tabIndex = -1;
+    frame.setAttribute("aria-hidden", "true");
+    document.body.appendChild(frame);
+  }
+  if (document.body) addLocator();
+  else document.addEventListener("DOMContentLoaded", addLocator, { once: true });
+
+  window.addEventListener("message", (event) => {
+    const text = typeof event.data === "string";
+    let message = event.data;
+    if (text)
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+    const call = message && typeof message === "object" ? message.__gppCall : undefined;
+    if (!call || typeof call !== "object" || !event.source) return;
+    gpp(
+      call.command,
+      (returnValue, success) => {
+        const answer = { __gppReturn: { returnValue, success, callId: call.callId } };
+        event.source.postMessage(text ? JSON.stringify(answer) : answer, "*");
+      },
+      call.parameter,
+    );
+  });
 
   // ── decisions and gated tags ─────────────────────────────────────────────────────────────────────────────────────
   function allowed(purpose) {
