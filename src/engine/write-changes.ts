@@ -88,12 +88,20 @@ export async function writeChanges(
 ): Promise<WriteOutcome> {
   const changesOf: ChangesOf =
     typeof changes === "function" ? changes : async (dataset) => changes.filter((c) => c.dataset === dataset);
+  // The plan's order, children before parents, across the datasets of a unit too: a foreign key from the second
+  // dataset into the first needs the second's rows written first.
+  const position = new Map(plan.steps.map((s, i) => [s.collection, i]));
+  const inPlanOrder = (a: CollectionChanges, b: CollectionChanges) =>
+    (position.get(a.collection) ?? plan.steps.length) - (position.get(b.collection) ?? plan.steps.length);
   const units = storeOrder(plan, typeof changes === "function" ? [] : changes, (dataset) =>
     stores.connectionOf(dataset),
   ).map((unit) => ({
     ...unit,
     changes: Promise.all(unit.datasets.map(changesOf)).then((lists) =>
-      lists.flat().filter((c) => c.direct || c.changes.some((x) => x)),
+      lists
+        .flat()
+        .filter((c) => c.direct || c.changes.some((x) => x))
+        .sort(inPlanOrder),
     ),
   }));
   // Per unit, in order: whether it committed (a unit with nothing to write counts as committed), known once settled;

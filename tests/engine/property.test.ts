@@ -516,6 +516,33 @@ describe("engine bugs the property found, fixed", () => {
     return noProblems(c);
   });
 
+  it("two datasets in one PostgreSQL database, a foreign key from the second into the first, found through the first", () => {
+    // t1 (second dataset) names people (first dataset) by a real foreign key and is found through it; t2 (first
+    // dataset) is found through people too, with no rows. Seed -1688201497 of the property.
+    const c: Case = {
+      dialect: "postgres",
+      split: { dialect: "postgres", sameDatabase: true },
+      tables: [
+        { name: "people", columns: [ID, EMAIL, column("name", "text")], erasure: { action: "delete" } },
+        {
+          name: "t1",
+          columns: [ID, ref("people", { reference: { table: "people", direction: "from", foreignKey: true } })],
+          erasure: { action: "delete" },
+          elsewhere: true,
+        },
+        { name: "t2", columns: [ID, ref("people")] },
+      ],
+      rows: [
+        { table: "people", id: 1, owner: 0, values: { id: 1, email: emailOf(0), name: "ada" } },
+        { table: "people", id: 2, owner: 1, values: { id: 2, email: emailOf(1), name: "ada" } },
+        { table: "t1", id: 1, owner: 0, values: { id: 1, people_id: 1 } },
+      ],
+      people: 2,
+      subject: 0,
+    };
+    return noProblems(c);
+  });
+
   it("a varchar(1) column that no 2-character random mask fits (NOT NULL, default erasure)", () =>
     noProblems(regression({ columns: [column("c1", "varchar", { length: 1 })] }, [{ c1: "a" }])));
 
