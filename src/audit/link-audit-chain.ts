@@ -125,7 +125,7 @@ export class AuditLinker {
   readonly #pollMs: number;
   readonly #passes = new OneAtATime(() => this.#link());
   #timer: NodeJS.Timeout | undefined;
-  #retry: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
 
   constructor(db: Kysely<StoreSchema>, pollMs = 500) {
     this.#db = db;
@@ -141,30 +141,37 @@ export class AuditLinker {
           .catch(() => {});
     }, this.#pollMs);
     this.#timer.unref();
-    this.kick();
+    this.#passes.kick();
     return this;
   }
 
+  /**
+   * Links shortly: within `LINK_DELAY_MS`, so that the events of the commits in between are linked by one pass. Under
+   * load every process commits many times a second; a pass per commit would be a transaction per commit again.
+   */
   kick(): void {
-    this.#passes.kick();
+    if (this.#soon || this.#passes.stopped) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      this.#passes.kick();
+    }, LINK_DELAY_MS);
+    this.#soon.unref();
   }
 
   async #link(): Promise<void> {
-    const linked = await linkAuditChain(this.#db, { wait: false });
-    if (linked !== undefined || this.#retry || this.#passes.stopped) return;
-    this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      this.kick();
-    }, 20);
-    this.#retry.unref();
+    // The lock taken: the pass holding it may have read the waiting events before this process's last commit.
+    if ((await linkAuditChain(this.#db, { wait: false })) === undefined) this.kick();
   }
 
   /** Stops the loop and links what is waiting, waiting for the lock; a failure here leaves them for the next process. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
-    if (this.#retry) clearTimeout(this.#retry);
+    if (this.#soon) clearTimeout(this.#soon);
     await this.#passes.stop();
     await linkAuditChain(this.#db).catch(() => {});
     LINKERS.delete(this.#db);
   }
 }
+
+/** How long a kicked linker waits before its pass. */
+const LINK_DELAY_MS = 50;
