@@ -31,10 +31,17 @@ export function register(program: Command): void {
             allowed: ["1…99"],
           });
         const manifest = await loadManifestDir(dir);
-        const store = await openStore(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
+        // Each job in flight uses one store connection at a time, and the queue, the linker and the sweeps one each
+        // now and then: the pool grows with the concurrency, so that workers leave PostgreSQL's connections
+        // (`max_connections`, 100 by default) to the reference databases' pools each job holds.
+        const concurrency = Number(o.concurrency);
+        const store = await openStore({
+          ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
+          poolSize: 2 * concurrency + 2,
+        });
         const service = await openRequestService({ store, manifest, dataDir: o.dataDir ?? DEFAULT_DATA_DIR });
         await service.startWorker({
-          concurrency: Number(o.concurrency),
+          concurrency,
           retention: o.retention,
           onSweepError: printError,
         });
