@@ -6,6 +6,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkAuditChain } from "../../src/audit/link-audit-chain.ts";
 import { verifyAuditChain } from "../../src/audit/verify-audit-chain.ts";
 import { monthsBefore } from "../../src/requests/delete-old-records.ts";
 import { stewardAsync } from "../cli/run-cli.ts";
@@ -215,6 +216,8 @@ describe.each(["pglite", "postgres"] as const)("request records past 24 months (
       jurisdiction: "eea",
     });
     await s.service.act(row.id, "cancel", "key:dpo", "asked by phone");
+    // Changed once it is in the chain: an event is linked within moments of its write, and only then covered by a hash.
+    await linkAuditChain(s.store.db);
     const [received] = await eventsOf(row.id);
     await sql`alter table audit_events disable trigger audit_events_immutable`.execute(s.store.db);
     await sql`update audit_events set payload = '{"source":"admin"}'::jsonb where id = ${received!.id}`.execute(
