@@ -1,7 +1,8 @@
 /**
  * The data-rights part of a verified exercise message (DRP 1.0 §2.01, §3.01, §3.04), read into what Steward's intake
  * takes. Liberal where the reference agent is known to deviate: actions with stray spaces, `phone` for
- * `phone_number`, `"true"` for `true`, `sale:opt_out` (the 0.9 spelling). Pure.
+ * `phone_number`, `"true"` for `true`, `sale:opt_out` and `sale:opt_in` (the 0.9 spellings; the reference agent's form still sends
+ * `sale:opt_in`). Pure.
  *
  * Only the identities the manifest's datasets know are kept (an e-mail address, a phone number): `name` and
  * `address` claims find nobody in the data map, so they are not stored at all.
@@ -29,7 +30,10 @@ export const DRP_DETAILS: Readonly<Record<string, RequestDetails>> = {
 };
 
 /** Earlier spellings taken as the current ones. */
-const ACTION_ALIASES: Readonly<Record<string, string>> = { "sale:opt_out": "sale:opt-out" };
+const ACTION_ALIASES: Readonly<Record<string, string>> = {
+  "sale:opt_out": "sale:opt-out",
+  "sale:opt_in": "sale:opt-in",
+};
 
 /** Protocol versions whose messages mean what 1.0's do (0.9.4 differs only in the opt-out's spelling). */
 const VERSIONS = ["1.0", "0.9.4", "0.9.3"];

@@ -174,6 +174,12 @@ describe("exercise claims", () => {
     const optIn = readExercise({ ...base, exercise: "sale:opt-in" }, types, supportedActions(manifest));
     expect(optIn).toMatchObject({ action: "sale:opt-in", type: "opt_out_sale_sharing", details: { opt_in: true } });
     expect(readExercise({ ...base, exercise: "sale:opt-out" }, types, supported).details).toBeUndefined();
+    // The reference agent's (OSIRAA's) form sends the 0.9 spelling `sale:opt_in`, as it once sent `sale:opt_out`.
+    expect(readExercise({ ...base, exercise: "sale:opt_in " }, types, supportedActions(manifest))).toMatchObject({
+      action: "sale:opt-in",
+      type: "opt_out_sale_sharing",
+      details: { opt_in: true },
+    });
 
     // Without a purpose that sells or shares, there is nothing to opt in to: refused, saying why.
     const noSale = { ...manifest, purposes: manifest.purposes.filter((p) => !isSaleOrSharing(p)) };
