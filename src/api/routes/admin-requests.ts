@@ -168,18 +168,7 @@ export const adminRequestRoutes =
           tags: ["admin"],
           security,
           params: z.object({ id: z.string() }),
-          body: z
-            .object({
-              reason: z.string().max(2000).optional(),
-              denial: z
-                .string()
-                .max(40)
-                .optional()
-                .describe(
-                  `deny only: the kind of denial, told to an authorized agent (DRP 1.0 §3.02): ${DENIAL_REASONS.join(", ")}; default other`,
-                ),
-            })
-            .nullish(),
+          body: z.object({ reason: z.string().max(2000).optional() }).nullish(),
           response: { 200: z.object({ lifted: z.literal(true) }), ...errors },
         },
       },
