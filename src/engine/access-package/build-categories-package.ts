@@ -18,6 +18,7 @@ import { escapeHtml as esc } from "../../notice/html-escape.ts";
 import type { AccessResult } from "../access-result.ts";
 import { art15Facts, type CategoryFacts } from "./art15-facts.ts";
 import { categoriesFound } from "./categories-found.ts";
+import { type TocEntry, toc } from "./format-report-html.ts";
 import { paragraph, section } from "./html-parts.ts";
 import { categorySection } from "./report-category-section.ts";
 import { REPORT_CSS } from "./report-css.ts";
@@ -66,6 +67,15 @@ export function formatCategoriesHtml(m: Manifest, result: AccessResult, categori
   const org = m.organization?.name;
   const when = textInWords(result.generated_at);
   const titles = new Map(result.collections.map((c) => [c.collection, collectionTitle(c)]));
+  const entries: TocEntry[] = [
+    { id: "summary", title: "In short" },
+    { id: "controller", title: "Who holds your data" },
+    { id: "categories", title: "Each kind of your data" },
+    ...(categories.some((c) => c.purposes.length > 0) ? [{ id: "purposes", title: "Why we use your data" }] : []),
+    ...(categories.some((c) => c.recipients.length > 0) ? [{ id: "recipients", title: "Who receives your data" }] : []),
+    ...(result.unreached.length > 0 ? [{ id: "unreached", title: "Where we could not search" }] : []),
+    { id: "rights", title: "Your rights and how to complain" },
+  ];
   // "Found in" links to the data's sections, which this report does not have (categories.json keeps where).
   const unlinked = categories.map((c) => ({ ...c, found_in: [] }));
   const summary = section(
@@ -81,8 +91,8 @@ export function formatCategoriesHtml(m: Manifest, result: AccessResult, categori
     ) +
       paragraph(
         categories.length === 0
-          ? `We searched ${result.collections.length} places that can hold personal data and found nothing about you.`
-          : `We searched ${result.collections.length} places that can hold personal data and found ${categories.length} kinds of data about you.`,
+          ? `We searched ${places(result.collections.length)} that can hold personal data and found nothing about you.`
+          : `We searched ${places(result.collections.length)} that can hold personal data and found ${kinds(categories.length)} of data about you.`,
       ),
   );
   return `<!doctype html>
@@ -96,11 +106,14 @@ export function formatCategoriesHtml(m: Manifest, result: AccessResult, categori
 <style>${REPORT_CSS}</style>
 </head>
 <body>
+<a class="skip-link" href="#content">Skip to the kinds of your data</a>
 <header class="notice-header">
 <p class="org">${esc(org ?? "Categories of your personal data")}</p>
 <h1>The kinds of personal data we hold about you</h1>
 <p class="meta">Prepared on <time datetime="${esc(result.generated_at)}">${esc(when)}</time> · Request <code>${esc(result.request)}</code></p>
 </header>
+<div class="layout">
+${toc(entries)}
 <main id="content">
 ${summary}
 ${controllerSection(m)}
@@ -110,6 +123,7 @@ ${recipientsSection(categories)}
 ${unreachedSection(result)}
 ${rightsSection(m)}
 </main>
+</div>
 <footer>
 <p>Prepared on ${esc(when)} for request <code>${esc(result.request)}</code>.</p>
 <p>${esc(FIDESLANG_ATTRIBUTION)}; the names of the kinds of data come from it.</p>
@@ -118,3 +132,6 @@ ${rightsSection(m)}
 </html>
 `;
 }
+
+const places = (n: number) => (n === 1 ? "1 place" : `${n} places`);
+const kinds = (n: number) => (n === 1 ? "1 kind" : `${n} kinds`);

@@ -15,13 +15,14 @@ import { purposesSection, recipientsSection } from "./report-purpose-sections.ts
 import { summarySection, unreachedSection } from "./report-summary-sections.ts";
 import { textInWords } from "./value-html.ts";
 
-interface TocEntry {
+export interface TocEntry {
   readonly id: string;
   readonly title: string;
   readonly children?: readonly { id: string; title: string }[];
 }
 
-function toc(entries: readonly TocEntry[]): string {
+/** The report's table of contents: its sections' titles, linked, with their sub-sections. */
+export function toc(entries: readonly TocEntry[]): string {
   const li = (e: TocEntry) => {
     const nested = e.children?.length
       ? `<ol>${e.children.map((c) => `<li><a href="#${esc(c.id)}">${esc(c.title)}</a></li>`).join("")}</ol>`
