@@ -18,10 +18,9 @@ import { escapeHtml as esc } from "../../notice/html-escape.ts";
 import type { AccessResult } from "../access-result.ts";
 import { art15Facts, type CategoryFacts } from "./art15-facts.ts";
 import { categoriesFound } from "./categories-found.ts";
-import { type TocEntry, toc } from "./format-report-html.ts";
+import { reportEntries, reportHead, toc } from "./format-report-html.ts";
 import { paragraph, section } from "./html-parts.ts";
 import { categorySection } from "./report-category-section.ts";
-import { REPORT_CSS } from "./report-css.ts";
 import { collectionTitle } from "./report-data-section.ts";
 import { askUs, controllerSection, rightsSection } from "./report-organization-sections.ts";
 import { purposesSection, recipientsSection } from "./report-purpose-sections.ts";
@@ -67,15 +66,7 @@ export function formatCategoriesHtml(m: Manifest, result: AccessResult, categori
   const org = m.organization?.name;
   const when = textInWords(result.generated_at);
   const titles = new Map(result.collections.map((c) => [c.collection, collectionTitle(c)]));
-  const entries: TocEntry[] = [
-    { id: "summary", title: "In short" },
-    { id: "controller", title: "Who holds your data" },
-    { id: "categories", title: "Each kind of your data" },
-    ...(categories.some((c) => c.purposes.length > 0) ? [{ id: "purposes", title: "Why we use your data" }] : []),
-    ...(categories.some((c) => c.recipients.length > 0) ? [{ id: "recipients", title: "Who receives your data" }] : []),
-    ...(result.unreached.length > 0 ? [{ id: "unreached", title: "Where we could not search" }] : []),
-    { id: "rights", title: "Your rights and how to complain" },
-  ];
+  const entries = reportEntries(result, categories);
   // "Found in" links to the data's sections, which this report does not have (categories.json keeps where).
   const unlinked = categories.map((c) => ({ ...c, found_in: [] }));
   const summary = section(
@@ -95,17 +86,7 @@ export function formatCategoriesHtml(m: Manifest, result: AccessResult, categori
           : `We searched ${places(result.collections.length)} that can hold personal data and found ${kinds(categories.length)} of data about you.`,
       ),
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Steward">
-<meta name="referrer" content="no-referrer">
-<title>The kinds of personal data we hold about you${org ? ` — ${esc(org)}` : ""}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
+  return `${reportHead(`The kinds of personal data we hold about you${org ? ` — ${esc(org)}` : ""}`)}
 <a class="skip-link" href="#content">Skip to the kinds of your data</a>
 <header class="notice-header">
 <p class="org">${esc(org ?? "Categories of your personal data")}</p>

@@ -32,21 +32,25 @@ export function toc(entries: readonly TocEntry[]): string {
   return `<nav class="toc" aria-labelledby="contents"><h2 id="contents">Contents</h2>\n<ol>\n${entries.map(li).join("\n")}\n</ol></nav>`;
 }
 
-/** @example formatReportHtml(manifest, result, art15Facts(manifest, …)) // "<!doctype html><html lang=\"en\">…" */
-export function formatReportHtml(m: Manifest, result: AccessResult, categories: readonly CategoryFacts[]): string {
-  const org = m.organization?.name;
-  const when = textInWords(result.generated_at);
-  const titles = new Map(result.collections.map((c) => [c.collection, collectionTitle(c)]));
-  const entries: TocEntry[] = [
+/**
+ * The sections of a report about one person, in order: the access report's and the categories report's, which has no
+ * section of the data itself (`data`).
+ */
+export function reportEntries(result: AccessResult, categories: readonly CategoryFacts[], data?: TocEntry): TocEntry[] {
+  return [
     { id: "summary", title: "In short" },
     { id: "controller", title: "Who holds your data" },
-    { id: "data", title: "The data we hold about you", children: dataToc(result) },
+    ...(data ? [data] : []),
     { id: "categories", title: "Each kind of your data" },
     ...(categories.some((c) => c.purposes.length > 0) ? [{ id: "purposes", title: "Why we use your data" }] : []),
     ...(categories.some((c) => c.recipients.length > 0) ? [{ id: "recipients", title: "Who receives your data" }] : []),
     ...(result.unreached.length > 0 ? [{ id: "unreached", title: "Where we could not search" }] : []),
     { id: "rights", title: "Your rights and how to complain" },
   ];
+}
+
+/** A report's page up to and including `<body>`; `title` is HTML (escaped by the caller). */
+export function reportHead(title: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -54,10 +58,23 @@ export function formatReportHtml(m: Manifest, result: AccessResult, categories: 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Steward">
 <meta name="referrer" content="no-referrer">
-<title>Your personal data${org ? ` — ${esc(org)}` : ""}</title>
+<title>${title}</title>
 <style>${REPORT_CSS}</style>
 </head>
-<body>
+<body>`;
+}
+
+/** @example formatReportHtml(manifest, result, art15Facts(manifest, …)) // "<!doctype html><html lang=\"en\">…" */
+export function formatReportHtml(m: Manifest, result: AccessResult, categories: readonly CategoryFacts[]): string {
+  const org = m.organization?.name;
+  const when = textInWords(result.generated_at);
+  const titles = new Map(result.collections.map((c) => [c.collection, collectionTitle(c)]));
+  const entries = reportEntries(result, categories, {
+    id: "data",
+    title: "The data we hold about you",
+    children: dataToc(result),
+  });
+  return `${reportHead(`Your personal data${org ? ` — ${esc(org)}` : ""}`)}
 <a class="skip-link" href="#content">Skip to your data</a>
 <header class="notice-header">
 <p class="org">${esc(org ?? "Copy of your personal data")}</p>
