@@ -11,11 +11,11 @@
  */
 
 import { sql } from "kysely";
+import { buildAccessPackage } from "../access-package/build-access-package.ts";
+import { buildCategoriesPackage } from "../access-package/build-categories-package.ts";
 import { auditedTransaction } from "../audit/append-audit-event.ts";
 import type { ConsentEventRow } from "../consent/append-consent-events.ts";
 import { consentRecords } from "../consent/consent-views.ts";
-import { buildAccessPackage } from "../engine/access-package/build-access-package.ts";
-import { buildCategoriesPackage } from "../engine/access-package/build-categories-package.ts";
 import { type RequestOutcome, runAccess, runErasure, runRectification } from "../engine/run-request.ts";
 import { Stores } from "../engine/stores.ts";
 import { isStewardError } from "../errors.ts";

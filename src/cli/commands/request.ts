@@ -158,7 +158,7 @@ async function accessAll(
     outcomes.push(outcome);
     if (!out || !outcome.access) continue;
     const path = people.length > 1 ? join(out, `${outcome.request}.zip`) : out;
-    const { buildAccessPackage } = await import("../../engine/access-package/build-access-package.ts");
+    const { buildAccessPackage } = await import("../../access-package/build-access-package.ts");
     const zip = await buildAccessPackage(manifest, outcome.access);
     await writeFile(path, zip).catch((e: NodeJS.ErrnoException) => {
       throw stewardError("STW_FILE_NOT_WRITABLE", { path, detail: e.code ?? e.message });

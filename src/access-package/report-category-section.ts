@@ -5,9 +5,9 @@
  * twenty purposes stays readable; categories about which the manifest says exactly the same (first and last name)
  * share one block. Where the manifest is silent the page says so rather than leaving a gap.
  */
-import { LEGAL_BASES } from "../../manifest/types.ts";
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import { LEGAL_BASIS_NAMES, listInWords, upperFirst, withoutFinalStop } from "../../notice/plain-words.ts";
+import { LEGAL_BASES } from "../manifest/types.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
+import { LEGAL_BASIS_NAMES, listInWords, upperFirst, withoutFinalStop } from "../notice/plain-words.ts";
 import type { CategoryFacts, PurposeFact, RecipientFact, RetentionFact, SourceFact } from "./art15-facts.ts";
 import { anchorId, facts, list, paragraph, section } from "./html-parts.ts";
 import { SOURCE_KIND_WORDS } from "./source-kind-words.ts";

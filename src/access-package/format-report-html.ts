@@ -2,10 +2,11 @@
  * report.html: the access package as one page a person can read — standalone (inline CSS, no script, no external
  * resource), with a table of contents, in the notice's look. Every value is HTML-escaped where it is written.
  */
-import { FIDESLANG_ATTRIBUTION } from "../../manifest/taxonomy/fideslang.ts";
-import type { Manifest } from "../../manifest/types.ts";
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import type { AccessResult } from "../access-result.ts";
+
+import type { AccessResult } from "../engine/access-result.ts";
+import { FIDESLANG_ATTRIBUTION } from "../manifest/taxonomy/fideslang.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
 import type { CategoryFacts } from "./art15-facts.ts";
 import { categorySection } from "./report-category-section.ts";
 import { REPORT_CSS } from "./report-css.ts";

@@ -2,7 +2,7 @@
  * The report's stylesheet: the notice's (same look, light and dark, print) plus what a page of someone's own data
  * needs — a wider column for data tables, muted help text, and a visible mark where the records are silent.
  */
-import { NOTICE_CSS } from "../../notice/notice-css.ts";
+import { NOTICE_CSS } from "../notice/notice-css.ts";
 
 export const REPORT_CSS = `${NOTICE_CSS}
 .notice-header, .layout, footer { max-width: 84rem; }

@@ -2,7 +2,7 @@
  * The categories package: the answer to a request to know the *categories* of personal information held about a
  * person (CCPA §1798.110(a)(1)–(4); DRP's `access:categories`) — which kinds of their data we hold, where each came
  * from, why it is used and who receives it — and not the data itself (that is §1798.110(a)(5), the specific pieces:
- * the full access package, src/engine/access-package/build-access-package.ts).
+ * the full access package, src/access-package/build-access-package.ts).
  *
  * - `report.html` — the same sections as the access report's, less the data and its summary: who holds the data,
  *   each kind of data found with its purposes, recipients, retention and sources, the places we could not search,
@@ -12,10 +12,11 @@
  * No value of the person's is written: only taxonomy keys, the manifest's words, and where a kind was found
  * ("dataset.collection"). The result's rows are read only to know which kinds hold a value.
  */
-import { FIDESLANG_ATTRIBUTION } from "../../manifest/taxonomy/fideslang.ts";
-import type { Manifest } from "../../manifest/types.ts";
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import type { AccessResult } from "../access-result.ts";
+
+import type { AccessResult } from "../engine/access-result.ts";
+import { FIDESLANG_ATTRIBUTION } from "../manifest/taxonomy/fideslang.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
 import { art15Facts, type CategoryFacts } from "./art15-facts.ts";
 import { categoriesFound } from "./categories-found.ts";
 import { reportEntries, reportHead, toc } from "./format-report-html.ts";

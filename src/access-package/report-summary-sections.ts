@@ -1,9 +1,10 @@
 /** The opening summary of the report (what was searched, what is in the package) and the places we could not search. */
-import type { Manifest } from "../../manifest/types.ts";
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import { categoryName } from "../../notice/manifest-facts.ts";
-import { humanize, listInWords } from "../../notice/plain-words.ts";
-import type { AccessResult } from "../access-result.ts";
+
+import type { AccessResult } from "../engine/access-result.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
+import { categoryName } from "../notice/manifest-facts.ts";
+import { humanize, listInWords } from "../notice/plain-words.ts";
 import { list, paragraph, section } from "./html-parts.ts";
 import { textInWords } from "./value-html.ts";
 

@@ -9,8 +9,9 @@
  *
  * The same manifest and result always give the same bytes.
  */
-import type { Manifest } from "../../manifest/types.ts";
-import type { AccessResult } from "../access-result.ts";
+
+import type { AccessResult } from "../engine/access-result.ts";
+import type { Manifest } from "../manifest/types.ts";
 import { art15Facts } from "./art15-facts.ts";
 import { categoriesFound } from "./categories-found.ts";
 import { formatCollectionCsv } from "./format-collection-csv.ts";

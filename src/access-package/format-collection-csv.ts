@@ -5,8 +5,9 @@
  * or anyone else typed could run on their machine when they open the file. Such a cell is prefixed with ' (OWASP's
  * advice), unless it is a plain number ("-12.5"), which no spreadsheet can run. data.json keeps every value as stored.
  */
-import { csvRecord } from "../../records/csv.ts";
-import type { CollectedCollection } from "../access-result.ts";
+
+import type { CollectedCollection } from "../engine/access-result.ts";
+import { csvRecord } from "../records/csv.ts";
 import { fieldValue } from "./categories-found.ts";
 import { stableValue } from "./stable-value.ts";
 

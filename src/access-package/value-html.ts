@@ -2,8 +2,8 @@
  * A stored value as a person reads it in the report: text as written, yes/no for flags, dates in words, lists and
  * nested objects as small lists (never raw JSON). Everything is HTML-escaped: the values come from users.
  */
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import { dateInWords, humanize } from "../../notice/plain-words.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
+import { dateInWords, humanize } from "../notice/plain-words.ts";
 
 /** Abbreviations common in column names that `humanize` leaves in lower case. */
 const ABBREVIATIONS: Readonly<Record<string, string>> = {

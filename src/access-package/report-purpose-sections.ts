@@ -3,7 +3,7 @@
  * found, explained once — the purpose with its legal basis in words and any automated decision (GDPR Art. 15(1)(a),
  * (h)), the recipient with where it is and the safeguard for a transfer out of the EEA (Art. 15(1)(c), 15(2)).
  */
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
 import {
   countryInSentence,
   legalBasisInWords,
@@ -11,7 +11,7 @@ import {
   MECHANISM_SHORT_NAMES,
   SYSTEM_KIND_NAMES,
   upperFirst,
-} from "../../notice/plain-words.ts";
+} from "../notice/plain-words.ts";
 import type { CategoryFacts, PurposeFact, RecipientFact } from "./art15-facts.ts";
 import { anchorId, facts, link, paragraph, section, table } from "./html-parts.ts";
 import { sentence } from "./report-category-section.ts";

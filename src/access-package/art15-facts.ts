@@ -8,8 +8,8 @@
  * the "user.contact.email" found in the data, and a purpose for "user.contact.email" says something about data
  * classified only as "user.contact" — the same rule `rulesCovering` applies for the notice and the Art. 30 records.
  */
-import { isWithin } from "../../manifest/taxonomy/build-taxonomy.ts";
-import { thirdCountries } from "../../manifest/third-country.ts";
+import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
+import { thirdCountries } from "../manifest/third-country.ts";
 import type {
   AutomatedDecision,
   LegalBasis,
@@ -19,9 +19,9 @@ import type {
   SourceKind,
   SystemKind,
   TransferMechanism,
-} from "../../manifest/types.ts";
-import { categoryName, distinct, rulesCovering, systemName, systemOf } from "../../notice/manifest-facts.ts";
-import { retentionInWords } from "../../notice/retention-in-words.ts";
+} from "../manifest/types.ts";
+import { categoryName, distinct, rulesCovering, systemName, systemOf } from "../notice/manifest-facts.ts";
+import { retentionInWords } from "../notice/retention-in-words.ts";
 
 export interface PurposeFact {
   readonly key: string;

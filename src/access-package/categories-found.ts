@@ -2,9 +2,9 @@
  * Which kinds of personal data an access result actually holds, and where: a category counts only when some row has
  * a value in a field of that category, so the person is told about what we hold, not about empty columns.
  */
-import type { Row } from "../../connectors/connector.ts";
-import { isWithin } from "../../manifest/taxonomy/build-taxonomy.ts";
-import type { AccessResult } from "../access-result.ts";
+import type { Row } from "../connectors/connector.ts";
+import type { AccessResult } from "../engine/access-result.ts";
+import { isWithin } from "../manifest/taxonomy/build-taxonomy.ts";
 
 /**
  * A row's value for a field: the key as read ("profile.city" included), else the path into a nested value. Absent

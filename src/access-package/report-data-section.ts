@@ -3,11 +3,12 @@
  * list of items with what each means; several records read as a table, its column help above it. Large collections
  * show their first rows and point to the CSV and data.json, which hold them all.
  */
-import type { Manifest } from "../../manifest/types.ts";
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import { categoryName } from "../../notice/manifest-facts.ts";
-import { humanize, listInWords, withoutFinalStop } from "../../notice/plain-words.ts";
-import type { AccessResult, CollectedCollection, CollectedField } from "../access-result.ts";
+
+import type { AccessResult, CollectedCollection, CollectedField } from "../engine/access-result.ts";
+import type { Manifest } from "../manifest/types.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
+import { categoryName } from "../notice/manifest-facts.ts";
+import { humanize, listInWords, withoutFinalStop } from "../notice/plain-words.ts";
 import { fieldValue } from "./categories-found.ts";
 import { anchorId, paragraph, section, table } from "./html-parts.ts";
 import { label, valueHtml } from "./value-html.ts";

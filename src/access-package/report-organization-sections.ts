@@ -5,9 +5,9 @@
  * sections, saying what is not declared.
  */
 
-import { type Manifest, REQUEST_TYPES } from "../../manifest/types.ts";
-import { escapeHtml as esc } from "../../notice/html-escape.ts";
-import { addressInWords, countryName, REQUEST_NAMES } from "../../notice/plain-words.ts";
+import { type Manifest, REQUEST_TYPES } from "../manifest/types.ts";
+import { escapeHtml as esc } from "../notice/html-escape.ts";
+import { addressInWords, countryName, REQUEST_NAMES } from "../notice/plain-words.ts";
 import { facts, link, list, mailLink, paragraph, section } from "./html-parts.ts";
 
 /** How the person reaches the controller, as the end of a sentence ("write to us at …."). */

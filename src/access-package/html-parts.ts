@@ -1,5 +1,5 @@
 /** Small HTML builders the report's sections share. Every argument named `text` is escaped here; `html` is not. */
-import { escapeHtml as esc, isSafeHref } from "../../notice/html-escape.ts";
+import { escapeHtml as esc, isSafeHref } from "../notice/html-escape.ts";
 
 /** A stable, valid id from keys ("learning_app.users" → "learning_app-users"). */
 export const anchorId = (prefix: string, key: string): string =>

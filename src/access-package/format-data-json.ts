@@ -3,8 +3,9 @@
  * every row as stored, what each field means, and the Art. 15 facts of every kind of data found. Keys come in a fixed
  * order (rows in the manifest's field order, nested objects sorted), so the same result gives the same bytes.
  */
-import type { Manifest } from "../../manifest/types.ts";
-import type { AccessResult } from "../access-result.ts";
+
+import type { AccessResult } from "../engine/access-result.ts";
+import type { Manifest } from "../manifest/types.ts";
 import type { CategoryFacts } from "./art15-facts.ts";
 import { fieldValue } from "./categories-found.ts";
 import { stableValue } from "./stable-value.ts";
