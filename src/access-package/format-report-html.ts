@@ -65,6 +65,41 @@ export function reportHead(title: string): string {
 <body>`;
 }
 
+/** Per manifest: the three sections about the kinds of data found, by the facts objects they are made of. */
+const FACT_SECTIONS = new WeakMap<Manifest, Map<string, string>>();
+const FACTS_IDS = new WeakMap<CategoryFacts, number>();
+let nextFactsId = 0;
+
+/**
+ * "Each kind of your data", "Why we use your data" and "Who receives your data". They are made of the manifest's
+ * facts alone (`art15Facts` hands out one frozen object per category and place, and a collection's title is its
+ * name's), so most people of one deployment get the very same text: it is written once per set of facts. It was the
+ * larger part of the time to write a report.
+ */
+function factSections(m: Manifest, categories: readonly CategoryFacts[], titles: ReadonlyMap<string, string>): string {
+  const write = () =>
+    `${categorySection(categories, titles, m.purposes.length > 0, askUs(m))}\n${purposesSection(categories)}\n${recipientsSection(categories)}`;
+  if (!categories.every((c) => Object.isFrozen(c))) return write();
+  const key = categories
+    .map((c) => {
+      let id = FACTS_IDS.get(c);
+      if (id === undefined) {
+        id = nextFactsId++;
+        FACTS_IDS.set(c, id);
+      }
+      return id;
+    })
+    .join(",");
+  const known = FACT_SECTIONS.get(m) ?? new Map<string, string>();
+  FACT_SECTIONS.set(m, known);
+  let text = known.get(key);
+  if (text === undefined) {
+    text = write();
+    if (known.size < 1_000) known.set(key, text);
+  }
+  return text;
+}
+
 /** @example formatReportHtml(manifest, result, art15Facts(manifest, …)) // "<!doctype html><html lang=\"en\">…" */
 export function formatReportHtml(m: Manifest, result: AccessResult, categories: readonly CategoryFacts[]): string {
   const org = m.organization?.name;
@@ -88,9 +123,7 @@ ${toc(entries)}
 ${summarySection(m, result)}
 ${controllerSection(m)}
 ${dataSection(m, result, new Set(categories.map((c) => c.category)))}
-${categorySection(categories, titles, m.purposes.length > 0, askUs(m))}
-${purposesSection(categories)}
-${recipientsSection(categories)}
+${factSections(m, categories, titles)}
 ${unreachedSection(result)}
 ${rightsSection(m)}
 </main>

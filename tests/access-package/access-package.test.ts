@@ -8,6 +8,9 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { art15Facts, type CategoryFacts } from "../../src/access-package/art15-facts.ts";
 import { buildAccessPackage } from "../../src/access-package/build-access-package.ts";
+import { categoriesFound } from "../../src/access-package/categories-found.ts";
+import { formatDataJson } from "../../src/access-package/format-data-json.ts";
+import { formatReportHtml } from "../../src/access-package/format-report-html.ts";
 import type { Row } from "../../src/connectors/connector.ts";
 import type { AccessResult, CollectedCollection, CollectedField } from "../../src/engine/access-result.ts";
 import { loadManifestDir } from "../../src/fs/load-manifest-dir.ts";
@@ -281,6 +284,22 @@ describe("the access package of a hand-made result on the example manifest", () 
     expect(keys).not.toContain("user.contact.phone_number");
     expect(keys).toContain("user.contact.address.city");
     expect(keys.every((k: string) => k.startsWith("user."))).toBe(true);
+  });
+
+  it("data.json and report.html from the facts' kept text are the bytes of writing everything afresh", () => {
+    // The facts' JSON is spliced in as text, and the report's sections about them are kept per set of facts: both
+    // must give exactly what one JSON.stringify of the whole document, and a report of unshared facts, give.
+    const text = files["data.json"]!;
+    expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    const found = categoriesFound(result);
+    const kept = art15Facts(manifest, [...found.keys()], found);
+    expect(kept.every((c) => Object.isFrozen(c))).toBe(true);
+    const fresh = kept.map((c) => structuredClone(c) as CategoryFacts);
+    expect(formatDataJson(manifest, result, kept)).toBe(formatDataJson(manifest, result, fresh));
+    expect(formatReportHtml(manifest, result, kept)).toBe(formatReportHtml(manifest, result, fresh));
+    const empty = { ...result, collections: [] };
+    expect(JSON.parse(formatDataJson(manifest, empty, [])).categories).toEqual([]);
+    expect(formatReportHtml(manifest, empty, [])).toContain("We found no personal data about you");
   });
 
   it("CSV: RFC 4180, header of field names, UTF-8 without BOM, formulas defused, numbers kept", () => {
