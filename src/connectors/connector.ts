@@ -79,6 +79,17 @@ export interface TransactionOptions {
 /** The connections a server database's pool holds (PostgreSQL, MySQL/MariaDB). */
 export const POOL_CONNECTIONS = 4;
 
+/** How a connector is opened. */
+export interface OpenOptions {
+  /**
+   * Connections its pool may hold (default POOL_CONNECTIONS); also its `concurrentTransactions`. A process that runs
+   * many requests at once, each with connectors of its own (a worker), opens them smaller, so that the number of
+   * requests in flight is not capped by the database's connection limit. Two is the least a store written in a
+   * transaction needs: the transaction, and the reads deciding still makes beside it.
+   */
+  readonly connections?: number;
+}
+
 export interface IntrospectedColumn {
   readonly name: string;
   /** The type as the store names it, e.g. `character varying(100)` or `varchar(100)`. */

@@ -21,6 +21,8 @@ export interface StoreOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Connectors kept open between requests (a worker's): taken at the start, given back by `closeAll`. */
   readonly reuse?: ConnectorSets;
+  /** Connections each database connector's pool may hold (default POOL_CONNECTIONS; see `OpenOptions`). */
+  readonly poolConnections?: number;
 }
 
 const KINDS: Readonly<Record<string, { kind: string; port: string }>> = {
@@ -52,6 +54,15 @@ export function placeOfUrl(text: string): string | undefined {
   const host = LOOPBACK_HOSTS.has(url.hostname) ? "loopback" : url.hostname.toLowerCase();
   const server = `${known.kind}://${host}:${url.port || known.port}`;
   return known.kind === "mysql" ? server : `${server}${decodeURIComponent(url.pathname)}`;
+}
+
+/**
+ * The same stores for work over many rows at once (a retention sweep): connectors of their own, at full size, not a
+ * request's kept small ones (`reuse`, `poolConnections`), so that a large batch can be split over several connections.
+ */
+export function forBulkWork(options: StoreOptions): StoreOptions {
+  const { reuse: _reuse, poolConnections: _size, ...rest } = options;
+  return rest;
 }
 
 export class Stores {
@@ -191,7 +202,8 @@ export class Stores {
         env: this.env,
       });
     }
-    return openConnector(url);
+    const size = this.options.poolConnections;
+    return openConnector(url, size === undefined ? {} : { connections: size });
   }
 
   private get env(): Readonly<Record<string, string | undefined>> {

@@ -61,6 +61,9 @@ import { type SubmitInput, submitRequest } from "./submit-request.ts";
 import { type TransmitJob, transmitPackage } from "./transmit-package.ts";
 import { resendCode, verifyCode } from "./verify-request.ts";
 
+/** Connections of each database connector a request of the service opens (`StoreOptions.poolConnections`). */
+export const REQUEST_POOL_CONNECTIONS = 2;
+
 export interface RequestServiceOptions {
   readonly store: Store;
   readonly manifest: Manifest;
@@ -129,8 +132,14 @@ export class RequestService {
       mailer,
       jobs,
       hostTokens: options.hostTokens ?? hostTokensFromEnv(),
-      // The workers' requests keep their stores' connections open from one request to the next.
-      engine: { ...options.engine, reuse: options.engine?.reuse ?? new ConnectorSets() },
+      // The workers' requests keep their stores' connections open from one request to the next, two per database
+      // each: one person's request needs no more (a transaction, and reads beside it), and a worker running several
+      // at once then stays within the databases' connection limits.
+      engine: {
+        poolConnections: REQUEST_POOL_CONNECTIONS,
+        ...options.engine,
+        reuse: options.engine?.reuse ?? new ConnectorSets(),
+      },
       config,
       now,
     });

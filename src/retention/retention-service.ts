@@ -10,7 +10,7 @@
  */
 import { appendAuditEvent } from "../audit/append-audit-event.ts";
 import type { IdentityValues } from "../engine/find-rows.ts";
-import { Stores } from "../engine/stores.ts";
+import { forBulkWork, Stores } from "../engine/stores.ts";
 import { stewardError } from "../errors.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import { endOf, retentionEvents, retentionPlan, rulesStartedBy } from "../plan/retention-plan.ts";
@@ -138,7 +138,7 @@ export async function sweepRetention(
   actor: string,
   options: SweepOptions = {},
 ): Promise<RuleOutcome[]> {
-  const stores = new Stores(ctx.manifest, ctx.engine);
+  const stores = new Stores(ctx.manifest, forBulkWork(ctx.engine));
   try {
     const held = await heldRows(ctx, stores);
     const outcomes = await runRetention(ctx.manifest, stores, {

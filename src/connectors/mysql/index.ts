@@ -7,13 +7,14 @@
  */
 import mysql from "mysql2/promise";
 import { parseConnectionUrl, unreachableError } from "../connection-url.ts";
-import { type Connector, POOL_CONNECTIONS } from "../connector.ts";
+import { type Connector, type OpenOptions, POOL_CONNECTIONS } from "../connector.ts";
 import { MysqlConnector } from "./mysql-connector.ts";
 
 export { MysqlConnector } from "./mysql-connector.ts";
 export { quoteMysql } from "./mysql-quote.ts";
 
-export async function createMysqlConnector(url: string): Promise<Connector> {
+export async function createMysqlConnector(url: string, options: OpenOptions = {}): Promise<Connector> {
+  const connections = options.connections ?? POOL_CONNECTIONS;
   const parsed = parseConnectionUrl(url, ["mysql:", "mariadb:"], "mysql://user@host:3306/database");
   const pool = mysql.createPool({
     host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
@@ -21,7 +22,7 @@ export async function createMysqlConnector(url: string): Promise<Connector> {
     user: decodeURIComponent(parsed.username) || "root",
     password: decodeURIComponent(parsed.password),
     ...(parsed.pathname.length > 1 ? { database: decodeURIComponent(parsed.pathname.slice(1)) } : {}),
-    connectionLimit: POOL_CONNECTIONS,
+    connectionLimit: connections,
     connectTimeout: 10_000,
     // Statements are prepared and kept per connection, each with a definition per placeholder (a statement of 5,000
     // keys holds ~0.9 MB), and a key list of another length is another statement: by default up to 16,000 of them,
@@ -37,5 +38,5 @@ export async function createMysqlConnector(url: string): Promise<Connector> {
     await pool.end().catch(() => {});
     throw unreachableError(url, decodeURIComponent(parsed.password), error);
   }
-  return new MysqlConnector(pool);
+  return new MysqlConnector(pool, undefined, connections);
 }

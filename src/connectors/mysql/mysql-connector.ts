@@ -56,13 +56,20 @@ type Header = mysql.ResultSetHeader;
 
 export class MysqlConnector implements Connector {
   readonly kind = "mysql" as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: ConnectorCapabilities;
 
   /** `pool` owns the connections; `connection` is set inside a transaction. */
   constructor(
     private readonly pool: mysql.Pool,
     private readonly connection?: mysql.PoolConnection,
-  ) {}
+    /** Connections `pool` holds: how many transactions may run at once. */
+    connections: number = POOL_CONNECTIONS,
+  ) {
+    this.capabilities =
+      connections === CAPABILITIES.concurrentTransactions
+        ? CAPABILITIES
+        : { ...CAPABILITIES, concurrentTransactions: connections };
+  }
 
   private get db(): MysqlQueryable {
     return this.connection ?? this.pool;
@@ -221,7 +228,7 @@ export class MysqlConnector implements Connector {
       if (wait !== undefined)
         await connection.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(wait))}`);
       await connection.beginTransaction();
-      const result = await fn(new MysqlConnector(this.pool, connection));
+      const result = await fn(new MysqlConnector(this.pool, connection, this.capabilities.concurrentTransactions));
       await connection.commit();
       return result;
     } catch (error) {

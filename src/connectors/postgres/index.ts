@@ -7,15 +7,16 @@
  */
 import pg from "pg";
 import { parseConnectionUrl, unreachableError } from "../connection-url.ts";
-import { type Connector, POOL_CONNECTIONS } from "../connector.ts";
+import { type Connector, type OpenOptions, POOL_CONNECTIONS } from "../connector.ts";
 import { PostgresConnector } from "./postgres-connector.ts";
 
 export { PostgresConnector } from "./postgres-connector.ts";
 export { quotePostgres } from "./postgres-quote.ts";
 
-export async function createPostgresConnector(url: string): Promise<Connector> {
+export async function createPostgresConnector(url: string, options: OpenOptions = {}): Promise<Connector> {
+  const connections = options.connections ?? POOL_CONNECTIONS;
   const parsed = parseConnectionUrl(url, ["postgres:", "postgresql:"], "postgres://user@host:5432/database");
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, max: POOL_CONNECTIONS });
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, max: connections });
   pool.on("error", () => {}); // an idle client that drops surfaces as the next query's error instead
   try {
     const client = await pool.connect();
@@ -24,5 +25,5 @@ export async function createPostgresConnector(url: string): Promise<Connector> {
     await pool.end().catch(() => {});
     throw unreachableError(url, decodeURIComponent(parsed.password), error);
   }
-  return new PostgresConnector(pool);
+  return new PostgresConnector(pool, undefined, connections);
 }

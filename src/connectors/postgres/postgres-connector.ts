@@ -50,13 +50,20 @@ const MAX_KEYS_PER_STATEMENT = 10_000;
 
 export class PostgresConnector implements Connector {
   readonly kind = "postgres" as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: ConnectorCapabilities;
 
   /** `pool` owns the connections; `client` is set inside a transaction. */
   constructor(
     private readonly pool: pg.Pool,
     private readonly client?: pg.PoolClient,
-  ) {}
+    /** Connections `pool` holds: how many transactions may run at once. */
+    connections: number = POOL_CONNECTIONS,
+  ) {
+    this.capabilities =
+      connections === CAPABILITIES.concurrentTransactions
+        ? CAPABILITIES
+        : { ...CAPABILITIES, concurrentTransactions: connections };
+  }
 
   private get db(): PostgresQueryable {
     return this.client ?? this.pool;
@@ -200,7 +207,7 @@ export class PostgresConnector implements Connector {
       // Ends with the transaction.
       if (options.lockWaitSeconds !== undefined)
         await client.query(`SET LOCAL lock_timeout = '${Math.max(1, Math.ceil(options.lockWaitSeconds))}s'`);
-      const result = await fn(new PostgresConnector(this.pool, client));
+      const result = await fn(new PostgresConnector(this.pool, client, this.capabilities.concurrentTransactions));
       await client.query("COMMIT");
       return result;
     } catch (error) {
