@@ -66,7 +66,7 @@ describe("steward retention", () => {
 
     const audit = steward(["audit", "verify", "--data-dir", dataDir, "--json"], env());
     expect(audit.code, audit.stderr).toBe(0);
-  });
+  }, 180_000); // six CLI runs, each loading the TypeScript sources: a minute alone, more on a busy machine
 
   it("events emit runs the rules waiting for the event; bad input is a coded error", async () => {
     const args = [EXAMPLE, "--data-dir", dataDir, ...connections()];
