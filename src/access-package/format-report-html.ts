@@ -7,6 +7,7 @@ import type { AccessResult } from "../engine/access-result.ts";
 import { FIDESLANG_ATTRIBUTION } from "../manifest/taxonomy/fideslang.ts";
 import type { Manifest } from "../manifest/types.ts";
 import { escapeHtml as esc } from "../notice/html-escape.ts";
+import { pageStart } from "../notice/page-start.ts";
 import type { CategoryFacts } from "./art15-facts.ts";
 import { categorySection } from "./report-category-section.ts";
 import { REPORT_CSS } from "./report-css.ts";
@@ -52,17 +53,12 @@ export function reportEntries(result: AccessResult, categories: readonly Categor
 
 /** A report's page up to and including `<body>`; `title` is HTML (escaped by the caller). */
 export function reportHead(title: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Steward">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>`;
+  return `${pageStart([
+    '<meta name="generator" content="Steward">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${title}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+  ])}<body>`;
 }
 
 /** Per manifest: the three sections about the kinds of data found, by the facts objects they are made of. */

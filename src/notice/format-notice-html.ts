@@ -2,9 +2,11 @@
  * The notice as one standalone, accessible HTML page: language, title, a table of contents with anchors, inline CSS,
  * no JavaScript and no external resource, so that it works as `GET /notice` and as a saved file alike.
  */
+
 import { escapeHtml as esc, isSafeHref } from "./html-escape.ts";
 import { NOTICE_CSS } from "./notice-css.ts";
 import type { Block, Inline, ListItem, NoticeDocument, Text } from "./notice-document.ts";
+import { pageStart } from "./page-start.ts";
 import { dateInWords } from "./plain-words.ts";
 
 const FIDESLANG_URL = "https://github.com/ethyca/fideslang";
@@ -69,16 +71,7 @@ function toc(doc: NoticeDocument): string {
 /** @example formatNoticeHtml(buildNotice(manifest)) // "<!doctype html><html lang=\"en\">…" */
 export function formatNoticeHtml(doc: NoticeDocument): string {
   const title = `${doc.title} — ${doc.organization}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="Steward">
-<title>${esc(title)}</title>
-<style>${NOTICE_CSS}</style>
-</head>
-<body>
+  return `${pageStart(['<meta name="generator" content="Steward">', `<title>${esc(title)}</title>`, `<style>${NOTICE_CSS}</style>`])}<body>
 <a class="skip-link" href="#content">Skip to the notice</a>
 <header class="notice-header">
 <p class="org">${esc(doc.organization)}</p>

@@ -3,8 +3,10 @@
  * <head>, a session-replay tag and an advertising tag gated by their purposes, and a panel that shows what ran and
  * what the SDK decided. Presentation only: every rule it shows comes from the consent API.
  */
+
 import type { Manifest } from "../manifest/types.ts";
 import { escapeHtml } from "../notice/html-escape.ts";
+import { pageStart } from "../notice/page-start.ts";
 
 const COURSES = [
   ["Data analysis with spreadsheets", "Beginner · 4 weeks", "Clean, chart and explain a real data set."],
@@ -25,12 +27,7 @@ export function renderDemoPage(manifest: Manifest, jurisdiction: string | undefi
     ([title, meta, text]) =>
       `<li class="card"><h3>${escapeHtml(title ?? "")}</h3><p class="meta">${escapeHtml(meta ?? "")}</p><p>${escapeHtml(text ?? "")}</p></li>`,
   ).join("");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
+  const head = `<link rel="icon" href="data:,">
 <title>${org} — demo of the privacy SDK</title>
 <script src="/sdk.js"${jurisdiction ? ` data-jurisdiction="${escapeHtml(jurisdiction)}"` : ""}></script>
 <script>window.stewardDemo = { replay: false, ads: false };</script>
@@ -66,9 +63,8 @@ export function renderDemoPage(manifest: Manifest, jurisdiction: string | undefi
   button.link { font: inherit; color: #0b57d0; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
   a:focus-visible, button:focus-visible { outline: 3px solid #f9ab00; outline-offset: 2px; }
   footer { border-top: 1px solid #dfe1e5; background: #fff; }
-</style>
-</head>
-<body>
+</style>`;
+  return `${pageStart([head])}<body>
 <header><div class="wrap">
   <a class="logo" href="/demo">${org}</a>
   <nav aria-label="Where you are"><ul>${places.join("")}</ul></nav>
