@@ -43,7 +43,25 @@ interface Located {
   readonly fields: Map<string, Field>;
 }
 
+/**
+ * Per manifest: the plans made, by request (a worker plans the same few requests thousands of times: an access by
+ * e-mail, an erasure with the live schema's order). A plan is read-only data, so one object serves every caller.
+ */
+const PLANS = new WeakMap<Manifest, Map<string, Plan>>();
+
 export function buildPlan(manifest: Manifest, request: PlanRequest): Plan {
+  const key = JSON.stringify(request);
+  const known = PLANS.get(manifest) ?? new Map<string, Plan>();
+  PLANS.set(manifest, known);
+  let plan = known.get(key);
+  if (!plan) {
+    plan = planOf(manifest, request);
+    if (known.size < 256) known.set(key, plan);
+  }
+  return plan;
+}
+
+function planOf(manifest: Manifest, request: PlanRequest): Plan {
   const graph = buildReferenceGraph(manifest.datasets);
   const byAddress = new Map<CollectionAddress, Located>();
   for (const d of manifest.datasets)

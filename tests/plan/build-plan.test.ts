@@ -90,6 +90,20 @@ describe("plans on the reference deployment", async () => {
   const manifest = await loadManifestDir(example);
   const erasure = buildPlan(manifest, { action: "erasure", identities: ["email"] });
 
+  it("is made once per manifest and request: the same plan object for an equal request, another for another", () => {
+    expect(buildPlan(manifest, { action: "erasure", identities: ["email"] })).toBe(erasure);
+    const access = buildPlan(manifest, { action: "access", identities: ["email"] });
+    expect(access).not.toBe(erasure);
+    expect(access.action).toBe("access");
+    expect(buildPlan(manifest, { action: "access", identities: ["email"], categories: ["user.contact"] })).not.toBe(
+      access,
+    );
+    // Another manifest (here: the same files loaded again) has plans of its own.
+    const other = { ...manifest };
+    expect(buildPlan(other, { action: "erasure", identities: ["email"] })).not.toBe(erasure);
+    expect(buildPlan(other, { action: "erasure", identities: ["email"] })).toEqual(erasure);
+  });
+
   it("erases every child before the parent its foreign key points to", () => {
     expect(erasure.cycles).toEqual([]);
     for (const d of manifest.datasets)
