@@ -12,53 +12,15 @@
  *   await runAccess(manifest, identities, stores);
  *   await stores.closeAll(); // gives the set back, open
  *   await sets.closeAll(); // at shutdown
- *
- * The live schema of each store (its tables, keys and foreign keys, which an erasure reads before it writes) is read
- * once for every request within `schemaSeconds` (60 by default; 0 = each request reads its own). Reading it costs
- * the databases more than a person's whole request (40–200 ms of catalogue queries on PostgreSQL and MariaDB, measured
- * under load), and it changes with a migration, not between requests. A schema changed meanwhile costs at most a write
- * the database refuses, rolled back and retried: `forgetSchemas` drops what was read, so the retry reads it again.
  */
-import type { Connector, IntrospectedTable } from "../connectors/connector.ts";
-
-/** How long a store's live schema read for one request serves the next ones (`ConnectorSets`). */
-export const DEFAULT_SCHEMA_SECONDS = 60;
+import type { Connector } from "../connectors/connector.ts";
 
 /** Dataset → its connector (being) opened. */
 export type ConnectorSet = Map<string, Promise<Connector>>;
 
 export class ConnectorSets {
   readonly #idle: ConnectorSet[] = [];
-  readonly #schemas = new Map<string, { readonly until: number; readonly tables: Promise<IntrospectedTable[]> }>();
-  readonly #schemaMs: number;
   #closed = false;
-
-  constructor(options: { readonly schemaSeconds?: number } = {}) {
-    this.#schemaMs = (options.schemaSeconds ?? DEFAULT_SCHEMA_SECONDS) * 1000;
-  }
-
-  /**
-   * The tables of the store `place` names (a dataset and its URL), read by `read` when not read within
-   * `schemaSeconds`. A read that fails is not kept.
-   */
-  schemaOf(place: string, read: () => Promise<IntrospectedTable[]>): Promise<IntrospectedTable[]> {
-    const now = Date.now();
-    const known = this.#schemas.get(place);
-    if (known && known.until > now) return known.tables;
-    const tables = read();
-    if (this.#schemaMs > 0) {
-      this.#schemas.set(place, { until: now + this.#schemaMs, tables });
-      tables.catch(() => {
-        if (this.#schemas.get(place)?.tables === tables) this.#schemas.delete(place);
-      });
-    }
-    return tables;
-  }
-
-  /** Forgets every schema read, so that the next request reads its stores' again (after a write that failed). */
-  forgetSchemas(): void {
-    this.#schemas.clear();
-  }
 
   /** A set no other request holds; empty when every set is in use. */
   take(): ConnectorSet {

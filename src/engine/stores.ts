@@ -101,16 +101,11 @@ export class Stores {
     return connector;
   }
 
-  /** The store's tables by name (introspected once per request; with `reuse`, as its `schemaOf` says). */
+  /** The store's tables by name (introspected once per request). */
   tablesOf(dataset: string): Promise<Map<string, IntrospectedTable>> {
     let tables = this.tables.get(dataset);
     if (!tables) {
-      const reuse = this.options.reuse;
-      tables = this.get(dataset).then(async (c) => {
-        const read = () => c.introspect();
-        const place = `${dataset}\n${this.databaseUrlOf(dataset) ?? ""}`;
-        return new Map((await (reuse ? reuse.schemaOf(place, read) : read())).map((t) => [t.name, t]));
-      });
+      tables = this.get(dataset).then(async (c) => new Map((await c.introspect()).map((t) => [t.name, t])));
       tables.catch(() => {});
       this.tables.set(dataset, tables);
     }

@@ -112,10 +112,7 @@ export async function executeRequest(ctx: ServiceContext, job: ExecuteJob): Prom
       else if (outcome.access)
         zip = await buildAccessPackage(ctx.manifest, outcome.access, await consentFiles(ctx, identity));
     }
-    // A write the database refused may come from a schema changed since it was read: the next request reads it again.
-    if (outcome.failed) ctx.engine.reuse?.forgetSchemas();
   } catch (error) {
-    ctx.engine.reuse?.forgetSchemas();
     // Recorded (by code only) and thrown, so the job is retried with backoff.
     await noteRequest(ctx.store.db, row, "request.attempt_failed", "worker", {
       code: isStewardError(error) ? error.code : "STW_INTERNAL",

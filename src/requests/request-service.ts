@@ -138,7 +138,7 @@ export class RequestService {
       engine: {
         poolConnections: REQUEST_POOL_CONNECTIONS,
         ...options.engine,
-        reuse: options.engine?.reuse ?? new ConnectorSets({ schemaSeconds: config.schemaSeconds }),
+        reuse: options.engine?.reuse ?? new ConnectorSets(),
       },
       config,
       now,

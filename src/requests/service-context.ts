@@ -4,7 +4,6 @@
  * and mail server.
  */
 import type { ConsentLedger } from "../consent/consent-ledger.ts";
-import { DEFAULT_SCHEMA_SECONDS } from "../engine/connector-sets.ts";
 import type { StoreOptions as EngineStoreOptions } from "../engine/stores.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { Mailer } from "../mail/mailer.ts";
@@ -51,11 +50,6 @@ export interface RequestServiceConfig {
    */
   readonly recordMonths: number;
   /**
-   * Seconds a store's live schema, read before an erasure writes, serves the next requests of the process. Default
-   * 60 (`STEWARD_SCHEMA_SECONDS`); 0 reads it for every request. A write that fails makes the next request read it again.
-   */
-  readonly schemaSeconds: number;
-  /**
    * Where the workers write when a request needs an operator (its automatic retries are used up):
    * `STEWARD_ALERT_MAIL`, else the manifest's data protection officer, else its contact address.
    */
@@ -75,7 +69,6 @@ export const DEFAULT_CONFIG: RequestServiceConfig = {
   retryTries: 6,
   retrySeconds: 900,
   recordMonths: 24,
-  schemaSeconds: DEFAULT_SCHEMA_SECONDS,
 };
 
 /** Configuration from the environment, over the defaults. */
@@ -94,7 +87,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RequestServ
     retryTries: num("STEWARD_RETRY_TRIES", DEFAULT_CONFIG.retryTries),
     retrySeconds: num("STEWARD_RETRY_SECONDS", DEFAULT_CONFIG.retrySeconds),
     recordMonths: num("STEWARD_REQUEST_RECORD_MONTHS", DEFAULT_CONFIG.recordMonths),
-    schemaSeconds: num("STEWARD_SCHEMA_SECONDS", DEFAULT_CONFIG.schemaSeconds),
     ...(env["STEWARD_ALERT_MAIL"] ? { alertMail: env["STEWARD_ALERT_MAIL"] } : {}),
   };
 }
