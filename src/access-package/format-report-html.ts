@@ -64,6 +64,8 @@ export function reportHead(title: string): string {
 /** Per manifest: the three sections about the kinds of data found, by the facts objects they are made of. */
 const FACT_SECTIONS = new WeakMap<Manifest, Map<string, string>>();
 const FACTS_IDS = new WeakMap<CategoryFacts, number>();
+/** Sets of facts whose sections are kept per manifest (the reference deployment's take up to ~430 KB each). */
+const KEPT_FACT_SECTIONS = 32;
 let nextFactsId = 0;
 
 /**
@@ -91,7 +93,9 @@ function factSections(m: Manifest, categories: readonly CategoryFacts[], titles:
   let text = known.get(key);
   if (text === undefined) {
     text = write();
-    if (known.size < 1_000) known.set(key, text);
+    // A few hundred kilobytes each: the most recent sets only, the oldest going first.
+    if (known.size >= KEPT_FACT_SECTIONS) known.delete(known.keys().next().value!);
+    known.set(key, text);
   }
   return text;
 }

@@ -297,6 +297,18 @@ describe("the access package of a hand-made result on the example manifest", () 
     const fresh = kept.map((c) => structuredClone(c) as CategoryFacts);
     expect(formatDataJson(manifest, result, kept)).toBe(formatDataJson(manifest, result, fresh));
     expect(formatReportHtml(manifest, result, kept)).toBe(formatReportHtml(manifest, result, fresh));
+    // Two people with other kinds of data, in turn: each page is what an unshared rendering of theirs gives.
+    const fewer = { ...result, collections: result.collections.slice(0, 2) };
+    for (const r of [fewer, result, fewer]) {
+      const where = categoriesFound(r);
+      const facts = art15Facts(manifest, [...where.keys()], where);
+      const own = facts.map((c) => structuredClone(c) as CategoryFacts);
+      expect(formatReportHtml(manifest, r, facts)).toBe(formatReportHtml(manifest, r, own));
+      expect(formatDataJson(manifest, r, facts)).toBe(formatDataJson(manifest, r, own));
+    }
+    expect(formatReportHtml(manifest, fewer, art15Facts(manifest, [...categoriesFound(fewer).keys()]))).not.toBe(
+      formatReportHtml(manifest, result, kept),
+    );
     const empty = { ...result, collections: [] };
     expect(JSON.parse(formatDataJson(manifest, empty, [])).categories).toEqual([]);
     expect(formatReportHtml(manifest, empty, [])).toContain("We found no personal data about you");
