@@ -145,6 +145,11 @@ export interface ReadOptions {
    * Larger batches mean fewer round trips but more rows held in memory at once.
    */
   readonly batchSize?: number;
+  /**
+   * The keys are distinct already (the engine asks each value once): the connector does not look for duplicates,
+   * which costs a set of every key per call. Default false.
+   */
+  readonly distinct?: boolean;
 }
 
 export interface Connector {
@@ -165,7 +170,7 @@ export interface Connector {
     columns: readonly string[],
     opts?: ReadOptions,
   ): AsyncIterable<Row[]>;
-  /** Deletes the rows whose `keyColumn` is one of `keys`; returns how many rows went. */
+  /** Deletes the rows whose `keyColumn` is one of `keys` (a key given twice deletes its rows once); returns how many rows went. */
   deleteByKeys(table: string, keyColumn: KeyColumns, keys: readonly unknown[]): Promise<number>;
   /** Sets `set` on the rows whose `keyColumn` is one of `keys` (this is how masking is done); returns rows matched. */
   updateByKeys(

@@ -71,6 +71,13 @@ export interface ErasureDecisions {
   readonly notes: Map<string, Set<string>>;
 }
 
+/** A collection's rows to delete or mask by one field's text, as of a version of its fates (see decideErasure). */
+interface Going {
+  readonly version: number;
+  readonly rows: Map<string, number>;
+  deleted?: string[];
+}
+
 interface MaskSpec {
   readonly field: string;
   readonly strategy: MaskStrategy;
@@ -114,9 +121,7 @@ export async function decideErasure(
       referencedBy: new Set(links.filter((l) => l.parent === address).map((l) => l.parentKey)),
     };
     collections.set(address, decision);
-    c.rows.forEach((row, i) => {
-      decision.fates.push(initialFate(decision, row, i, secret));
-    });
+    for (let i = 0; i < c.rows.length; i++) decision.fates.push(initialFate(decision, c.rows[i]!, i, secret));
   }
 
   const masksOf = (d: CollectionDecision, row: Row, specs: readonly MaskSpec[]) => computeMasks(d, row, specs, secret);
@@ -132,6 +137,40 @@ export async function decideErasure(
     return column;
   };
   const checked = new Map<Link, Map<string, boolean>>();
+  // A collection's fates change rarely after the first pass, and many links share a parent key (every collection
+  // that names an account): its rows to delete or mask, by that key, are listed once per change, not once per link
+  // and pass (at 100,000 people each list is a Map of 100,000 keys).
+  const version = new Map<CollectionDecision, number>();
+  const setFate = (d: CollectionDecision, i: number, fate: RowFate) => {
+    d.fates[i] = fate;
+    version.set(d, (version.get(d) ?? 0) + 1);
+  };
+  const going = new Map<string, Going>();
+  const goingOf = (d: CollectionDecision, field: string): Going => {
+    const id = `${d.found.step.collection}\u0000${field}`;
+    const now = version.get(d) ?? 0;
+    const cached = going.get(id);
+    if (cached?.version === now) return cached;
+    // Rows to delete or mask, by the field's text (the last such row where several hold the same value).
+    const rows = new Map<string, number>();
+    const keys = textOf(d, field);
+    for (let i = 0; i < d.fates.length; i++) {
+      const action = d.fates[i]!.action;
+      if (action === "delete" || action === "mask") rows.set(keys[i]!, i);
+    }
+    const entry: Going = { version: now, rows };
+    going.set(id, entry);
+    return entry;
+  };
+  /** The keys of `goingOf`'s rows that are to be deleted (made once per entry). */
+  const deletedOf = (d: CollectionDecision, entry: Going): readonly string[] => {
+    if (!entry.deleted) {
+      const out: string[] = [];
+      for (const [key, i] of entry.rows) if (d.fates[i]!.action === "delete") out.push(key);
+      entry.deleted = out;
+    }
+    return entry.deleted;
+  };
 
   await keepShared(collections, links, found, stores, checked, note);
 
@@ -151,19 +190,19 @@ export async function decideErasure(
       });
       if (held.size === 0) continue;
       const childRefs = textOf(child, link.field);
-      child.found.rows.forEach((row, i) => {
+      for (let i = 0; i < child.found.rows.length; i++) {
         const fate = child.fates[i]!;
         const holder = held.get(childRefs[i]!);
-        if (!holder || fate.action === "keep" || fate.action === "none") return;
-        child.fates[i] = {
+        if (!holder || fate.action === "keep" || fate.action === "none") continue;
+        setFate(child, i, {
           action: "keep",
           why: `belongs to a ${link.parent} row kept: ${holder.why}`,
           ...(holder.exemption ? { exemption: holder.exemption } : {}),
-          set: masksOf(child, row, ownMasks(child.found, i)),
-        };
+          set: masksOf(child, child.found.rows[i]!, ownMasks(child.found, i)),
+        });
         note(link.child, `kept: belongs to ${link.parent} rows kept under an exemption`);
         changed = true;
-      });
+      }
     }
     // A row still referenced after the erasure is not deleted.
     for (const link of links) {
@@ -172,11 +211,8 @@ export async function decideErasure(
       // Rows to delete or mask. A row an exempt row refers to is kept whole, whatever link finds that first: masking
       // it would cut the exempt row off from the person (and a second erasure would no longer know it as theirs).
       // Only rows to delete can be masked instead when someone else's rows refer to them.
-      const deleting = new Map<string, number>();
-      const parentKeys = textOf(parent, link.parentKey);
-      parent.fates.forEach((fate, i) => {
-        if (fate.action === "delete" || fate.action === "mask") deleting.set(parentKeys[i]!, i);
-      });
+      const entry = goingOf(parent, link.parentKey);
+      const deleting = entry.rows;
       if (deleting.size === 0) continue;
       const referencedBy = new Map<string, "exempt" | "other">();
       const child = collections.get(link.child);
@@ -195,14 +231,16 @@ export async function decideErasure(
       // A collection the request could not reach is reported as unreached (the proof stays incomplete until the
       // request is run again); it does not hold back the rest — that would fail the whole request on one outage.
       if (found.unreached.has(link.child)) continue;
-      const toDelete = [...deleting].filter(([, i]) => parent.fates[i]!.action === "delete").map(([key]) => key);
       const parentShared = parent.found.step.lookups.some((l) => l.toReferenced);
-      for (const key of await othersReferencing(link, child, toDelete, stores, checked, parentShared))
-        if (!referencedBy.has(key)) referencedBy.set(key, "other");
+      if (!coveredByPlan(link, child, parentShared))
+        for (const key of await othersReferencing(link, child, deletedOf(parent, entry), stores, checked))
+          if (!referencedBy.has(key)) referencedBy.set(key, "other");
       for (const [key, by] of referencedBy)
         if (by === "other" && parent.fates[deleting.get(key)!]!.action !== "delete") referencedBy.delete(key);
+      if (referencedBy.size === 0) continue;
       // Rows masked instead of deleted lose every personal field: read the ones erasure did not need to read.
-      const masked = [...referencedBy].filter(([, by]) => by === "other").map(([key]) => deleting.get(key)!);
+      const masked: number[] = [];
+      for (const [key, by] of referencedBy) if (by === "other") masked.push(deleting.get(key)!);
       const loaded = await loadColumns(
         parent,
         masked,
@@ -216,23 +254,23 @@ export async function decideErasure(
         const i = deleting.get(key)!;
         const row = parent.found.rows[i]!;
         if (by === "exempt") {
-          parent.fates[i] = {
+          setFate(parent, i, {
             action: "keep",
             why: `rows of ${link.child} kept under an exemption still refer to it`,
             held: true,
             set: masksOf(parent, row, ownMasks(parent.found, i)),
-          };
+          });
           note(link.parent, `kept: rows of ${link.child} kept under an exemption still refer to it`);
         } else if (!loaded) {
-          parent.fates[i] = { action: "keep", why: "could not read its personal fields to mask them", set: {} };
+          setFate(parent, i, { action: "keep", why: "could not read its personal fields to mask them", set: {} });
           note(link.parent, "kept: still referenced, and its personal fields could not be read to mask them");
         } else {
-          parent.fates[i] = {
+          setFate(parent, i, {
             action: "mask",
             set: masksOf(parent, row, downgradeMasks(parent)),
             why: `other rows of ${link.child} still refer to it`,
             downgraded: true,
-          };
+          });
           note(
             link.parent,
             `masked instead of deleted: rows of ${link.child} that are not the subject's still refer to it`,
@@ -290,14 +328,21 @@ async function keepShared(
   }
 }
 
+/** One object for every row that goes (a large batch has millions). */
+const DELETE: RowFate = Object.freeze({ action: "delete" });
+
 function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uint8Array): RowFate {
-  const foundBy = d.found.foundBy.of(index);
   const { step } = d.found;
   const t = step.treatment;
   if (!t || t.kind === "no_personal_data") return { action: "none" };
   if (step.covers && !matches(row, step.covers))
     return { action: "keep", why: "outside the retention rule (its `where` does not match the row)", set: {} };
-  const exemption = step.exemptions.find((x) => matches(row, x.where));
+  let exemption: (typeof step.exemptions)[number] | undefined;
+  for (const x of step.exemptions)
+    if (matches(row, x.where)) {
+      exemption = x;
+      break;
+    }
   if (exemption)
     return {
       action: "keep",
@@ -306,12 +351,12 @@ function initialFate(d: CollectionDecision, row: Row, index: number, secret: Uin
       set: computeMasks(d, row, ownMasks(d.found, index), secret),
     };
   if (t.kind === "keep_rows") return { action: "keep", why: t.why, set: {} };
-  const lookups = foundBy.map((i) => step.lookups[i]!);
-  if (lookups.length > 0 && lookups.every((l) => l.only)) {
-    const only = lookups.map((l) => l.only as MaskTreatment);
-    return { action: "mask", set: computeMasks(d, row, only, secret), why: only[0]!.why };
+  // (The lookups that found the row are listed only where every one of them masks a single field.)
+  if (step.lookups.some((l) => l.only) && d.found.foundBy.every(index, (j) => step.lookups[j]!.only !== undefined)) {
+    const only = d.found.foundBy.of(index).map((i) => step.lookups[i]!.only as MaskTreatment);
+    if (only.length > 0) return { action: "mask", set: computeMasks(d, row, only, secret), why: only[0]!.why };
   }
-  if (t.kind === "delete_rows") return { action: "delete" };
+  if (t.kind === "delete_rows") return DELETE;
   const specs = t.fields.filter((f): f is MaskTreatment => f.kind === "mask");
   return { action: "mask", set: computeMasks(d, row, specs, secret), why: t.why };
 }
@@ -383,15 +428,17 @@ function downgradeMasks(d: CollectionDecision): MaskSpec[] {
 /** Exemption `where`: every column equals its value (booleans match 1/0 and "t"/"f" as stores return them). */
 export function matches(row: Row, where: Readonly<Record<string, string | number | boolean>> | undefined): boolean {
   if (!where) return true;
-  return Object.entries(where).every(([column, expected]) => {
+  // (A loop, not Object.entries: this runs per row and exemption.)
+  for (const column in where) {
+    const expected = where[column]!;
     const actual = row[column];
     if (typeof expected === "boolean") {
       const truthy = actual === true || actual === 1 || actual === "1" || actual === "t" || actual === "true";
       const falsy = actual === false || actual === 0 || actual === "0" || actual === "f" || actual === "false";
-      return expected ? truthy : falsy;
-    }
-    return String(actual) === String(expected);
-  });
+      if (!(expected ? truthy : falsy)) return false;
+    } else if (String(actual) !== String(expected)) return false;
+  }
+  return true;
 }
 
 /**
@@ -451,21 +498,13 @@ async function loadColumns(
     }
 }
 
-/** References from a field to another collection's primary key: they order erasure and can block a delete. */
 /**
- * Keys among `keys` that rows outside the subject's found rows still hold in `link.field`. Skipped (none) when the
- * plan already read every such row — a lookup on that very field from the parent's key.
+ * Whether the plan already read every row outside the subject's that could hold a parent's key in `link.field`: a
+ * lookup on that very field from the parent's key (not where the parent has rows found only through references to
+ * them, `parentShared`: those rows gave no keys downwards).
  */
-async function othersReferencing(
-  link: Link,
-  child: CollectionDecision | undefined,
-  keys: readonly string[],
-  stores: Stores,
-  checked: Map<Link, Map<string, boolean>>,
-  parentShared = true,
-): Promise<string[]> {
-  // (Not where the parent has rows found only through references to them: those rows gave no keys downwards.)
-  const covered =
+function coveredByPlan(link: Link, child: CollectionDecision | undefined, parentShared: boolean): boolean {
+  return (
     !parentShared &&
     child?.found.step.lookups.some(
       (l) =>
@@ -473,21 +512,36 @@ async function othersReferencing(
         l.source.kind === "field" &&
         l.source.collection === link.parent &&
         l.source.field === link.parentKey,
-    );
-  if (covered) return [];
+    ) === true
+  );
+}
+
+/** Keys among `keys` that rows outside the subject's found rows still hold in `link.field`. */
+async function othersReferencing(
+  link: Link,
+  child: CollectionDecision | undefined,
+  keys: readonly string[],
+  stores: Stores,
+  checked: Map<Link, Map<string, boolean>>,
+): Promise<string[]> {
   const known = checked.get(link) ?? new Map<string, boolean>();
   checked.set(link, known);
-  const fresh = keys.filter((k) => !known.has(k));
+  const fresh: string[] = [];
+  for (const k of keys)
+    if (!known.has(k)) {
+      known.set(k, false);
+      fresh.push(k);
+    }
   if (fresh.length > 0) {
-    for (const k of fresh) known.set(k, false);
     const childKey = child ? addressOf(child.found) : undefined;
     // Rows found only through references to them (kept as shared) are not the subject's: they count as others'.
-    const owned = (i: number) => child!.found.foundBy.of(i).some((j) => !child!.found.step.lookups[j]!.toReferenced);
-    const mine = new Set(
-      childKey !== undefined
-        ? child!.found.rows.filter((_, i) => owned(i)).map((r) => rowIdentity(child!.found, r))
-        : [],
-    );
+    const mine = new Set<string>();
+    if (child && childKey !== undefined) {
+      const { found } = child;
+      const referenced = (j: number) => found.step.lookups[j]!.toReferenced === true;
+      for (let i = 0; i < found.rows.length; i++)
+        if (!found.foundBy.every(i, referenced)) mine.add(rowIdentity(found, found.rows[i]!));
+    }
     // A collection deleted straight by its lookups was not read: its rows are those a lookup's keys match.
     const direct = child?.direct
       ? child.found.step.lookups.map((l, i) => [l.field, child.found.asked[i]!] as const)
@@ -500,11 +554,13 @@ async function othersReferencing(
       const connector = await stores.get(link.childDataset);
       const keyColumns = childKey === undefined ? [] : identityColumns(child!.found);
       const columns = [...new Set([...keyColumns, link.field, ...direct.map(([f]) => f)])];
-      for await (const batch of connector.readByKeys(link.childName, link.field, fresh, columns))
+      for await (const batch of connector.readByKeys(link.childName, link.field, fresh, columns, { distinct: true }))
         for (const row of batch) if (!isMine(row)) known.set(String(row[link.field]), true);
     } catch {
       for (const k of fresh) known.set(k, true); // cannot tell: assume referenced, mask instead of delete
     }
   }
-  return keys.filter((k) => known.get(k));
+  const out: string[] = [];
+  for (const k of keys) if (known.get(k)) out.push(k);
+  return out;
 }

@@ -14,6 +14,7 @@ import { isStewardError, stewardError } from "../errors.ts";
 import type { Field } from "../manifest/types.ts";
 import { flattenFields } from "../manifest/validate-references.ts";
 import type { CollectionStep, Lookup, Plan } from "../plan/plan.ts";
+import { AskedKeys } from "./asked-keys.ts";
 import type { EngineEvents } from "./events.ts";
 import type { Stores } from "./stores.ts";
 
@@ -48,7 +49,7 @@ export interface FoundCollection {
   /** For each row (same index), the indexes of the lookups that found it. */
   readonly foundBy: FoundBy;
   /** For each lookup (same index as step.lookups), the values asked so far, as strings. */
-  readonly asked: Set<string>[];
+  readonly asked: AskedKeys[];
 }
 
 /**
@@ -88,6 +89,16 @@ export class FoundBy {
   has(row: number, lookup: number): boolean {
     return this.compact ? ((this.masks[row] ?? 0) & (1 << lookup)) !== 0 : (this.sets[row]?.has(lookup) ?? false);
   }
+
+  /** Whether every lookup that found row `row` passes `test` (true for a row it does not hold), without a list. */
+  every(row: number, test: (lookup: number) => boolean): boolean {
+    if (!this.compact) {
+      for (const lookup of this.sets[row] ?? []) if (!test(lookup)) return false;
+      return true;
+    }
+    for (let mask = this.masks[row] ?? 0, i = 0; mask !== 0; mask >>>= 1, i++) if (mask & 1 && !test(i)) return false;
+    return true;
+  }
 }
 
 export interface FoundRows {
@@ -100,7 +111,8 @@ export interface FindOptions {
   readonly events?: EngineEvents;
   /**
    * Extra key values per collection and lookup, asked in addition to the plan's sources — used by the erasure proof
-   * to ask again with every key the erasure itself used.
+   * to ask again with every key the erasure itself used. Each list holds a value once, as text (an earlier search's
+   * `asked` values).
    */
   readonly extraKeys?: ReadonlyMap<string, readonly (readonly unknown[])[]>;
   /**
@@ -157,12 +169,19 @@ export async function findRows(
       columns: columnsToRead(plan, step, fields, key ?? rowKey, named, options),
       rows: [],
       foundBy: new FoundBy(step.lookups.length),
-      asked: step.lookups.map(() => new Set<string>()),
+      asked: step.lookups.map(() => new AskedKeys()),
     });
   }
   const rowIndex = new Map<string, Map<string, number>>();
 
-  const valuesOf = (lookup: Lookup) => lookupValues(lookup, identities, collections);
+  // Per collection and lookup, how many of the source's rows it has taken keys from: a pass asks only the rows found
+  // since (rows are only ever added), instead of going over every row again. Not where rows of the source can still
+  // change from someone else's to the subject's (see `lookupValues`): those sources are read again whole (they are
+  // the few rows found through references to them).
+  const taken = new Map<string, number[]>();
+  // (The request's identity values count as one row, taken in the first pass.)
+  const sourceRows = (lookup: Lookup) =>
+    lookup.source.kind === "identity" ? 1 : (collections.get(lookup.source.collection)?.rows.length ?? 0);
   // Collections whose rows can no longer grow once they have been read after their sources settled (see
   // `settlesEarly`); the others settle when the search ends.
   const early = settlesEarly(plan);
@@ -209,13 +228,31 @@ export async function findRows(
     let asked = false;
     const { step } = found;
     if (unreached.has(step.collection)) return false;
+    const cursors = taken.get(step.collection) ?? [];
+    taken.set(step.collection, cursors);
     for (const [i, lookup] of step.lookups.entries()) {
-      const extra = options.extraKeys?.get(step.collection)?.[i] ?? [];
-      const fresh = dedupe([...valuesOf(lookup), ...(pass === 0 ? extra : [])]).filter(
-        (v) => !found.asked[i]!.has(String(v)),
-      );
+      // The values not asked before, each once (by their text); every value goes into `asked` as it is taken, so
+      // that no list of all the values is made on the way. The keys of rows found since the lookup last asked need
+      // no check (a new row has a new key), nor do the extra keys (distinct already, and asked first).
+      const seen = found.asked[i]!;
+      const fromNew = incremental(lookup, collections);
+      const start = fromNew ? (cursors[i] ?? 0) : 0;
+      cursors[i] = sourceRows(lookup);
+      const values = lookupValues(lookup, identities, collections, start);
+      let fresh: readonly unknown[] = values;
+      if (fromNew && ofKeys(lookup, collections) && !options.extraKeys)
+        for (let v = 0; v < values.length; v++) seen.push(String(values[v]));
+      else {
+        const list: unknown[] = [];
+        const extra = pass === 0 ? (options.extraKeys?.get(step.collection)?.[i] ?? []) : [];
+        for (let v = 0; v < extra.length; v++) {
+          seen.push(String(extra[v]));
+          list.push(extra[v]);
+        }
+        for (let v = 0; v < values.length; v++) if (seen.add(String(values[v]))) list.push(values[v]);
+        fresh = list;
+      }
       if (fresh.length === 0) continue;
-      for (const v of fresh) found.asked[i]!.add(String(v));
       asked = true;
       if (options.direct?.has(step.collection)) {
         const reachable = await stores.get(step.dataset).then(
@@ -241,10 +278,14 @@ export async function findRows(
         const index = rowIndex.get(step.collection) ?? new Map<string, number>();
         rowIndex.set(step.collection, index);
         let read = 0;
+        // `fresh` holds each value once (by its text; the same value as a number and as text is matched once as a
+        // row all the same).
         for await (const batch of connector.readByKeys(step.name, lookup.field, fresh, columns, {
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          distinct: true,
         })) {
-          for (const row of batch) {
+          for (let r = 0; r < batch.length; r++) {
+            const row = batch[r]!;
             const id = rowIdentity(found, row);
             const at = index.get(id);
             if (at === undefined) {
@@ -290,16 +331,39 @@ export function lookupValues(
   lookup: Lookup,
   identities: IdentityValues,
   collections: ReadonlyMap<string, FoundCollection>,
+  start = 0,
 ): readonly unknown[] {
   const s = lookup.source;
-  if (s.kind === "identity") return identities.get(s.identity) ?? [];
+  if (s.kind === "identity") return start === 0 ? (identities.get(s.identity) ?? []) : [];
   const from = collections.get(s.collection);
   if (!from) return [];
-  const shared = (i: number) => from.foundBy.of(i).every((j) => from.step.lookups[j]!.toReferenced);
-  return from.rows
-    .filter((_, i) => lookup.toReferenced || !shared(i))
-    .map((r) => r[s.field])
-    .filter((v) => v !== null && v !== undefined && v !== "");
+  const referenced = (j: number) => from.step.lookups[j]!.toReferenced === true;
+  const mayBeShared = !lookup.toReferenced && from.step.lookups.some((l) => l.toReferenced);
+  // One loop and one list: a large batch asks this for every lookup in every pass.
+  const out: unknown[] = [];
+  for (let i = start; i < from.rows.length; i++) {
+    if (mayBeShared && from.foundBy.every(i, referenced)) continue;
+    const v = from.rows[i]![s.field];
+    if (v !== null && v !== undefined && v !== "") out.push(v);
+  }
+  return out;
+}
+
+/** Whether a lookup takes its values from its source's key column: distinct, one a row. */
+function ofKeys(lookup: Lookup, collections: ReadonlyMap<string, FoundCollection>): boolean {
+  const s = lookup.source;
+  return s.kind === "field" && collections.get(s.collection)?.key === s.field;
+}
+
+/**
+ * Whether a lookup's values can be taken from the rows its source found since it last asked (see `lookupValues`):
+ * always, except where a row of the source may turn from shared to the subject's when another lookup finds it too.
+ */
+function incremental(lookup: Lookup, collections: ReadonlyMap<string, FoundCollection>): boolean {
+  const s = lookup.source;
+  if (s.kind === "identity") return true;
+  const from = collections.get(s.collection);
+  return lookup.toReferenced || !from || !from.step.lookups.some((l) => l.toReferenced);
 }
 
 /**
@@ -511,16 +575,6 @@ async function introspected(stores: Stores, step: CollectionStep): Promise<Intro
   } catch {
     return undefined; // an unreachable store is reported when it is read
   }
-}
-
-function dedupe(values: readonly unknown[]): unknown[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    const k = String(v);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** A coded reason without personal data: key values that a driver quotes back are hidden. */

@@ -22,7 +22,8 @@ import { type Cascade, compareLiveSchema, type LiveOrder, planWithLiveSchema } f
 import type { CollectionStep, Plan } from "../plan/plan.ts";
 import { isPersonalField } from "../plan/reference-graph.ts";
 import type { AccessResult, CollectedCollection } from "./access-result.ts";
-import { decideErasure, directDeletes, matches } from "./decide-erasure.ts";
+import { AskedKeys } from "./asked-keys.ts";
+import { type CollectionDecision, decideErasure, directDeletes, matches } from "./decide-erasure.ts";
 import type { EngineEvents } from "./events.ts";
 import {
   addressOf,
@@ -296,7 +297,9 @@ export async function runErasure(
     const d = decisions.collections.get(step.collection);
     if (!d) continue;
     counts[step.collection]!.read = d.found.rows.length;
-    counts[step.collection]!.kept = d.fates.filter((f) => f.action === "keep").length;
+    let kept = 0;
+    for (let i = 0; i < d.fates.length; i++) if (d.fates[i]!.action === "keep") kept++;
+    counts[step.collection]!.kept = kept;
   }
   for (const [collection, n] of written.counts) {
     counts[collection]!.deleted = n.deleted;
@@ -308,17 +311,10 @@ export async function runErasure(
   }
 
   // Proof: search again with every key the erasure used, and check that only what was meant to stay is there.
-  const written_ = (step: CollectionStep) => [
-    ...new Set(
-      (decisions.collections.get(step.collection)?.fates ?? []).flatMap((f) =>
-        f.action === "mask" || f.action === "keep" ? Object.keys(f.set) : [],
-      ),
-    ),
-  ];
-  const extraKeys = new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => [...s])]));
-  // The first search's sets of asked keys are not used any more (the proof builds its own from these lists): at
-  // 100,000 people they are hundreds of megabytes.
-  for (const c of found.collections.values()) for (const set of c.asked) set.clear();
+  const written_ = (step: CollectionStep) => [...writtenColumns(decisions.collections.get(step.collection))];
+  const extraKeys = new Map([...found.collections].map(([a, c]) => [a, c.asked.map((s) => s.values())]));
+  // Whether a value was asked is not asked any more (the proof keeps its own): the sets beside the lists go.
+  for (const c of found.collections.values()) for (const asked of c.asked) asked.release();
   const again = await findRows(plan, identities, stores, manifest.datasets, {
     ...findOptions(options),
     extraColumns: (step, fields) => [...toDecide(step, fields), ...written_(step)],
@@ -344,7 +340,10 @@ export async function runErasure(
   const notes = Object.fromEntries([...decisions.notes].map(([c, set]) => [c, [...set]]));
   const exemptions = new Set<string>();
   for (const d of decisions.collections.values())
-    for (const fate of d.fates) if (fate.action === "keep" && fate.exemption) exemptions.add(fate.exemption);
+    for (let i = 0; i < d.fates.length; i++) {
+      const fate = d.fates[i]!;
+      if (fate.action === "keep" && fate.exemption) exemptions.add(fate.exemption);
+    }
   return {
     request,
     action: "erasure",
@@ -384,13 +383,29 @@ function earlyDatasets(plan: Plan, direct: ReadonlySet<string>): Set<string> {
   return datasets;
 }
 
-/** A collection deleted straight by key: every row its lookups' values match (`valuesOf(i)` for lookup i). */
-function directChanges(step: CollectionStep, valuesOf: (lookup: number) => Iterable<unknown>): CollectionChanges {
-  const byField = new Map<string, Set<string>>();
-  for (const [i, l] of step.lookups.entries()) {
-    const set = byField.get(l.field) ?? new Set<string>();
-    for (const v of valuesOf(i)) set.add(String(v));
-    byField.set(l.field, set);
+/**
+ * A collection deleted straight by key: every row its lookups' values match (`valuesOf(i)` for lookup i: the values
+ * it asked, or those it would ask).
+ */
+function directChanges(
+  step: CollectionStep,
+  valuesOf: (lookup: number) => AskedKeys | readonly unknown[],
+): CollectionChanges {
+  const byLookup = new Map<string, readonly unknown[]>();
+  for (const field of new Set(step.lookups.map((l) => l.field))) {
+    const lookups = step.lookups.flatMap((l, i) => (l.field === field ? [i] : []));
+    const only = lookups.length === 1 ? valuesOf(lookups[0]!) : undefined;
+    // The values one lookup asked are distinct text already: taken as they are, not copied.
+    if (only instanceof AskedKeys) {
+      byLookup.set(field, only.values());
+      continue;
+    }
+    const set = new Set<string>();
+    for (const i of lookups) {
+      const values = valuesOf(i);
+      for (const v of values instanceof AskedKeys ? values.values() : values) set.add(String(v));
+    }
+    byLookup.set(field, [...set]);
   }
   return {
     collection: step.collection,
@@ -399,7 +414,7 @@ function directChanges(step: CollectionStep, valuesOf: (lookup: number) => Itera
     rows: [],
     changes: [],
     direct: true,
-    byLookup: new Map([...byField].map(([f, v]) => [f, [...v]])),
+    byLookup,
   };
 }
 
@@ -446,12 +461,24 @@ function changesOf(
       changes: list,
       // Rows without a key are addressed by the values that found them (deletes only).
       ...(addressOf(d.found) === undefined
-        ? { byLookup: new Map(step.lookups.map((l, i) => [l.field, [...d.found.asked[i]!]] as const)) }
+        ? { byLookup: new Map(step.lookups.map((l, i) => [l.field, d.found.asked[i]!.values()] as const)) }
         : {}),
       cascades: cascades.filter((c) => c.parent === step.collection),
     });
   }
   return changes;
+}
+
+/** The columns the decisions write on some row of a collection (a loop: most of a large batch's rows are deleted). */
+function writtenColumns(d: CollectionDecision | undefined): Set<string> {
+  const out = new Set<string>();
+  // (Index loops over the fates: an iterator allocates a result per row where V8 does not optimise it away.)
+  const fates = d?.fates ?? [];
+  for (let i = 0; i < fates.length; i++) {
+    const f = fates[i]!;
+    if (f.action === "mask" || f.action === "keep") for (const c in f.set) out.add(c);
+  }
+  return out;
 }
 
 function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: FoundRows): ErasureProof {
@@ -461,9 +488,7 @@ function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: Fo
     const before = new Map<string, number>();
     // Rows told apart by several columns are matched on those the erasure did not write (a masked column of a
     // keyless row no longer holds what identified it).
-    const written = new Set(
-      (d?.fates ?? []).flatMap((f) => (f.action === "mask" || f.action === "keep" ? Object.keys(f.set) : [])),
-    );
+    const written = writtenColumns(d);
     const stable = c.rowKey?.filter((column) => !written.has(column));
     const identify =
       c.key !== undefined
@@ -474,8 +499,8 @@ function proofOf(decisions: Awaited<ReturnType<typeof decideErasure>>, again: Fo
     // Only the rows found again are looked up (few, after an erasure): no map of every row the erasure found.
     if (d && identify && c.rows.length > 0) {
       const now = new Set(c.rows.map(identify));
-      for (const [i, r] of d.found.rows.entries()) {
-        const id = identify(r);
+      for (let i = 0; i < d.found.rows.length; i++) {
+        const id = identify(d.found.rows[i]!);
         if (now.has(id)) before.set(id, i);
       }
     }

@@ -9,6 +9,11 @@ describe("chunkKeys", () => {
     expect(() => [...chunkKeys([1], 0)]).toThrow(RangeError);
   });
 
+  it("takes keys the caller says are distinct as they are", () => {
+    expect([...chunkKeys([1, 2, 3, 4, 5], 2, true)]).toEqual([[1, 2], [3, 4], [5]]);
+    expect([...chunkKeys([], 2, true)]).toEqual([]);
+  });
+
   it("never lets a batch exceed what the store accepts", () => {
     expect(batchSizeFor(undefined, 65_535)).toBe(1000);
     expect(batchSizeFor(1_000_000, 65_535)).toBe(65_535);

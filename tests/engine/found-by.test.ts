@@ -20,6 +20,10 @@ describe("FoundBy", () => {
       // A row it does not hold was found by nothing.
       expect(by.of(2)).toEqual([]);
       expect(by.has(2, 0)).toBe(false);
+      // `every` answers as `of(row).every` does, without the list.
+      for (const row of [0, 1, 2])
+        for (const test of [(j: number) => j === 0, (j: number) => j !== 1, (j: number) => j >= 2])
+          expect(by.every(row, test)).toBe(by.of(row).every(test));
     });
   }
 });

@@ -98,7 +98,7 @@ export class MysqlConnector implements Connector {
     }
     const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
     const size = batchSizeFor(opts?.batchSize ?? MAX_KEYS_PER_STATEMENT, this.capabilities.maxParameters);
-    for (const chunk of chunkKeys(keys, size)) {
+    for (const chunk of chunkKeys(keys, size, opts?.distinct)) {
       const [rows] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, chunk as never[]);
       if ((rows as Row[]).length > 0) yield rows as Row[];
     }
@@ -115,7 +115,8 @@ export class MysqlConnector implements Connector {
     }
     const head = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
     let count = 0;
-    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
+    // A key in two chunks is deleted by the first: no need to look for duplicates.
+    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT, true)) {
       const [result] = await this.db.execute(`${head}(${placeholders(chunk.length)})`, chunk as never[]);
       count += (result as Header).affectedRows;
     }

@@ -19,6 +19,7 @@ import type {
 import { POOL_CONNECTIONS } from "../connector.ts";
 import { type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
+import { arrayParameter } from "./postgres-array.ts";
 import { introspectPostgres } from "./postgres-introspector.ts";
 import { quotePostgres as q } from "./postgres-quote.ts";
 
@@ -94,8 +95,8 @@ export class PostgresConnector implements Connector {
     // Without a batch size, one statement per MAX_KEYS_PER_STATEMENT keys: one array parameter costs the same at any size.
     const size =
       opts?.batchSize === undefined ? MAX_KEYS_PER_STATEMENT : batchSizeFor(opts.batchSize, MAX_KEYS_PER_STATEMENT);
-    for (const chunk of chunkKeys(keys, size)) {
-      const { rows } = await this.db.query<Row>(sql, [chunk]);
+    for (const chunk of chunkKeys(keys, size, opts?.distinct)) {
+      const { rows } = await this.db.query<Row>(sql, [arrayParameter(chunk)]);
       if (rows.length > 0) yield rows;
     }
   }
@@ -110,8 +111,9 @@ export class PostgresConnector implements Connector {
     }
     const sql = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} = ANY($1)`;
     let count = 0;
-    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT))
-      count += (await this.db.query(sql, [chunk])).rowCount ?? 0;
+    // A key in two chunks is deleted by the first: no need to look for duplicates.
+    for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT, true))
+      count += (await this.db.query(sql, [arrayParameter(chunk)])).rowCount ?? 0;
     return count;
   }
 
@@ -135,7 +137,7 @@ export class PostgresConnector implements Connector {
     const values = names.map((name) => set[name]);
     let count = 0;
     for (const chunk of chunkKeys(keys, MAX_KEYS_PER_STATEMENT)) {
-      count += (await this.db.query(sql, [...values, chunk])).rowCount ?? 0;
+      count += (await this.db.query(sql, [...values, arrayParameter(chunk)])).rowCount ?? 0;
     }
     return count;
   }

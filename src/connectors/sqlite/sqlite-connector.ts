@@ -137,7 +137,7 @@ export class SqliteConnector implements Connector {
       return;
     }
     const head = `SELECT ${columns.map(q).join(", ")} FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
-    for (const chunk of chunkKeys(keys, batchSizeFor(opts?.batchSize, this.session.maxParameters))) {
+    for (const chunk of chunkKeys(keys, batchSizeFor(opts?.batchSize, this.session.maxParameters), opts?.distinct)) {
       const db = await this.connection();
       const rows = db
         .prepare(`${head}(${placeholders(chunk.length)})`)
@@ -152,7 +152,8 @@ export class SqliteConnector implements Connector {
     const head = `DELETE FROM ${q(table)} WHERE ${q(keyColumn)} IN `;
     return this.write((db) => {
       let count = 0;
-      for (const chunk of chunkKeys(keys, this.session.maxParameters))
+      // A key in two chunks is deleted by the first: no need to look for duplicates.
+      for (const chunk of chunkKeys(keys, this.session.maxParameters, true))
         count += db.prepare(`${head}(${placeholders(chunk.length)})`).run(chunk.map(toSqlite)).changes;
       return count;
     });
