@@ -87,5 +87,5 @@ describe("steward retention", () => {
     const time = steward(["retention", "plan", ...args, "--now", "last week"], env());
     expect(time.code).toBe(2);
     expect(time.stderr).toMatch(/^error STW_RETENTION_BAD_TIME: --now "last week"/);
-  });
+  }, 180_000); // CLI runs too: ~40 s alone
 });
