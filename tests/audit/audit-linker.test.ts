@@ -94,16 +94,19 @@ describe("audit events linked after they are written, on PostgreSQL", () => {
     const firstMayCommit = new Promise<void>((r) => {
       commitFirst = r;
     });
-    // The first written (lowest id) commits last.
+    // The first written (lowest id) commits last. Waiting for its insert itself, not for a session idle in a
+    // transaction: the transaction is idle between its BEGIN and the insert too, and the second event could take
+    // the lower id then.
+    let written!: () => void;
+    const firstWritten = new Promise<void>((r) => {
+      written = r;
+    });
     const slow = store.db.transaction().execute(async (trx) => {
       await appendAuditEvent(trx, { actor: "system", kind: "test.written_first" });
+      written();
       await firstMayCommit;
     });
-    await until(async () => {
-      const n = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and state = 'idle in transaction'`.execute(store.db);
-      return (n.rows[0]?.n ?? 0) > 0;
-    });
+    await firstWritten;
     try {
       await appendAuditEvent(store.db, { actor: "system", kind: "test.written_second" });
       // Linked (by this call or the store's own linker, whichever is first) while the first is still uncommitted.
