@@ -79,6 +79,13 @@ export interface TransactionOptions {
 /** The connections a server database's pool holds (PostgreSQL, MySQL/MariaDB). */
 export const POOL_CONNECTIONS = 4;
 
+/** A server connector's capabilities for a pool of `connections`: as many transactions may run at once. */
+export function withConnections(capabilities: ConnectorCapabilities, connections: number): ConnectorCapabilities {
+  return connections === capabilities.concurrentTransactions
+    ? capabilities
+    : { ...capabilities, concurrentTransactions: connections };
+}
+
 /** How a connector is opened. */
 export interface OpenOptions {
   /**

@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { AuditLinker } from "../audit/link-audit-chain.ts";
+import { ConnectTimeoutClient } from "../connectors/postgres/connect-timeout-client.ts";
 import { isStewardError, stewardError } from "../errors.ts";
 import { copied, copyOnClient, takeCopyJob } from "./copy-rows.ts";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
@@ -24,9 +25,9 @@ import { STORE_PARSERS } from "./type-parsers.ts";
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A store connection that gives up connecting after 10 s, and runs COPY jobs sent through Kysely (copy-rows.ts). */
-class StoreClient extends pg.Client {
+class StoreClient extends ConnectTimeoutClient {
   constructor(config?: string | pg.ClientConfig) {
-    super({ ...(typeof config === "string" ? { connectionString: config } : config), connectionTimeoutMillis: 10_000 });
+    super(config);
     const query = this.query.bind(this) as (...args: unknown[]) => unknown;
     this.query = ((...args: unknown[]) => {
       const job = takeCopyJob(args[0], args[1]);
@@ -123,7 +124,7 @@ function listenerFor(pool: PGlitePool | pg.Pool, target: StoreTarget): Listen {
   return async (channel, onNotice, onLost) => {
     if (pool instanceof PGlitePool || target.backend === "pglite")
       return (pool as PGlitePool).pglite.listen(channel, onNotice);
-    const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
+    const client = new ConnectTimeoutClient(target.url);
     let stopped = false;
     client.on("error", () => {
       if (!stopped) onLost?.();

@@ -15,7 +15,7 @@ import type {
   RowUpdate,
   TransactionOptions,
 } from "../connector.ts";
-import { POOL_CONNECTIONS } from "../connector.ts";
+import { POOL_CONNECTIONS, withConnections } from "../connector.ts";
 import { type KeyColumns, type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { introspectMysql } from "./mysql-introspector.ts";
@@ -65,10 +65,7 @@ export class MysqlConnector implements Connector {
     /** Connections `pool` holds: how many transactions may run at once. */
     connections: number = POOL_CONNECTIONS,
   ) {
-    this.capabilities =
-      connections === CAPABILITIES.concurrentTransactions
-        ? CAPABILITIES
-        : { ...CAPABILITIES, concurrentTransactions: connections };
+    this.capabilities = withConnections(CAPABILITIES, connections);
   }
 
   private get db(): MysqlQueryable {

@@ -8,24 +8,18 @@
 import pg from "pg";
 import { parseConnectionUrl, unreachableError } from "../connection-url.ts";
 import { type Connector, type OpenOptions, POOL_CONNECTIONS } from "../connector.ts";
+import { ConnectTimeoutClient } from "./connect-timeout-client.ts";
 import { PostgresConnector } from "./postgres-connector.ts";
 
 export { PostgresConnector } from "./postgres-connector.ts";
 export { quotePostgres } from "./postgres-quote.ts";
 
-/** A connection that gives up connecting after 10 s (an address that drops packets fails instead of hanging). */
-class ConnectorClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super({ ...(typeof config === "string" ? { connectionString: config } : config), connectionTimeoutMillis: 10_000 });
-  }
-}
-
 export async function createPostgresConnector(url: string, options: OpenOptions = {}): Promise<Connector> {
   const connections = options.connections ?? POOL_CONNECTIONS;
   const parsed = parseConnectionUrl(url, ["postgres:", "postgresql:"], "postgres://user@host:5432/database");
-  // The connect timeout is the client's, not the pool's: pg-pool applies its own to the wait for a free connection
-  // too, and a request's small pool (two connections) under load made reads wait longer than that for their turn.
-  const pool = new pg.Pool({ connectionString: url, Client: ConnectorClient, max: connections });
+  // A request's small pool (two connections) under load makes reads wait their turn: the connect timeout is the
+  // client's, not the pool's (see ConnectTimeoutClient).
+  const pool = new pg.Pool({ connectionString: url, Client: ConnectTimeoutClient, max: connections });
   pool.on("error", () => {}); // an idle client that drops surfaces as the next query's error instead
   try {
     const client = await pool.connect();

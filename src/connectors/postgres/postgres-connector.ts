@@ -16,7 +16,7 @@ import type {
   RowUpdate,
   TransactionOptions,
 } from "../connector.ts";
-import { POOL_CONNECTIONS } from "../connector.ts";
+import { POOL_CONNECTIONS, withConnections } from "../connector.ts";
 import { type TupleDialect, tupleStatements } from "../key-match.ts";
 import { type FilterDialect, filterSql, limitOf } from "../row-filter.ts";
 import { arrayParameter } from "./postgres-array.ts";
@@ -60,10 +60,7 @@ export class PostgresConnector implements Connector {
     /** Connections `pool` holds: how many transactions may run at once. */
     connections: number = POOL_CONNECTIONS,
   ) {
-    this.capabilities =
-      connections === CAPABILITIES.concurrentTransactions
-        ? CAPABILITIES
-        : { ...CAPABILITIES, concurrentTransactions: connections };
+    this.capabilities = withConnections(CAPABILITIES, connections);
   }
 
   private get db(): PostgresQueryable {
